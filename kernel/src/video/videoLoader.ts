@@ -1,0 +1,70 @@
+import { adaptiveIndices, uniformIndices, type AdaptiveBounds } from './frameSampling';
+import type { FrameRequest, VideoFrame, VideoMetadata, VideoSource } from './videoTypes';
+
+/** What a processing function may need to know about the row it is processing. */
+export interface LoaderContext {
+  /** The video's id (the id column, or the row number when there is none). */
+  videoId: string;
+  /** Absolute path of the video. */
+  videoPath: string;
+  /** The job's output directory, when one is set: built-ins write their files below it. */
+  outputDir?: string;
+}
+
+/**
+ * One video, opened lazily: nothing is probed or decoded until a method asks, so a processing
+ * function that needs no frames costs no decoder (the spec's RoadVideoLoader).
+ */
+export class VideoLoader {
+  private sourcePromise?: Promise<VideoSource>;
+  private metadataPromise?: Promise<VideoMetadata>;
+
+  constructor(
+    readonly context: LoaderContext,
+    private readonly openSource: () => Promise<VideoSource>,
+  ) {}
+
+  get videoPath(): string {
+    return this.context.videoPath;
+  }
+
+  get videoId(): string {
+    return this.context.videoId;
+  }
+
+  /** duration, width, height, fps, num_frames, codec, ... (see VideoMetadata). Probed once. */
+  getMetadata(): Promise<VideoMetadata> {
+    this.metadataPromise ??= this.source().then((source) => source.metadata());
+    return this.metadataPromise;
+  }
+
+  /** The frames at `indices`, in the order asked; frame-accurate. */
+  async getFrames(indices: readonly number[], request?: FrameRequest): Promise<VideoFrame[]> {
+    const source = await this.source();
+    return source.frames(indices, request);
+  }
+
+  /** `n` frames spread evenly from the first to the last. */
+  async sampleUniform(n: number, request?: FrameRequest): Promise<VideoFrame[]> {
+    const metadata = await this.getMetadata();
+    return this.getFrames(uniformIndices(metadata.num_frames, n), request);
+  }
+
+  /** More frames for longer or more dynamic videos, within the bounds; see `adaptiveIndices` for the rule. */
+  async sampleAdaptive(bounds: AdaptiveBounds, request?: FrameRequest): Promise<VideoFrame[]> {
+    const metadata = await this.getMetadata();
+    return this.getFrames(adaptiveIndices(metadata, bounds), request);
+  }
+
+  /** Releases the decoder, if one was opened. */
+  async close(): Promise<void> {
+    if (!this.sourcePromise) return;
+    const source = await this.sourcePromise.catch(() => undefined);
+    await source?.close();
+  }
+
+  private source(): Promise<VideoSource> {
+    this.sourcePromise ??= this.openSource();
+    return this.sourcePromise;
+  }
+}
