@@ -1,0 +1,66 @@
+import { Codec, CodecContext, Frame, Packet, Rational } from 'node-av/lib';
+import { AV_CODEC_FLAG_QSCALE, AV_CODEC_ID_MJPEG, AV_PIX_FMT_YUVJ420P, FF_QP2LAMBDA } from 'node-av/constants';
+import { avCheck } from './avCheck';
+import { FrameConverter } from './frameConverter';
+
+/**
+ * JPEG quality 1..100 to the MJPEG quantiser scale 2..31 that FFmpeg's `-q:v` uses (2 is best).
+ * 90 maps to 5, about what image libraries write at 90.
+ */
+export function jpegQscale(quality: number): number {
+  const clamped = Math.min(100, Math.max(1, quality));
+  return Math.round(2 + ((100 - clamped) / 99) * 29);
+}
+
+/** Encodes frames of one size as JPEG with libav's MJPEG encoder. */
+export class JpegEncoder {
+  private readonly encoder = new CodecContext();
+  private readonly converter: FrameConverter;
+  private readonly packet = new Packet();
+  private readonly lambda: number;
+  /** The encoder insists on rising timestamps, even for unrelated pictures. */
+  private nextPts = 0n;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    quality: number,
+    file: string,
+  ) {
+    const codec = Codec.findEncoder(AV_CODEC_ID_MJPEG);
+    if (!codec) throw new Error('this FFmpeg build has no MJPEG encoder');
+    this.encoder.allocContext3(codec);
+    this.encoder.width = width;
+    this.encoder.height = height;
+    this.encoder.pixelFormat = AV_PIX_FMT_YUVJ420P;
+    this.encoder.timeBase = new Rational(1, 25);
+    this.encoder.setFlags(AV_CODEC_FLAG_QSCALE);
+    this.lambda = jpegQscale(quality) * FF_QP2LAMBDA;
+    this.encoder.globalQuality = this.lambda;
+    avCheck(this.encoder.open2Sync(codec, null), 'opening the JPEG encoder', file);
+    this.converter = new FrameConverter(AV_PIX_FMT_YUVJ420P, width, height);
+    this.packet.alloc();
+  }
+
+  /** The JPEG bytes of a decoded frame (any format and size: it is converted first). */
+  encode(frame: Frame, file: string): Buffer {
+    const picture = this.converter.convert(frame);
+    try {
+      picture.quality = this.lambda;
+      picture.pts = this.nextPts++;
+      avCheck(this.encoder.sendFrameSync(picture), 'encoding a JPEG', file);
+      avCheck(this.encoder.receivePacketSync(this.packet), 'encoding a JPEG', file);
+      const bytes = Buffer.from(this.packet.data ?? Buffer.alloc(0));
+      this.packet.unref();
+      return bytes;
+    } finally {
+      picture.free();
+    }
+  }
+
+  free(): void {
+    this.converter.free();
+    this.encoder.freeContext();
+    this.packet.free();
+  }
+}

@@ -1,0 +1,277 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { avGetCodecName, avGetPixFmtName, Codec, CodecContext, FormatContext, Frame, Option, Packet, type HardwareDeviceContext } from 'node-av/lib';
+import {
+  AV_PIX_FMT_RGB24, AVDISCARD_DEFAULT, AVDISCARD_NONREF, AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA, AVMEDIA_TYPE_VIDEO, AVSEEK_FLAG_BACKWARD,
+  type AVPixelFormat,
+} from 'node-av/constants';
+import type { FrameRequest, VideoFrame, VideoMetadata, DecodeDevice } from '../../video/videoTypes';
+import { outputSize } from '../../video/outputSize';
+import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
+import { avCheck, avErrorText } from './avCheck';
+import { FrameConverter } from './frameConverter';
+import { attachCudaDevice, cudaDecoderSetup } from './hardwareDecoding';
+import { JpegEncoder } from './jpegEncoder';
+import { keyframeAtOrBefore, NO_PTS, readPacketIndex, type PacketIndex } from './packetIndex';
+import { validateIndices } from '../frameIndices';
+
+const DEFAULT_JPEG_QUALITY = 90;
+
+/** The JPEG file of one frame: the same name in every backend. */
+export function jpegFileName(index: number): string {
+  return `frame_${String(index).padStart(6, '0')}.jpg`;
+}
+
+/**
+ * One video decoded in process with FFmpeg's libraries: one demuxer and one decoder for its
+ * lifetime. Frame-exact and frugal: it seeks only when a keyframe lies between the decoder's position
+ * and the next wanted frame (so each needed GOP prefix is decoded once), skips non-reference frames
+ * that are not wanted, and converts only the wanted frames.
+ */
+export class LibavVideoSource implements OpenedVideoSource {
+  private readonly input = new FormatContext();
+  private readonly decoder = new CodecContext();
+  private readonly packet = new Packet();
+  private readonly decoded = new Frame();
+  private readonly downloaded = new Frame();
+  private hardwareDevice?: HardwareDeviceContext;
+  private readonly streamIndex: number;
+  private readonly index: PacketIndex;
+  private readonly timeBase: { num: number; den: number };
+  private readonly width: number;
+  private readonly height: number;
+  private readonly codecName: string;
+  private readonly pixelFormat: string;
+  private readonly bitRate: number;
+  /** Index of the last frame the decoder put out since the last seek; -1: none yet. */
+  private lastOutput = -1;
+  private decoderDrained = false;
+  private skipping = false;
+  private closed = false;
+  private converters = new Map<string, FrameConverter>();
+  private jpegEncoders = new Map<string, JpegEncoder>();
+
+  private constructor(
+    private readonly file: string,
+    options: SourceOptions,
+    readonly device: DecodeDevice,
+  ) {
+    this.packet.alloc();
+    this.decoded.alloc();
+    this.downloaded.alloc();
+    try {
+      avCheck(this.input.openInputSync(file, null, null), 'opening', file);
+      avCheck(this.input.findStreamInfoSync(null), 'reading stream information of', file);
+      this.streamIndex = this.input.findBestStream(AVMEDIA_TYPE_VIDEO);
+      if (this.streamIndex < 0) throw new Error(`no video stream in ${file}: ${avErrorText(this.streamIndex)}`);
+      const stream = this.input.streams[this.streamIndex];
+      const parameters = stream.codecpar;
+      this.timeBase = { num: stream.timeBase.num, den: stream.timeBase.den };
+      this.width = parameters.width;
+      this.height = parameters.height;
+      this.codecName = avGetCodecName(parameters.codecId) ?? 'unknown';
+      this.pixelFormat = avGetPixFmtName(parameters.format as AVPixelFormat) ?? 'unknown';
+      this.bitRate = Number(this.input.bitRate);
+      this.index = readPacketIndex(this.input, this.streamIndex, file);
+      if (this.index.pts.length === 0) throw new Error(`no video frames in ${file}`);
+      const codec = Codec.findDecoder(parameters.codecId);
+      if (!codec) throw new Error(`no decoder for codec '${this.codecName}' of ${file}`);
+      this.decoder.allocContext3(codec);
+      avCheck(this.decoder.parametersToContext(parameters), 'configuring the decoder of', file);
+      this.decoder.pktTimebase = stream.timeBase;
+      this.decoder.threadCount = options.settings.threads;
+      if (device === 'gpu') this.hardwareDevice = attachCudaDevice(this.decoder, cudaDecoderSetup(options.gpuId));
+      avCheck(this.decoder.open2Sync(codec, null), `opening the ${this.codecName} decoder for`, file);
+    } catch (error) {
+      this.release();
+      throw error;
+    }
+  }
+
+  static open(file: string, options: SourceOptions, device: DecodeDevice): LibavVideoSource {
+    return new LibavVideoSource(file, options, device);
+  }
+
+  async metadata(): Promise<VideoMetadata> {
+    const { pts, lastDuration, totalBytes, keyframes } = this.index;
+    const numFrames = pts.length;
+    // The last frame lasts its packet's duration, or the average one when the container gives none.
+    const span = Number(pts[numFrames - 1] - pts[0]);
+    const last = lastDuration > 0n ? Number(lastDuration) : numFrames > 1 ? span / (numFrames - 1) : 0;
+    const duration = ((span + last) * this.timeBase.num) / this.timeBase.den;
+    return {
+      duration,
+      width: this.width,
+      height: this.height,
+      fps: duration > 0 ? numFrames / duration : 0,
+      num_frames: numFrames,
+      codec: this.codecName,
+      pix_fmt: this.pixelFormat,
+      num_keyframes: keyframes.length,
+      bits_per_pixel: (totalBytes * 8) / (numFrames * this.width * this.height),
+      bit_rate: this.bitRate > 0 ? this.bitRate : 0,
+    };
+  }
+
+  async frames(indices: readonly number[], request: FrameRequest = {}): Promise<VideoFrame[]> {
+    if (this.closed) throw new Error(`${this.file} is closed`);
+    const count = this.index.pts.length;
+    validateIndices(indices, count, this.file);
+    const wanted = [...new Set(indices)].sort((a, b) => a - b);
+    const wantedPts = new Set(wanted.map((frame) => this.index.pts[frame]));
+    const found = new Map<number, VideoFrame>();
+    const size = outputSize(this.width, this.height, request.size);
+    const jpegDir = request.jpegDir;
+    if (jpegDir) mkdirSync(jpegDir, { recursive: true });
+    for (const target of wanted) {
+      if (found.has(target)) continue;
+      let keyframe = keyframeAtOrBefore(this.index, target);
+      if (!this.canDecodeOnTo(target, keyframe)) this.seekToKeyframe(keyframe);
+      while (!found.has(target)) {
+        const firstAfterSeek = this.lastOutput < 0;
+        const frame = this.nextFrame(wantedPts);
+        if (frame === undefined) throw new Error(`frame ${target} of ${this.file} was not produced by the decoder (the file may be damaged)`);
+        if (firstAfterSeek && frame > target) {
+          // The demuxer landed after the keyframe asked for: go one keyframe further back.
+          if (keyframe === 0) throw new Error(`cannot seek back to frame ${target} of ${this.file}`);
+          keyframe = keyframeAtOrBefore(this.index, keyframe - 1);
+          this.seekToKeyframe(keyframe);
+          continue;
+        }
+        if (wantedPts.has(this.index.pts[frame]) && !found.has(frame)) {
+          found.set(frame, this.deliver(frame, size, request, jpegDir));
+        }
+      }
+    }
+    return indices.map((frame) => found.get(frame)!);
+  }
+
+  async close(): Promise<void> {
+    this.release();
+  }
+
+  /**
+   * Whether decoding on from where the decoder stands reaches `target` without a seek: only when the
+   * decoder is before it and no keyframe lies between (otherwise a seek skips the frames between).
+   * The packet index left the demuxer at the end, so the first request always seeks.
+   */
+  private canDecodeOnTo(target: number, keyframe: number): boolean {
+    return this.lastOutput >= 0 && this.lastOutput < target && keyframe <= this.lastOutput && !this.decoderDrained;
+  }
+
+  private seekToKeyframe(keyframe: number): void {
+    const pts = this.index.pts[keyframe];
+    avCheck(this.input.seekFrameSync(this.streamIndex, pts, AVSEEK_FLAG_BACKWARD), `seeking to frame ${keyframe} in`, this.file);
+    this.decoder.flushBuffers();
+    this.lastOutput = -1;
+    this.decoderDrained = false;
+  }
+
+  /** Decodes until the next frame comes out; its index, or undefined at the end of the stream. */
+  private nextFrame(wantedPts: Set<bigint>): number | undefined {
+    for (;;) {
+      const received = this.decoder.receiveFrameSync(this.decoded);
+      if (received >= 0) {
+        const pts = this.decoded.pts !== NO_PTS ? this.decoded.pts : this.decoded.bestEffortTimestamp;
+        const frame = this.index.frameOfPts.get(pts);
+        if (frame === undefined) {
+          this.decoded.unref();
+          continue;
+        }
+        this.lastOutput = frame;
+        return frame;
+      }
+      if (received === AVERROR_EOF) {
+        this.decoderDrained = true;
+        return undefined;
+      }
+      if (received !== AVERROR_EAGAIN) avCheck(received, 'decoding', this.file);
+      this.feedPacket(wantedPts);
+    }
+  }
+
+  private feedPacket(wantedPts: Set<bigint>): void {
+    for (;;) {
+      const read = this.input.readFrameSync(this.packet);
+      if (read === AVERROR_EOF) {
+        avCheck(this.decoder.sendPacketSync(null), 'flushing the decoder for', this.file);
+        return;
+      }
+      avCheck(read, 'reading', this.file);
+      if (this.packet.streamIndex !== this.streamIndex) {
+        this.packet.unref();
+        continue;
+      }
+      // Per packet: a frame nobody asked for that nothing references need not be decoded at all.
+      const skip = !wantedPts.has(this.packet.pts);
+      if (skip !== this.skipping) {
+        Option.setInt(this.decoder.getNative(), 'skip_frame', skip ? AVDISCARD_NONREF : AVDISCARD_DEFAULT);
+        this.skipping = skip;
+      }
+      const sent = this.decoder.sendPacketSync(this.packet);
+      this.packet.unref();
+      // A damaged packet costs its frame, not the video: the frames asked for may still decode.
+      if (sent < 0 && sent !== AVERROR_INVALIDDATA) avCheck(sent, 'decoding', this.file);
+      return;
+    }
+  }
+
+  private deliver(frame: number, size: { width: number; height: number }, request: FrameRequest, jpegDir: string | undefined): VideoFrame {
+    let picture = this.decoded;
+    if (picture.isHwFrame()) {
+      avCheck(picture.hwframeTransferDataSync(this.downloaded, 0), 'downloading a frame from the GPU for', this.file);
+      picture = this.downloaded;
+    }
+    const result: VideoFrame = {
+      index: frame,
+      timestamp: (Number(this.index.pts[frame] - this.index.pts[0]) * this.timeBase.num) / this.timeBase.den,
+      width: size.width,
+      height: size.height,
+    };
+    if (request.pixels !== false) {
+      const rgb = this.converter(size).convert(picture);
+      result.data = new Uint8Array(rgb.toBuffer());
+      rgb.free();
+    }
+    if (jpegDir) {
+      const jpegPath = path.join(jpegDir, jpegFileName(frame));
+      writeFileSync(jpegPath, this.jpegEncoder(size, request.jpegQuality ?? DEFAULT_JPEG_QUALITY).encode(picture, this.file));
+      result.jpegPath = jpegPath;
+    }
+    this.downloaded.unref();
+    return result;
+  }
+
+  private converter(size: { width: number; height: number }): FrameConverter {
+    const key = `${size.width}x${size.height}`;
+    let converter = this.converters.get(key);
+    if (!converter) this.converters.set(key, (converter = new FrameConverter(AV_PIX_FMT_RGB24, size.width, size.height)));
+    return converter;
+  }
+
+  private jpegEncoder(size: { width: number; height: number }, quality: number): JpegEncoder {
+    const key = `${size.width}x${size.height}q${quality}`;
+    let encoder = this.jpegEncoders.get(key);
+    if (!encoder) this.jpegEncoders.set(key, (encoder = new JpegEncoder(size.width, size.height, quality, this.file)));
+    return encoder;
+  }
+
+  /** Frees every native object, in an order that never leaves one pointing into a freed one. */
+  private release(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const converter of this.converters.values()) converter.free();
+    for (const encoder of this.jpegEncoders.values()) encoder.free();
+    this.decoder.freeContext();
+    this.hardwareDevice?.free();
+    this.input.closeInputSync();
+    this.packet.free();
+    this.decoded.free();
+    this.downloaded.free();
+  }
+}
+
+/** Opens a video with the libav backend on `device`. */
+export async function openLibavSource(file: string, options: SourceOptions, device: DecodeDevice): Promise<OpenedVideoSource> {
+  return LibavVideoSource.open(file, options, device);
+}
