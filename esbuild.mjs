@@ -1,8 +1,14 @@
-// Bundles the library, the CLI and the decoding worker into dist/. node-av stays external:
-// its native binary is loaded from node_modules at run time.
+// Bundles the library, the CLI and the decoding worker into dist/, side by side: the library finds
+// the worker script next to itself. node-av stays external: its native binary loads from node_modules.
 import { build } from 'esbuild';
 
-const shared = {
+await build({
+  entryPoints: {
+    index: 'kernel/src/index.ts',
+    cli: 'kernel/src/cli/cli.ts',
+    decodeWorker: 'kernel/src/worker/decodeWorker.ts',
+  },
+  outdir: 'dist',
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -10,12 +16,4 @@ const shared = {
   sourcemap: true,
   external: ['node-av', 'node-av/*', '@seydx/*', 'ffmpeg-static', 'vscode'],
   logLevel: 'warning',
-};
-
-await build({
-  ...shared,
-  entryPoints: {
-    index: 'kernel/src/index.ts',
-  },
-  outdir: 'dist',
 });

@@ -2,15 +2,7 @@ import { Codec, CodecContext, Frame, Packet, Rational } from 'node-av/lib';
 import { AV_CODEC_FLAG_QSCALE, AV_CODEC_ID_MJPEG, AV_PIX_FMT_YUVJ420P, FF_QP2LAMBDA } from 'node-av/constants';
 import { avCheck } from './avCheck';
 import { FrameConverter } from './frameConverter';
-
-/**
- * JPEG quality 1..100 to the MJPEG quantiser scale 2..31 that FFmpeg's `-q:v` uses (2 is best).
- * 90 maps to 5, about what image libraries write at 90.
- */
-export function jpegQscale(quality: number): number {
-  const clamped = Math.min(100, Math.max(1, quality));
-  return Math.round(2 + ((100 - clamped) / 99) * 29);
-}
+import { jpegQscale } from '../jpegNaming';
 
 /** Encodes frames of one size as JPEG with libav's MJPEG encoder. */
 export class JpegEncoder {

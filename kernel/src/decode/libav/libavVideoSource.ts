@@ -14,13 +14,10 @@ import { attachCudaDevice, cudaDecoderSetup } from './hardwareDecoding';
 import { JpegEncoder } from './jpegEncoder';
 import { keyframeAtOrBefore, NO_PTS, readPacketIndex, type PacketIndex } from './packetIndex';
 import { validateIndices } from '../frameIndices';
+import { jpegFileName } from '../jpegNaming';
+import { describeVideo, frameTimestamp, type PacketSummary } from '../videoDescription';
 
 const DEFAULT_JPEG_QUALITY = 90;
-
-/** The JPEG file of one frame: the same name in every backend. */
-export function jpegFileName(index: number): string {
-  return `frame_${String(index).padStart(6, '0')}.jpg`;
-}
 
 /**
  * One video decoded in process with FFmpeg's libraries: one demuxer and one decoder for its
@@ -37,12 +34,7 @@ export class LibavVideoSource implements OpenedVideoSource {
   private hardwareDevice?: HardwareDeviceContext;
   private readonly streamIndex: number;
   private readonly index: PacketIndex;
-  private readonly timeBase: { num: number; den: number };
-  private readonly width: number;
-  private readonly height: number;
-  private readonly codecName: string;
-  private readonly pixelFormat: string;
-  private readonly bitRate: number;
+  private readonly summary: PacketSummary;
   /** Index of the last frame the decoder put out since the last seek; -1: none yet. */
   private lastOutput = -1;
   private decoderDrained = false;
@@ -66,22 +58,29 @@ export class LibavVideoSource implements OpenedVideoSource {
       if (this.streamIndex < 0) throw new Error(`no video stream in ${file}: ${avErrorText(this.streamIndex)}`);
       const stream = this.input.streams[this.streamIndex];
       const parameters = stream.codecpar;
-      this.timeBase = { num: stream.timeBase.num, den: stream.timeBase.den };
-      this.width = parameters.width;
-      this.height = parameters.height;
-      this.codecName = avGetCodecName(parameters.codecId) ?? 'unknown';
-      this.pixelFormat = avGetPixFmtName(parameters.format as AVPixelFormat) ?? 'unknown';
-      this.bitRate = Number(this.input.bitRate);
+      const codecName = avGetCodecName(parameters.codecId) ?? 'unknown';
       this.index = readPacketIndex(this.input, this.streamIndex, file);
       if (this.index.pts.length === 0) throw new Error(`no video frames in ${file}`);
+      this.summary = {
+        pts: this.index.pts.map(Number),
+        lastDuration: Number(this.index.lastDuration),
+        timeBase: { num: stream.timeBase.num, den: stream.timeBase.den },
+        keyframeCount: this.index.keyframes.length,
+        totalBytes: this.index.totalBytes,
+        width: parameters.width,
+        height: parameters.height,
+        codec: codecName,
+        pixFmt: avGetPixFmtName(parameters.format as AVPixelFormat) ?? 'unknown',
+        bitRate: Number(this.input.bitRate),
+      };
       const codec = Codec.findDecoder(parameters.codecId);
-      if (!codec) throw new Error(`no decoder for codec '${this.codecName}' of ${file}`);
+      if (!codec) throw new Error(`no decoder for codec '${codecName}' of ${file}`);
       this.decoder.allocContext3(codec);
       avCheck(this.decoder.parametersToContext(parameters), 'configuring the decoder of', file);
       this.decoder.pktTimebase = stream.timeBase;
       this.decoder.threadCount = options.settings.threads;
       if (device === 'gpu') this.hardwareDevice = attachCudaDevice(this.decoder, cudaDecoderSetup(options.gpuId));
-      avCheck(this.decoder.open2Sync(codec, null), `opening the ${this.codecName} decoder for`, file);
+      avCheck(this.decoder.open2Sync(codec, null), `opening the ${codecName} decoder for`, file);
     } catch (error) {
       this.release();
       throw error;
@@ -93,24 +92,7 @@ export class LibavVideoSource implements OpenedVideoSource {
   }
 
   async metadata(): Promise<VideoMetadata> {
-    const { pts, lastDuration, totalBytes, keyframes } = this.index;
-    const numFrames = pts.length;
-    // The last frame lasts its packet's duration, or the average one when the container gives none.
-    const span = Number(pts[numFrames - 1] - pts[0]);
-    const last = lastDuration > 0n ? Number(lastDuration) : numFrames > 1 ? span / (numFrames - 1) : 0;
-    const duration = ((span + last) * this.timeBase.num) / this.timeBase.den;
-    return {
-      duration,
-      width: this.width,
-      height: this.height,
-      fps: duration > 0 ? numFrames / duration : 0,
-      num_frames: numFrames,
-      codec: this.codecName,
-      pix_fmt: this.pixelFormat,
-      num_keyframes: keyframes.length,
-      bits_per_pixel: (totalBytes * 8) / (numFrames * this.width * this.height),
-      bit_rate: this.bitRate > 0 ? this.bitRate : 0,
-    };
+    return describeVideo(this.summary);
   }
 
   async frames(indices: readonly number[], request: FrameRequest = {}): Promise<VideoFrame[]> {
@@ -120,7 +102,7 @@ export class LibavVideoSource implements OpenedVideoSource {
     const wanted = [...new Set(indices)].sort((a, b) => a - b);
     const wantedPts = new Set(wanted.map((frame) => this.index.pts[frame]));
     const found = new Map<number, VideoFrame>();
-    const size = outputSize(this.width, this.height, request.size);
+    const size = outputSize(this.summary.width, this.summary.height, request.size);
     const jpegDir = request.jpegDir;
     if (jpegDir) mkdirSync(jpegDir, { recursive: true });
     for (const target of wanted) {
@@ -224,7 +206,7 @@ export class LibavVideoSource implements OpenedVideoSource {
     }
     const result: VideoFrame = {
       index: frame,
-      timestamp: (Number(this.index.pts[frame] - this.index.pts[0]) * this.timeBase.num) / this.timeBase.den,
+      timestamp: frameTimestamp(this.summary, frame),
       width: size.width,
       height: size.height,
     };

@@ -1,0 +1,54 @@
+import type { VideoLoader } from '../video/videoLoader';
+import { extractKeyframes, type KeyframeOptions } from './extractKeyframes';
+import { extractMetadata } from './extractMetadata';
+import { sampleAdaptiveFrames, type AdaptiveOptions } from './sampleAdaptiveFrames';
+
+/** A processing function: gets a lazy loader, returns a JSON-serialisable record (sync or async). */
+export type ProcessFn = (loader: VideoLoader) => unknown;
+
+/**
+ * A built-in processing step described as data, so that it can run entirely inside a decoding
+ * worker: only its small record crosses back, never frames.
+ */
+export type BuiltinTask =
+  | { name: 'keyframes'; options: KeyframeOptions }
+  | { name: 'metadata'; options: Record<string, never> }
+  | { name: 'adaptive'; options: AdaptiveOptions };
+
+export type BuiltinName = BuiltinTask['name'];
+export const BUILTIN_NAMES: readonly BuiltinName[] = ['keyframes', 'metadata', 'adaptive'];
+
+/** A ProcessFn that also carries its task description; calling it runs the same code in-process. */
+export interface BuiltinProcessFn extends ProcessFn {
+  readonly builtinTask: BuiltinTask;
+}
+
+export function runBuiltinTask(task: BuiltinTask, loader: VideoLoader): Promise<unknown> {
+  switch (task.name) {
+    case 'keyframes':
+      return extractKeyframes(loader, task.options);
+    case 'metadata':
+      return extractMetadata(loader);
+    case 'adaptive':
+      return sampleAdaptiveFrames(loader, task.options);
+  }
+}
+
+function toProcessFn(task: BuiltinTask): BuiltinProcessFn {
+  return Object.assign((loader: VideoLoader) => runBuiltinTask(task, loader), { builtinTask: task });
+}
+
+/**
+ * The built-in processing functions, ready to pass as `processFn`. Unlike an arbitrary function,
+ * these run inside the decoding workers.
+ */
+export const builtins = {
+  keyframes: (options: KeyframeOptions = {}): BuiltinProcessFn => toProcessFn({ name: 'keyframes', options }),
+  metadata: (): BuiltinProcessFn => toProcessFn({ name: 'metadata', options: {} }),
+  adaptive: (options: AdaptiveOptions = {}): BuiltinProcessFn => toProcessFn({ name: 'adaptive', options }),
+};
+
+export function builtinTaskOf(fn: ProcessFn): BuiltinTask | undefined {
+  const task = (fn as Partial<BuiltinProcessFn>).builtinTask;
+  return task && BUILTIN_NAMES.includes(task.name) ? task : undefined;
+}

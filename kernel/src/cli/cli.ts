@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * `video-batch-kernel process <csv> ...`: the engine without VS Code. Exit codes: 0 when the run
+ * finished (failed videos are data, not a crash), 2 for unusable input, 130 when interrupted (the
+ * checkpoint is saved, so the same command resumes).
+ */
+import { builtins, type BuiltinProcessFn } from '../builtins/builtinTasks';
+import { DecoderConfig } from '../config/decoderConfig';
+import { errorText } from '../errorText';
+import { BatchVideoProcessor } from '../processor/batchVideoProcessor';
+import { InputError } from '../inputError';
+import { parseCliArguments, USAGE, type ProcessCommand } from './cliArguments';
+import { formatProgressLine } from './progressLine';
+
+const EXIT_BAD_INPUT = 2;
+const EXIT_INTERRUPTED = 130;
+/** Plain progress lines (no terminal) come at most this often. */
+const PLAIN_LINE_INTERVAL_MS = 5000;
+
+function processFnFor(command: ProcessCommand): BuiltinProcessFn {
+  switch (command.fn) {
+    case 'keyframes':
+      return builtins.keyframes({ numFrames: command.numFrames, size: command.size });
+    case 'metadata':
+      return builtins.metadata();
+    case 'adaptive':
+      return builtins.adaptive({ minFrames: command.minFrames, maxFrames: command.maxFrames, size: command.size });
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let command: ProcessCommand;
+  try {
+    command = parseCliArguments(argv);
+  } catch (error) {
+    process.stderr.write(`${errorText(error)}\n\n${USAGE}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const processor = new BatchVideoProcessor({
+    config: new DecoderConfig({ device: command.device, backend: command.backend, gpuIds: command.gpuIds, ffmpegPath: command.ffmpegPath }),
+    numWorkers: command.workers,
+    checkpointPath: command.checkpointPath,
+    timeoutSeconds: command.timeoutSeconds,
+  });
+  const onTerminal = process.stderr.isTTY === true;
+  let lastPlainLine = 0;
+  let lastPlainDone = -1;
+  processor.on('start', ({ total, alreadyDone, checkpointPath }) => {
+    const resumed = alreadyDone ? `, resuming: ${alreadyDone} already done` : '';
+    process.stderr.write(`${total} videos${resumed}; checkpoint ${checkpointPath}\n`);
+  });
+  processor.on('progress', (snapshot) => {
+    if (onTerminal) {
+      process.stderr.write(`\r\x1b[2K${formatProgressLine(snapshot, true)}`);
+    } else if (Date.now() - lastPlainLine >= PLAIN_LINE_INTERVAL_MS || (snapshot.done === snapshot.total && lastPlainDone !== snapshot.done)) {
+      lastPlainLine = Date.now();
+      lastPlainDone = snapshot.done;
+      process.stderr.write(`${formatProgressLine(snapshot, false)}\n`);
+    }
+  });
+  processor.on('videoFinished', ({ record }) => {
+    if (record.status !== 'failed') return;
+    process.stderr.write(`${onTerminal ? '\r\x1b[2K' : ''}failed: ${record.id} (${record.video_path}): ${record.error}\n`);
+  });
+  processor.on('log', (line) => process.stderr.write(`${onTerminal ? '\r\x1b[2K' : ''}${line}\n`));
+
+  const abort = new AbortController();
+  const interrupt = () => abort.abort();
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    const results = await processor.processDataset({
+      csvPath: command.csvPath,
+      videoCol: command.videoCol,
+      idCol: command.idCol,
+      processFn: processFnFor(command),
+      outputDir: command.outputDir,
+      saveInterval: command.saveInterval,
+      retryFailed: command.retryFailed,
+      signal: abort.signal,
+    });
+    if (onTerminal) process.stderr.write('\n');
+    process.stdout.write(`${JSON.stringify(results.stats, null, 2)}\n`);
+    if (results.outputDir) process.stderr.write(`results: ${results.outputDir}\n`);
+    if (results.interrupted) {
+      process.stderr.write(`interrupted; checkpoint saved at ${results.checkpointPath}: run the same command to resume\n`);
+      return EXIT_INTERRUPTED;
+    }
+    return 0;
+  } catch (error) {
+    if (onTerminal) process.stderr.write('\n');
+    process.stderr.write(`error: ${errorText(error)}\n`);
+    return error instanceof InputError ? EXIT_BAD_INPUT : 1;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

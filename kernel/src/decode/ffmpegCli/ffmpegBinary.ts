@@ -1,0 +1,79 @@
+import { accessSync, constants, existsSync } from 'node:fs';
+import * as path from 'node:path';
+
+export type FfmpegSource = 'setting' | 'FFMPEG_PATH' | 'PATH' | 'ffmpeg-static';
+
+export interface FfmpegBinary {
+  ffmpeg: string;
+  /** ffprobe beside the chosen ffmpeg, else on PATH. */
+  ffprobe: string;
+  source: FfmpegSource;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Looks a program up on PATH the way a shell would, without a shell. */
+export function findOnPath(program: string, searchPath = process.env.PATH ?? ''): string | undefined {
+  const names = process.platform === 'win32' ? [`${program}.exe`, program] : [program];
+  for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
+    for (const name of names) {
+      const candidate = path.join(dir, name);
+      if (isExecutable(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+/** ffmpeg-static is optional: its install step downloads a binary and fails offline, leaving none. */
+function ffmpegStaticBinary(): string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const binary = require('ffmpeg-static') as string | null;
+    return binary && existsSync(binary) ? binary : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function ffprobeBeside(ffmpeg: string): string | undefined {
+  const candidate = path.join(path.dirname(ffmpeg), path.basename(ffmpeg).replace(/ffmpeg/i, 'ffprobe'));
+  return candidate !== ffmpeg && isExecutable(candidate) ? candidate : undefined;
+}
+
+/**
+ * The ffmpeg program for the CLI backend: the setting, then $FFMPEG_PATH, then ffmpeg on PATH, then
+ * ffmpeg-static when its binary is really there. The error lists what was tried.
+ */
+export function resolveFfmpegBinary(configured?: string, env: NodeJS.ProcessEnv = process.env): FfmpegBinary {
+  const candidates: [FfmpegSource, string | undefined][] = [
+    ['setting', configured],
+    ['FFMPEG_PATH', env.FFMPEG_PATH],
+    ['PATH', findOnPath('ffmpeg', env.PATH ?? '')],
+    ['ffmpeg-static', ffmpegStaticBinary()],
+  ];
+  const tried: string[] = [];
+  for (const [source, candidate] of candidates) {
+    if (!candidate) {
+      tried.push(`${source}: not set`);
+      continue;
+    }
+    if (!isExecutable(candidate)) {
+      tried.push(`${source}: ${candidate} is not an executable file`);
+      continue;
+    }
+    const ffprobe = ffprobeBeside(candidate) ?? findOnPath('ffprobe', env.PATH ?? '');
+    if (!ffprobe) {
+      tried.push(`${source}: ${candidate} has no ffprobe beside it or on PATH`);
+      continue;
+    }
+    return { ffmpeg: candidate, ffprobe, source };
+  }
+  throw new Error(`no ffmpeg program found for the ffmpeg backend (${tried.join('; ')})`);
+}

@@ -1,0 +1,13 @@
+/** The JPEG file of one frame: the same name in every backend. */
+export function jpegFileName(index: number): string {
+  return `frame_${String(index).padStart(6, '0')}.jpg`;
+}
+
+/**
+ * JPEG quality 1..100 to the MJPEG quantiser scale 2..31 that FFmpeg's `-q:v` uses (2 is best), so
+ * both backends write JPEGs of the same quality. 90 maps to 5, about what image libraries write at 90.
+ */
+export function jpegQscale(quality: number): number {
+  const clamped = Math.min(100, Math.max(1, quality));
+  return Math.round(2 + ((100 - clamped) / 99) * 29);
+}

@@ -1,0 +1,44 @@
+import type { VideoMetadata } from '../video/videoTypes';
+
+/** What both backends know of a video after reading its packets, in the stream's time base. */
+export interface PacketSummary {
+  /** Presentation timestamps of the frames, ascending. */
+  pts: readonly number[];
+  /** Duration of the last frame (0 when the container gives none). */
+  lastDuration: number;
+  timeBase: { num: number; den: number };
+  keyframeCount: number;
+  totalBytes: number;
+  width: number;
+  height: number;
+  codec: string;
+  pixFmt: string;
+  bitRate: number;
+}
+
+/** Seconds from the first frame to frame `index`. */
+export function frameTimestamp(summary: Pick<PacketSummary, 'pts' | 'timeBase'>, index: number): number {
+  return ((summary.pts[index] - summary.pts[0]) * summary.timeBase.num) / summary.timeBase.den;
+}
+
+/** The metadata of a video from its packet summary: one rule for both backends. */
+export function describeVideo(summary: PacketSummary): VideoMetadata {
+  const { pts, timeBase } = summary;
+  const numFrames = pts.length;
+  const span = numFrames ? pts[numFrames - 1] - pts[0] : 0;
+  // The last frame lasts its packet's duration, or the average one when the container gives none.
+  const last = summary.lastDuration > 0 ? summary.lastDuration : numFrames > 1 ? span / (numFrames - 1) : 0;
+  const duration = ((span + last) * timeBase.num) / timeBase.den;
+  return {
+    duration,
+    width: summary.width,
+    height: summary.height,
+    fps: duration > 0 ? numFrames / duration : 0,
+    num_frames: numFrames,
+    codec: summary.codec,
+    pix_fmt: summary.pixFmt,
+    num_keyframes: summary.keyframeCount,
+    bits_per_pixel: numFrames ? (summary.totalBytes * 8) / (numFrames * summary.width * summary.height) : 0,
+    bit_rate: summary.bitRate > 0 ? summary.bitRate : 0,
+  };
+}

@@ -1,0 +1,21 @@
+/** The library: `import { BatchVideoProcessor, ... } from 'video-batch-kernel'`. Loads no VS Code code. */
+export { BatchVideoProcessor } from './processor/batchVideoProcessor';
+export type { BatchVideoProcessorOptions, ProcessDatasetOptions, ProcessingResults } from './processor/batchVideoProcessor';
+export type { ProcessorEventMap, ProgressSnapshot, RunStart, VideoStarted, VideoFinished } from './processor/progressEvents';
+export { DecoderConfig } from './config/decoderConfig';
+export type { DecoderConfigOptions, DeviceChoice, BackendChoice } from './config/decoderConfig';
+export { VideoLoader } from './video/videoLoader';
+export type { LoaderContext } from './video/videoLoader';
+export type { VideoMetadata, VideoFrame, FrameRequest, DecodeDevice } from './video/videoTypes';
+export { uniformIndices, adaptiveIndices } from './video/frameSampling';
+export { extractKeyframes } from './builtins/extractKeyframes';
+export type { KeyframeOptions, KeyframesRecord, FrameRecord } from './builtins/extractKeyframes';
+export { extractMetadata } from './builtins/extractMetadata';
+export { sampleAdaptiveFrames } from './builtins/sampleAdaptiveFrames';
+export type { AdaptiveOptions, AdaptiveRecord } from './builtins/sampleAdaptiveFrames';
+export { builtins } from './builtins/builtinTasks';
+export type { ProcessFn, BuiltinProcessFn } from './builtins/builtinTasks';
+export { ProcessingStats } from './stats/processingStats';
+export type { ProcessingStatsDict } from './stats/processingStats';
+export type { ProcessingRecord } from './checkpoint/processingRecord';
+export { InputError } from './inputError';

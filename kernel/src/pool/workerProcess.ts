@@ -1,0 +1,86 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { DecoderSettings } from '../config/decoderConfig';
+import { decodeWorkerScript } from '../worker/workerEntryPath';
+import type { FromWorker, ToWorker, WorkerStartOptions } from '../worker/workerProtocol';
+
+/** How many of a worker's last stderr lines a crash report quotes. */
+const STDERR_LINES_KEPT = 12;
+
+/** Why a worker process ended, in words a record can carry. */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null, stderrTail: string[]): string {
+  const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
+  const tail = stderrTail.length ? `; last stderr: ${stderrTail.join(' | ')}` : '';
+  return `decoding worker ${how}${tail}`;
+}
+
+/** One decoding worker process: spawn, messages, last stderr lines, exit. */
+export class WorkerProcess {
+  private readonly child: ChildProcess;
+  private readonly stderrTail: string[] = [];
+  private partialLine = '';
+  readonly ready: Promise<void>;
+  /** Settles when the process has exited, with the reason. */
+  readonly exited: Promise<string>;
+  private exitReason?: string;
+
+  constructor(
+    readonly workerId: number,
+    settings: DecoderSettings,
+    onMessage: (message: FromWorker) => void,
+  ) {
+    const start: WorkerStartOptions = { settings };
+    this.child = fork(decodeWorkerScript, [JSON.stringify(start)], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      // The parent may run under a debugger or a loader; the worker needs neither.
+      execArgv: [],
+    });
+    this.child.stderr?.setEncoding('utf8');
+    this.child.stderr?.on('data', (chunk: string) => this.keepStderr(chunk));
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.exitReason = describeExit(code, signal, this.stderrTail);
+        resolve(this.exitReason);
+      });
+      this.child.once('error', (error) => {
+        this.exitReason = `decoding worker could not start: ${error.message}`;
+        resolve(this.exitReason);
+      });
+    });
+    this.ready = new Promise((resolve, reject) => {
+      this.child.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') resolve();
+        else onMessage(message);
+      });
+      void this.exited.then((reason) => reject(new Error(reason)));
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return this.exitReason === undefined;
+  }
+
+  send(message: ToWorker): void {
+    if (this.alive && this.child.connected) this.child.send(message);
+  }
+
+  /** Ends the process at once: a decode stuck in native code cannot be asked politely. */
+  kill(): Promise<string> {
+    if (this.alive) this.child.kill('SIGKILL');
+    return this.exited;
+  }
+
+  private keepStderr(chunk: string): void {
+    const lines = (this.partialLine + chunk).split(/\r?\n/);
+    this.partialLine = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      this.stderrTail.push(line.trim());
+      if (this.stderrTail.length > STDERR_LINES_KEPT) this.stderrTail.shift();
+    }
+  }
+}

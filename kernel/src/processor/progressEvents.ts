@@ -1,0 +1,49 @@
+import type { WorkerActivity } from '../pool/workerPool';
+import type { DecodeDevice } from '../video/videoTypes';
+import type { ProcessingRecord } from '../checkpoint/processingRecord';
+
+/** The state of a run at one moment, for progress bars and notebook displays. */
+export interface ProgressSnapshot {
+  /** Videos in the dataset (rows with a video). */
+  total: number;
+  /** Rows settled so far, in this run or before it (processed + failed + skipped). */
+  done: number;
+  processed: number;
+  failed: number;
+  skipped: number;
+  elapsedSeconds: number;
+  /** Videos finished by this run per second of this run. */
+  videosPerSecond: number;
+  /** Seconds left at the current rate; null until a rate is known. */
+  etaSeconds: number | null;
+  /** Decoded frames per second of this run, per device: a GPU is not always the faster one. */
+  framesPerSecond: Record<DecodeDevice, number>;
+  workers: WorkerActivity[];
+}
+
+export interface RunStart {
+  total: number;
+  /** Videos already settled by an earlier run of the same checkpoint. */
+  alreadyDone: number;
+  checkpointPath: string;
+}
+
+export interface VideoStarted {
+  id: string;
+  videoPath: string;
+}
+
+export interface VideoFinished {
+  record: ProcessingRecord;
+  device?: DecodeDevice;
+  workerId?: number;
+}
+
+/** Events a BatchVideoProcessor emits while `processDataset` runs. */
+export interface ProcessorEventMap {
+  start: [RunStart];
+  videoStarted: [VideoStarted];
+  videoFinished: [VideoFinished];
+  progress: [ProgressSnapshot];
+  log: [string];
+}

@@ -1,0 +1,79 @@
+/**
+ * Messages between the pool (in the kernel or CLI process) and a decoding worker process. They
+ * travel over Node's IPC channel with `serialization: 'advanced'`, so pixel buffers cross as
+ * binary (structured clone), never as JSON.
+ */
+import type { DecoderSettings } from '../config/decoderConfig';
+import type { BuiltinTask } from '../builtins/builtinTasks';
+import type { DecodeDevice, FrameRequest, VideoFrame, VideoMetadata } from '../video/videoTypes';
+
+export interface OpenVideoMessage {
+  type: 'open';
+  jobId: number;
+  videoPath: string;
+  videoId: string;
+  outputDir?: string;
+  gpuId: number;
+  /** With a task the worker runs it and answers `done`/`failed`; without, it serves `call`s until `release`. */
+  task?: BuiltinTask;
+}
+
+export type SourceCall =
+  | { method: 'metadata' }
+  | { method: 'frames'; indices: number[]; request?: FrameRequest };
+
+export type CallMessage = { type: 'call'; jobId: number; callId: number } & SourceCall;
+
+export interface ReleaseMessage {
+  type: 'release';
+  jobId: number;
+}
+
+export type ToWorker = OpenVideoMessage | CallMessage | ReleaseMessage;
+
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+/** A job is over (a built-in finished, or a released source was closed). */
+export interface DoneMessage {
+  type: 'done';
+  jobId: number;
+  result?: unknown;
+  /** The device that decoded, once a decoder was opened. */
+  device?: DecodeDevice;
+  framesDecoded: number;
+  /** Worker's resident memory after the job, for recycling between videos. */
+  rssBytes: number;
+}
+
+export interface FailedMessage {
+  type: 'failed';
+  jobId: number;
+  error: string;
+  device?: DecodeDevice;
+  framesDecoded: number;
+  rssBytes: number;
+}
+
+export type CallResult = VideoMetadata | VideoFrame[];
+
+export interface ReplyMessage {
+  type: 'reply';
+  callId: number;
+  value?: CallResult;
+  error?: string;
+  device?: DecodeDevice;
+}
+
+export interface LogMessage {
+  type: 'log';
+  message: string;
+}
+
+export type FromWorker = ReadyMessage | DoneMessage | FailedMessage | ReplyMessage | LogMessage;
+
+/** What the worker process is started with (argv[2], JSON). */
+export interface WorkerStartOptions {
+  settings: DecoderSettings;
+}
