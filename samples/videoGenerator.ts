@@ -5,8 +5,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { Codec, CodecContext, Dictionary, FormatContext, Frame, InputFormat, Packet, Rational } from 'node-av/lib';
-import { AV_CODEC_FLAG_GLOBAL_HEADER, AVFMT_GLOBALHEADER, AV_PIX_FMT_YUV420P } from 'node-av/constants';
+import { Codec, CodecContext, Dictionary, FormatContext, Frame, InputFormat, Log, Packet, Rational } from 'node-av/lib';
+import { AV_CODEC_FLAG_GLOBAL_HEADER, AV_LOG_ERROR, AVFMT_GLOBALHEADER, AV_PIX_FMT_YUV420P } from 'node-av/constants';
 import { stampFrameIndex } from './frameStamp';
 
 export type GeneratedCodec = 'h264' | 'hevc' | 'vp9';
@@ -79,6 +79,8 @@ function frameTimestampsMs(spec: GeneratedVideoSpec): number[] {
 }
 
 export async function generateVideo(spec: GeneratedVideoSpec): Promise<GeneratedVideoInfo> {
+  // The encoders' statistics at info level would bury the output of whoever generates.
+  Log.setLevel(AV_LOG_ERROR);
   mkdirSync(path.dirname(spec.path), { recursive: true });
   const file = spec.path;
   const timestampsMs = frameTimestampsMs(spec);

@@ -145,7 +145,11 @@ export class WorkerPool {
     const died = slot.process.exited.then((reason) => ({ died: reason }));
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([slot.process.ready, died]);
+      const startup = await Promise.race([slot.process.ready.then(() => ({ ready: true }), () => ({ ready: false })), died]);
+      if (!('ready' in startup) || !startup.ready) {
+        if (this.cancelled) return { cancelled: true, framesDecoded: 0, workerId };
+        return { error: await slot.process.exited, framesDecoded: 0, workerId };
+      }
       // The clock starts once the worker can work: a slow process start is not the video's fault.
       const timedOut = new Promise<{ timedOut: true }>((resolve) => {
         if (this.options.timeoutMs > 0) timer = setTimeout(() => resolve({ timedOut: true }), this.options.timeoutMs);
