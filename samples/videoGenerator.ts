@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Codec, CodecContext, Dictionary, FormatContext, Frame, InputFormat, Log, Packet, Rational } from 'node-av/lib';
 import { AV_CODEC_FLAG_GLOBAL_HEADER, AV_LOG_ERROR, AVFMT_GLOBALHEADER, AV_PIX_FMT_YUV420P } from 'node-av/constants';
+import { FrameConverter } from '../kernel/src/decode/libav/frameConverter';
 import { stampFrameIndex } from './frameStamp';
 
 export type GeneratedCodec = 'h264' | 'hevc' | 'vp9';
@@ -93,6 +94,8 @@ export async function generateVideo(spec: GeneratedVideoSpec): Promise<Generated
   const encoder = new CodecContext();
   const packet = new Packet();
   const frame = new Frame();
+  // Sources like mandelbrot or life produce RGB; the stamp and the encoders want YUV 4:2:0.
+  const toYuv = new FrameConverter(AV_PIX_FMT_YUV420P, spec.width, spec.height);
   packet.alloc();
   frame.alloc();
   let outputOpen = false;
@@ -145,7 +148,9 @@ export async function generateVideo(spec: GeneratedVideoSpec): Promise<Generated
       check(await decoder.sendPacket(packet), 'decoding the source', file);
       packet.unref();
       while (written < spec.frameCount && (await decoder.receiveFrame(frame)) >= 0) {
-        const yuv = frame.toBuffer();
+        const converted = frame.format === AV_PIX_FMT_YUV420P ? undefined : toYuv.convert(frame);
+        const yuv = (converted ?? frame).toBuffer();
+        converted?.free();
         frame.unref();
         stampFrameIndex(yuv, spec.width, spec.height, written);
         const stamped = Frame.fromVideoBuffer(yuv, { width: spec.width, height: spec.height, format: AV_PIX_FMT_YUV420P, pts: BigInt(timestampsMs[written]), timeBase: TIME_BASE });
@@ -172,5 +177,6 @@ export async function generateVideo(spec: GeneratedVideoSpec): Promise<Generated
     if (inputOpen) await input.closeInput();
     packet.free();
     frame.free();
+    toYuv.free();
   }
 }

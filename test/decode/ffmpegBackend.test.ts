@@ -10,7 +10,7 @@ import { openFfmpegSource } from '../../kernel/src/decode/ffmpegCli/ffmpegVideoS
 import { openLibavSource } from '../../kernel/src/decode/libav/libavVideoSource';
 import type { SourceOptions } from '../../kernel/src/decode/sourceOptions';
 import { generateVideo } from '../../samples/videoGenerator';
-import { writeBrokenFiles } from './brokenFiles';
+import { writeBrokenFiles } from '../../samples/brokenFiles';
 import { describeFrameAccuracy } from './frameAccuracySuite';
 
 const cpuOptions: SourceOptions = { settings: new DecoderConfig({ device: 'cpu', backend: 'ffmpeg' }).toSettings(), gpuId: 0 };

@@ -8,7 +8,7 @@ import { openLibavSource } from '../../kernel/src/decode/libav/libavVideoSource'
 import type { SourceOptions } from '../../kernel/src/decode/sourceOptions';
 import { readFrameStamp } from '../../samples/frameStamp';
 import { generateVideo } from '../../samples/videoGenerator';
-import { writeBrokenFiles } from './brokenFiles';
+import { writeBrokenFiles } from '../../samples/brokenFiles';
 import { describeFrameAccuracy } from './frameAccuracySuite';
 import { decodeAllFrames } from './referenceDecode';
 

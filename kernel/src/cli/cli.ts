@@ -4,6 +4,7 @@
  * finished (failed videos are data, not a crash), 2 for unusable input, 130 when interrupted (the
  * checkpoint is saved, so the same command resumes).
  */
+import * as path from 'node:path';
 import { builtins, type BuiltinProcessFn } from '../builtins/builtinTasks';
 import { DecoderConfig } from '../config/decoderConfig';
 import { errorText } from '../errorText';
@@ -81,7 +82,10 @@ async function main(argv: string[]): Promise<number> {
     });
     if (onTerminal) process.stderr.write('\n');
     process.stdout.write(`${JSON.stringify(results.stats, null, 2)}\n`);
-    if (results.outputDir) process.stderr.write(`results: ${results.outputDir}\n`);
+    if (results.outputDir) {
+      const images = command.fn === 'metadata' ? '' : `; images in ${path.join(results.outputDir, command.fn)}${path.sep}<id>${path.sep}`;
+      process.stderr.write(`results in ${path.join(results.outputDir, 'processing_results.json')}${images}\n`);
+    }
     if (results.interrupted) {
       process.stderr.write(`interrupted; checkpoint saved at ${results.checkpointPath}: run the same command to resume\n`);
       return EXIT_INTERRUPTED;
