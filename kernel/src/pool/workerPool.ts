@@ -154,8 +154,10 @@ export class WorkerPool {
       const timedOut = new Promise<{ timedOut: true }>((resolve) => {
         if (this.options.timeoutMs > 0) timer = setTimeout(() => resolve({ timedOut: true }), this.options.timeoutMs);
       });
-      slot.process.send({ type: 'open', jobId, videoPath: job.videoPath, videoId: job.videoId, outputDir: job.outputDir, gpuId, task: job.task });
-      const work = job.task ? finished : this.runHere(slot, active, job, finished);
+      const openInWorker = () =>
+        slot.process.send({ type: 'open', jobId, videoPath: job.videoPath, videoId: job.videoId, outputDir: job.outputDir, gpuId, task: job.task });
+      if (job.task) openInWorker();
+      const work = job.task ? finished : this.runHere(slot, active, job, finished, openInWorker);
       const first = await Promise.race([work.then((message) => ({ message })), died, timedOut]);
       if ('message' in first) {
         const { message } = first;
@@ -182,9 +184,17 @@ export class WorkerPool {
     active: ActiveJob,
     job: VideoJob,
     finished: Promise<Parameters<ActiveJob['finish']>[0]>,
+    openInWorker: () => void,
   ): Promise<Parameters<ActiveJob['finish']>[0]> {
+    // The video is opened in the worker on the first call only: a function that never asks for
+    // metadata or frames costs no decoder and no message.
+    let opened = false;
     const call = (request: SourceCall): Promise<CallResult> =>
       new Promise((resolve, reject) => {
+        if (!opened) {
+          opened = true;
+          openInWorker();
+        }
         const callId = this.nextCallId++;
         active.calls.set(callId, { resolve, reject });
         slot.process.send({ type: 'call', jobId: active.jobId, callId, ...request });
@@ -204,6 +214,7 @@ export class WorkerPool {
     } catch (error) {
       outcome = { error: errorText(error) };
     }
+    if (!opened) return { framesDecoded: 0, ...outcome };
     slot.process.send({ type: 'release', jobId: active.jobId });
     const closing = await finished;
     return { ...closing, ...outcome };

@@ -124,6 +124,9 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     const emitProgress = () => this.emit('progress', progress.snapshot(pool?.activity() ?? []));
     const ticker = setInterval(emitProgress, PROGRESS_TICK_MS);
     const inFlight = new Set<Promise<void>>();
+    // More rows in flight than workers: the pool queues them, and cheap rows (a function that opens
+    // no video, a missing file) then share journal fsyncs instead of paying one each.
+    const maxInFlight = this.numWorkers * 4 + 16;
     let interrupted = false;
     const onAbort = () => {
       interrupted = true;
@@ -196,7 +199,7 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
         }
         const work = processRow(row).finally(() => inFlight.delete(work));
         inFlight.add(work);
-        if (inFlight.size >= this.numWorkers) await Promise.race(inFlight);
+        if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
       }
       await Promise.all(inFlight);
     } finally {
