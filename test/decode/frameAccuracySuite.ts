@@ -7,7 +7,7 @@ import { readFrameStamp } from '../../samples/frameStamp';
 import { uniformIndices } from '../../kernel/src/video/frameSampling';
 import { outputSize } from '../../kernel/src/video/outputSize';
 import type { VideoSource } from '../../kernel/src/video/videoTypes';
-import { decodeAllFrames, meanAbsoluteDifference } from './referenceDecode';
+import { decodeAllFrames, meanAbsoluteDifference } from '../../samples/referenceDecode';
 
 type Case = Omit<GeneratedVideoSpec, 'path' | 'fps' | 'width' | 'height'> & { name: string; file: string };
 

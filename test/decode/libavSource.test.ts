@@ -10,7 +10,7 @@ import { readFrameStamp } from '../../samples/frameStamp';
 import { generateVideo } from '../../samples/videoGenerator';
 import { writeBrokenFiles } from '../../samples/brokenFiles';
 import { describeFrameAccuracy } from './frameAccuracySuite';
-import { decodeAllFrames } from './referenceDecode';
+import { decodeAllFrames } from '../../samples/referenceDecode';
 
 const cpuOptions: SourceOptions = { settings: new DecoderConfig({ device: 'cpu' }).toSettings(), gpuId: 0 };
 

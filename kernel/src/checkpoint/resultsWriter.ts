@@ -18,6 +18,8 @@ export class ResultsWriter {
   private finishedSinceWrite = 0;
   private lastWriteEndedAt = 0;
   private lastWriteTook = 0;
+  private writes: Promise<void> = Promise.resolve();
+  private rewriting = false;
 
   constructor(
     readonly outputDir: string,
@@ -35,7 +37,7 @@ export class ResultsWriter {
   /** Called after each settled video: rewrites the results when the interval and time budget allow. */
   async maybeWrite(checkpoint: Checkpoint): Promise<boolean> {
     this.finishedSinceWrite++;
-    if (this.finishedSinceWrite < this.options.saveInterval) return false;
+    if (this.rewriting || this.finishedSinceWrite < this.options.saveInterval) return false;
     if (performance.now() - this.lastWriteEndedAt < this.lastWriteTook * REWRITE_TIME_SHARE) return false;
     await this.writeResults(checkpoint);
     return true;
@@ -46,7 +48,23 @@ export class ResultsWriter {
     await writeFileAtomically(this.statsPath, (append) => append(`${JSON.stringify(stats, null, 2)}\n`));
   }
 
-  private async writeResults(checkpoint: Checkpoint): Promise<void> {
+  /** One rewrite at a time (the final one waits for one in progress). */
+  private writeResults(checkpoint: Checkpoint): Promise<void> {
+    const run = this.writes.then(() => this.rewrite(checkpoint));
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  private async rewrite(checkpoint: Checkpoint): Promise<void> {
+    this.rewriting = true;
+    try {
+      await this.rewriteNow(checkpoint);
+    } finally {
+      this.rewriting = false;
+    }
+  }
+
+  private async rewriteNow(checkpoint: Checkpoint): Promise<void> {
     const started = performance.now();
     await mkdir(this.outputDir, { recursive: true });
     const records = checkpoint.records();

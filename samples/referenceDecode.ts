@@ -1,6 +1,6 @@
 import { Codec, CodecContext, FormatContext, Frame, Packet } from 'node-av/lib';
 import { AV_PIX_FMT_RGB24, AVERROR_EOF, AVMEDIA_TYPE_VIDEO } from 'node-av/constants';
-import { FrameConverter } from '../../kernel/src/decode/libav/frameConverter';
+import { FrameConverter } from '../kernel/src/decode/libav/frameConverter';
 
 /**
  * Every frame of a video in presentation order, decoded front to back with no seeking and no
