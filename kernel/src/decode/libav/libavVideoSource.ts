@@ -1,18 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { avGetCodecName, avGetPixFmtName, Codec, CodecContext, FormatContext, Frame, Option, Packet, type HardwareDeviceContext } from 'node-av/lib';
+import { Codec, CodecContext, FormatContext, Frame, Option, Packet, type HardwareDeviceContext } from 'node-av/lib';
 import {
-  AV_PIX_FMT_RGB24, AVDISCARD_DEFAULT, AVDISCARD_NONREF, AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA, AVMEDIA_TYPE_VIDEO, AVSEEK_FLAG_BACKWARD,
-  type AVPixelFormat,
+  AV_PIX_FMT_RGB24, AVDISCARD_DEFAULT, AVDISCARD_NONREF, AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA, AVSEEK_FLAG_BACKWARD,
 } from 'node-av/constants';
 import type { FrameRequest, VideoFrame, VideoMetadata, DecodeDevice } from '../../video/videoTypes';
 import { outputSize } from '../../video/outputSize';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
-import { avCheck, avErrorText } from './avCheck';
+import { avCheck } from './avCheck';
 import { FrameConverter } from './frameConverter';
 import { attachCudaDevice, cudaDecoderSetup } from './hardwareDecoding';
 import { JpegEncoder } from './jpegEncoder';
-import { keyframeAtOrBefore, NO_PTS, readPacketIndex, type PacketIndex } from './packetIndex';
+import { keyframeAtOrBefore, NO_PTS, type PacketIndex } from './packetIndex';
+import { openVideoStream } from './videoStream';
 import { validateIndices } from '../frameIndices';
 import { jpegFileName } from '../jpegNaming';
 import { describeVideo, frameTimestamp, type PacketSummary } from '../videoDescription';
@@ -52,27 +52,13 @@ export class LibavVideoSource implements OpenedVideoSource {
     this.decoded.alloc();
     this.downloaded.alloc();
     try {
-      avCheck(this.input.openInputSync(file, null, null), 'opening', file);
-      avCheck(this.input.findStreamInfoSync(null), 'reading stream information of', file);
-      this.streamIndex = this.input.findBestStream(AVMEDIA_TYPE_VIDEO);
-      if (this.streamIndex < 0) throw new Error(`no video stream in ${file}: ${avErrorText(this.streamIndex)}`);
+      const opened = openVideoStream(this.input, file);
+      this.streamIndex = opened.streamIndex;
+      this.index = opened.index;
+      this.summary = opened.summary;
       const stream = this.input.streams[this.streamIndex];
       const parameters = stream.codecpar;
-      const codecName = avGetCodecName(parameters.codecId) ?? 'unknown';
-      this.index = readPacketIndex(this.input, this.streamIndex, file);
-      if (this.index.pts.length === 0) throw new Error(`no video frames in ${file}`);
-      this.summary = {
-        pts: this.index.pts.map(Number),
-        lastDuration: Number(this.index.lastDuration),
-        timeBase: { num: stream.timeBase.num, den: stream.timeBase.den },
-        keyframeCount: this.index.keyframes.length,
-        totalBytes: this.index.totalBytes,
-        width: parameters.width,
-        height: parameters.height,
-        codec: codecName,
-        pixFmt: avGetPixFmtName(parameters.format as AVPixelFormat) ?? 'unknown',
-        bitRate: Number(this.input.bitRate),
-      };
+      const codecName = this.summary.codec;
       const codec = Codec.findDecoder(parameters.codecId);
       if (!codec) throw new Error(`no decoder for codec '${codecName}' of ${file}`);
       this.decoder.allocContext3(codec);
