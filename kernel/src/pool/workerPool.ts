@@ -23,6 +23,8 @@ export interface VideoJob {
   /** A built-in runs entirely in the worker; without one, `useSource` runs here on a proxy. */
   task?: BuiltinTask;
   useSource?: (source: OpenedVideoSource) => Promise<unknown>;
+  /** Called when a worker takes the video (it may wait in the queue before). */
+  onStart?: (workerId: number) => void;
 }
 
 export interface JobOutcome {
@@ -33,6 +35,8 @@ export interface JobOutcome {
   device?: DecodeDevice;
   framesDecoded: number;
   workerId: number;
+  /** Seconds from a worker taking the video to its outcome (queueing excluded). */
+  seconds: number;
 }
 
 interface PendingCall {
@@ -90,8 +94,10 @@ export class WorkerPool {
 
   async run(job: VideoJob): Promise<JobOutcome> {
     const slot = await this.acquire();
+    const started = performance.now();
     try {
-      return await this.runOn(slot, job);
+      job.onStart?.(slot.workerId);
+      return { ...(await this.runOn(slot, job)), seconds: (performance.now() - started) / 1000 };
     } finally {
       this.release(slot);
     }
@@ -129,7 +135,7 @@ export class WorkerPool {
     else this.idle.push(slot);
   }
 
-  private async runOn(slot: Slot, job: VideoJob): Promise<JobOutcome> {
+  private async runOn(slot: Slot, job: VideoJob): Promise<Omit<JobOutcome, 'seconds'>> {
     if (this.cancelled) return { cancelled: true, framesDecoded: 0, workerId: slot.workerId };
     if (!slot.process.alive) this.spawnInto(slot);
     const workerId = slot.workerId;

@@ -152,12 +152,12 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     const processRow = async (row: VideoRow): Promise<void> => {
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1000;
-      this.emit('videoStarted', { id: row.id, videoPath: row.videoPath });
       const missing = await stat(row.videoPath).then(
         (info) => (info.isFile() ? undefined : `not a file: ${row.videoPath}`),
         () => `file not found: ${row.videoPath}`,
       );
       if (missing) {
+        this.emit('videoStarted', { id: row.id, videoPath: row.videoPath });
         await settle(row, { id: row.id, video_path: row.videoPath, status: 'failed', error: missing, time: seconds() });
         return;
       }
@@ -166,19 +166,21 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
         videoId: row.id,
         outputDir,
         task,
+        onStart: (workerId) => this.emit('videoStarted', { id: row.id, videoPath: row.videoPath, workerId }),
         useSource: task
           ? undefined
           : async (source) => job.processFn(new VideoLoader({ videoId: row.id, videoPath: row.videoPath, outputDir }, async () => source)),
       });
       if (outcome.cancelled) return; // not an outcome: the resume runs it again
+      const time = outcome.seconds;
       let record: ProcessingRecord;
       if (outcome.error !== undefined) {
-        record = { id: row.id, video_path: row.videoPath, status: 'failed', error: outcome.error, time: seconds() };
+        record = { id: row.id, video_path: row.videoPath, status: 'failed', error: outcome.error, time };
       } else {
         try {
-          record = { id: row.id, video_path: row.videoPath, status: 'processed', result: toJsonValue(outcome.result), time: seconds() };
+          record = { id: row.id, video_path: row.videoPath, status: 'processed', result: toJsonValue(outcome.result), time };
         } catch (error) {
-          record = { id: row.id, video_path: row.videoPath, status: 'failed', error: `the processing function's result is not JSON: ${errorText(error)}`, time: seconds() };
+          record = { id: row.id, video_path: row.videoPath, status: 'failed', error: `the processing function's result is not JSON: ${errorText(error)}`, time };
         }
       }
       await settle(row, record, outcome);

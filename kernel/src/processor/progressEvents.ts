@@ -31,6 +31,8 @@ export interface RunStart {
 export interface VideoStarted {
   id: string;
   videoPath: string;
+  /** The decoding worker that took it; absent when no worker was needed (a missing file). */
+  workerId?: number;
 }
 
 export interface VideoFinished {
