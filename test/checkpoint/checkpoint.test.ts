@@ -3,11 +3,12 @@ import { spawn } from 'node:child_process';
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defaultCheckpointPath, openCheckpoint, rowKey } from '../../kernel/src/checkpoint/checkpoint';
+import { defaultCheckpointPath, openCheckpoint } from '../../kernel/src/checkpoint/checkpoint';
 import type { ProcessingRecord } from '../../kernel/src/checkpoint/processingRecord';
 import { InputError } from '../../kernel/src/inputError';
 
-const identity = { datasetFingerprint: 'dataset-1', processingFingerprint: 'keyframes-16' };
+const dataset = { csvSha256: 'a'.repeat(64), videoCol: 'video_path', idCol: 'video_id' };
+const identity = { datasetFingerprint: dataset, processingFingerprint: 'keyframes-16' };
 const record = (id: string, status: ProcessingRecord['status'] = 'processed'): ProcessingRecord => ({ id, video_path: `/v/${id}.mp4`, status, result: { n: id }, time: 0.5 });
 const row = (id: string, rowNumber: number) => ({ id, rowNumber });
 
@@ -48,27 +49,22 @@ describe('checkpoint', () => {
     assert.deepEqual(manifest.counts, { processed: 3, failed: 0, skipped: 0 });
   });
 
-  it('keys problem rows by row number so they never shadow the row owning the id', () => {
-    assert.equal(rowKey({ id: 'a', rowNumber: 1 }), 'id:a');
-    assert.equal(rowKey({ id: 'a', rowNumber: 9, problem: 'duplicate_id' }), 'row:9');
-  });
-
   it('cuts off a torn last line left by a kill mid-append', async () => {
     const first = await openCheckpoint(checkpointPath, identity);
     await first.append(row('a', 1), record('a'));
     await first.close();
-    await appendFile(`${checkpointPath}.journal`, '{"row":2,"key":"id:b","rec');
+    await appendFile(`${checkpointPath}.journal`, '{"row":2,"record":{"id":"b","sta');
     const second = await openCheckpoint(checkpointPath, identity);
     assert.deepEqual(second.records().map((r) => r.id), ['a']);
     await second.append(row('c', 3), record('c'));
     await second.close();
     const lines = (await readFile(`${checkpointPath}.journal`, 'utf8')).trim().split('\n');
-    assert.deepEqual(lines.map((line) => (JSON.parse(line) as { key: string }).key), ['id:a', 'id:c']);
+    assert.deepEqual(lines.map((line) => (JSON.parse(line) as { row: number }).row), [1, 3]);
   });
 
   it('refuses another dataset or processing function, saying what to do', async () => {
     await (await openCheckpoint(checkpointPath, identity)).close();
-    await assert.rejects(openCheckpoint(checkpointPath, { ...identity, datasetFingerprint: 'dataset-2' }), (error: Error) => error instanceof InputError && /another dataset/.test(error.message) && /delete/.test(error.message));
+    await assert.rejects(openCheckpoint(checkpointPath, { ...identity, datasetFingerprint: { ...dataset, csvSha256: 'b'.repeat(64) } }), (error: Error) => error instanceof InputError && /another dataset/.test(error.message) && /delete/.test(error.message));
     await assert.rejects(openCheckpoint(checkpointPath, { ...identity, processingFingerprint: 'metadata' }), (error: Error) => error instanceof InputError && /another processing function/.test(error.message));
   });
 

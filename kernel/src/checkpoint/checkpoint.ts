@@ -1,11 +1,14 @@
-import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, open, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { InputError } from '../inputError';
 import type { VideoRow } from '../csv/videoRows';
-import { writeFileAtomically } from './atomicFile';
+import { syncDirectory, writeFileAtomically, writeFully } from './atomicFile';
 import { lockCheckpoint } from './checkpointLock';
+import { datasetDifferences, type DatasetFingerprint } from './datasetFingerprint';
+import { journalLine, readJournalLines, replayJournal, type JournalEntry } from './journal';
 import type { ProcessingRecord } from './processingRecord';
+import { RowOutcomes, type RecordStatus } from './rowOutcomes';
 
 const FORMAT = 'video-batch-kernel-checkpoint';
 const VERSION = 1;
@@ -14,25 +17,22 @@ const VERSION = 1;
 interface CheckpointManifest {
   format: typeof FORMAT;
   version: number;
-  dataset_fingerprint: string;
+  dataset: { csv_sha256: string; video_col: string; id_col: string | null };
   processing_fingerprint: string;
   created: string;
   updated: string;
   journal: string;
-  counts: Record<ProcessingRecord['status'], number>;
-}
-
-/** One journal line: the row's outcome and where the row stands in the CSV. */
-interface JournalEntry {
-  row: number;
-  key: string;
-  record: ProcessingRecord;
+  counts: Record<RecordStatus, number>;
 }
 
 export interface CheckpointIdentity {
-  datasetFingerprint: string;
+  datasetFingerprint: DatasetFingerprint;
+  /** Identifies the processing function (its name and options, or its source); given by the caller. */
   processingFingerprint: string;
 }
+
+/** The checkpoint belongs to another dataset or processing function, or is not a checkpoint of this format. */
+export class CheckpointMismatchError extends InputError {}
 
 /** `videos.csv` -> `videos.vbk-checkpoint.json` beside it (likewise for a notebook). */
 export function defaultCheckpointPath(csvOrNotebookPath: string): string {
@@ -40,57 +40,77 @@ export function defaultCheckpointPath(csvOrNotebookPath: string): string {
   return path.join(parsed.dir, `${parsed.name}.vbk-checkpoint.json`);
 }
 
-/**
- * A row's key in the checkpoint: its id; rows that are skipped for a problem (a duplicate or empty
- * id, an empty path) by their row number, so they never shadow the row that owns the id.
- */
-export function rowKey(row: Pick<VideoRow, 'id' | 'rowNumber' | 'problem'>): string {
-  return row.problem ? `row:${row.rowNumber}` : `id:${row.id}`;
-}
+/** The rows a checkpoint tells apart: by number, which the dataset fingerprint ties to one id. */
+export type CheckpointRow = Pick<VideoRow, 'rowNumber'>;
 
 interface QueuedAppend {
-  line: string;
-  entry: JournalEntry;
+  row: number;
+  line: Buffer;
+  status: RecordStatus;
   resolve: () => void;
   reject: (error: Error) => void;
 }
 
 /**
- * Crash-exact progress of one job: an append-only journal, fsync'd before an outcome counts, so a
- * crash or kill at any moment loses at most the videos in flight. Opening replays the journal once
- * (linear in its size); appending costs one line, batched with concurrent appends into one fsync.
+ * Crash-exact progress of one job: an append-only journal (`<path>.journal`, one JSON line per
+ * finished row), fsync'd before an outcome counts, so a crash or kill at any moment loses at most
+ * the videos in flight. Opening replays the journal once (linear in its size); appending costs one
+ * line, batched with concurrent appends into one write and one fsync (group commit). Only a small
+ * index stays in memory (`RowOutcomes`); records are read back from the journal when asked for.
  */
 export class Checkpoint {
-  private readonly entries = new Map<string, JournalEntry>();
   private queue: QueuedAppend[] = [];
   private flushing?: Promise<void>;
+  private journalBytes: number;
+  private manifestSaving: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly path: string,
     private readonly manifest: CheckpointManifest,
-    private readonly journal: FileHandle,
+    private journal: FileHandle,
+    journalBytes: number,
+    private readonly outcomes: RowOutcomes,
     private readonly unlock: () => Promise<void>,
-  ) {}
+  ) {
+    this.journalBytes = journalBytes;
+  }
 
   get journalPath(): string {
-    return `${this.path}.journal`;
+    return journalPathOf(this.path);
   }
 
-  /** Rows whose outcome an earlier run recorded. */
+  /** Rows with a recorded outcome. */
   get settledCount(): number {
-    return this.entries.size;
+    return this.outcomes.settledCount;
   }
 
+  /** Rows with a recorded outcome, by status. */
+  get counts(): Record<RecordStatus, number> {
+    return this.outcomes.countsByStatus();
+  }
+
+  /**
+   * Takes the lock, checks that the checkpoint belongs to this dataset and processing function (a
+   * new one is created when none exists), and replays the journal.
+   */
   static async open(checkpointPath: string, identity: CheckpointIdentity): Promise<Checkpoint> {
     await mkdir(path.dirname(checkpointPath), { recursive: true });
     const unlock = await lockCheckpoint(`${checkpointPath}.lock`, checkpointPath);
     try {
-      const journalPath = `${checkpointPath}.journal`;
+      const journalPath = journalPathOf(checkpointPath);
       const manifest = await loadOrCreateManifest(checkpointPath, journalPath, identity);
-      const entries = await replayJournal(journalPath);
-      const journal = await open(journalPath, 'a');
-      const checkpoint = new Checkpoint(checkpointPath, manifest, journal, unlock);
-      for (const entry of entries) checkpoint.entries.set(entry.key, entry);
+      const outcomes = new RowOutcomes();
+      let lines = 0;
+      if (existsSync(journalPath)) {
+        const replay = await replayJournal(journalPath, (row, status, span) => outcomes.set(row, status, span.offset, span.length));
+        lines = replay.lines;
+        if (replay.tornTail) await cutJournal(journalPath, replay.validBytes);
+      }
+      const journal = await open(journalPath, 'a+');
+      const checkpoint = new Checkpoint(checkpointPath, manifest, journal, (await journal.stat()).size, outcomes, unlock);
+      // Lines superseded by later outcomes of the same row (retried failures) are dropped once they
+      // outnumber the live ones, so the journal stays within twice the dataset.
+      if (lines > 2 * outcomes.settledCount && lines > 1000) await checkpoint.compact();
       return checkpoint;
     } catch (error) {
       await unlock();
@@ -98,33 +118,62 @@ export class Checkpoint {
     }
   }
 
-  /** The status an earlier run recorded for this row, if any. */
-  statusOf(row: Pick<VideoRow, 'id' | 'rowNumber' | 'problem'>): ProcessingRecord['status'] | undefined {
-    return this.entries.get(rowKey(row))?.record.status;
+  /** The status an earlier run (or this one) recorded for this row, if any. */
+  statusOf(row: CheckpointRow): RecordStatus | undefined {
+    return this.outcomes.statusOf(row.rowNumber);
   }
 
   /** Records the row's outcome; resolves once it is on disk. */
-  append(row: Pick<VideoRow, 'id' | 'rowNumber' | 'problem'>, record: ProcessingRecord): Promise<void> {
-    const entry: JournalEntry = { row: row.rowNumber, key: rowKey(row), record };
+  append(row: CheckpointRow, record: ProcessingRecord): Promise<void> {
+    const line = journalLine({ row: row.rowNumber, record });
     return new Promise((resolve, reject) => {
-      this.queue.push({ line: `${JSON.stringify(entry)}\n`, entry, resolve, reject });
+      this.queue.push({ row: row.rowNumber, line, status: record.status, resolve, reject });
       this.flushing ??= this.flush();
     });
   }
 
-  /** Every row's latest record, in CSV order. */
+  /**
+   * Every row's latest record, in CSV order, read back from the journal as the caller iterates
+   * (a results file of any size is written from this without holding it whole).
+   */
+  *recordsInRowOrder(): Generator<ProcessingRecord> {
+    for (const line of readJournalLines(this.journal.fd, this.outcomes.spansInRowOrder())) {
+      yield (JSON.parse(line.toString('utf8')) as JournalEntry).record;
+    }
+  }
+
+  /** Every row's latest record, in CSV order, as one array: for small jobs and tests. */
   records(): ProcessingRecord[] {
-    return [...this.entries.values()].sort((a, b) => a.row - b.row).map((entry) => entry.record);
+    return [...this.recordsInRowOrder()];
   }
 
-  /** Rewrites the small manifest with the current counts (bounded by the save interval). */
-  async saveManifest(): Promise<void> {
-    const counts = { processed: 0, failed: 0, skipped: 0 };
-    for (const entry of this.entries.values()) counts[entry.record.status]++;
-    Object.assign(this.manifest, { updated: new Date().toISOString(), counts });
-    await writeManifest(this.path, this.manifest);
+  /** Rewrites the small manifest with the current counts (O(1); the caller bounds how often). */
+  saveManifest(): Promise<void> {
+    const save = async () => {
+      Object.assign(this.manifest, { updated: new Date().toISOString(), counts: this.outcomes.countsByStatus() });
+      await writeManifest(this.path, this.manifest);
+    };
+    this.manifestSaving = this.manifestSaving.then(save, save);
+    return this.manifestSaving;
   }
 
+  /** Rewrites the journal with only each row's latest line, atomically. Runs at open, before any append. */
+  private async compact(): Promise<void> {
+    const spans = [...this.outcomes.spansInRowOrder()];
+    await writeFileAtomically(this.journalPath, async (append) => {
+      for (const line of readJournalLines(this.journal.fd, spans)) await append(line.toString('utf8'));
+    });
+    await this.journal.close();
+    this.journal = await open(this.journalPath, 'a+');
+    let offset = 0;
+    for (const span of spans) {
+      this.outcomes.set(span.row, this.outcomes.statusOf(span.row) as RecordStatus, offset, span.length);
+      offset += span.length;
+    }
+    this.journalBytes = offset;
+  }
+
+  /** Waits for pending appends, saves the manifest, releases the lock. */
   async close(): Promise<void> {
     await this.flushing;
     await this.saveManifest().catch(() => undefined);
@@ -137,16 +186,23 @@ export class Checkpoint {
     while (this.queue.length) {
       const batch = this.queue;
       this.queue = [];
+      const startsAt = this.journalBytes;
       try {
-        await this.journal.write(batch.map((item) => item.line).join(''));
+        await writeFully(this.journal, Buffer.concat(batch.map((item) => item.line)));
         await this.journal.datasync();
-        for (const item of batch) {
-          this.entries.set(item.entry.key, item.entry);
-          item.resolve();
-        }
       } catch (error) {
-        for (const item of batch) item.reject(error as Error);
+        // Cut a partly written batch off, so the next append does not follow a broken line.
+        await this.journal.truncate(startsAt).catch(() => undefined);
+        for (const item of batch) item.reject(new Error(`cannot write checkpoint journal ${this.journalPath}: ${(error as Error).message}`));
+        continue;
       }
+      let offset = startsAt;
+      for (const item of batch) {
+        this.outcomes.set(item.row, item.status, offset, item.line.length);
+        offset += item.line.length;
+        item.resolve();
+      }
+      this.journalBytes = offset;
     }
     this.flushing = undefined;
   }
@@ -156,21 +212,38 @@ export function openCheckpoint(checkpointPath: string, identity: CheckpointIdent
   return Checkpoint.open(checkpointPath, identity);
 }
 
+const journalPathOf = (checkpointPath: string) => `${checkpointPath}.journal`;
+
+/** Drops the torn tail a kill left (its append never resolved, so it never counted). */
+async function cutJournal(journalPath: string, validBytes: number): Promise<void> {
+  const handle = await open(journalPath, 'r+');
+  try {
+    await handle.truncate(validBytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 async function writeManifest(checkpointPath: string, manifest: CheckpointManifest): Promise<void> {
   await writeFileAtomically(checkpointPath, (append) => append(`${JSON.stringify(manifest, null, 2)}\n`));
 }
 
 async function loadOrCreateManifest(checkpointPath: string, journalPath: string, identity: CheckpointIdentity): Promise<CheckpointManifest> {
+  const { datasetFingerprint: dataset, processingFingerprint } = identity;
   if (!existsSync(checkpointPath)) {
     if (existsSync(journalPath)) {
-      throw new InputError(`checkpoint ${checkpointPath} is missing but its journal ${journalPath} exists; move the journal away to start over`);
+      // The manifest was deleted to start over: keep the old outcomes aside rather than resume them.
+      const aside = `${journalPath}.orphaned-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      await rename(journalPath, aside);
+      await syncDirectory(path.dirname(journalPath));
     }
     const now = new Date().toISOString();
     const manifest: CheckpointManifest = {
       format: FORMAT,
       version: VERSION,
-      dataset_fingerprint: identity.datasetFingerprint,
-      processing_fingerprint: identity.processingFingerprint,
+      dataset: { csv_sha256: dataset.csvSha256, video_col: dataset.videoCol, id_col: dataset.idCol ?? null },
+      processing_fingerprint: processingFingerprint,
       created: now,
       updated: now,
       journal: path.basename(journalPath),
@@ -179,46 +252,44 @@ async function loadOrCreateManifest(checkpointPath: string, journalPath: string,
     await writeManifest(checkpointPath, manifest);
     return manifest;
   }
-  const manifest = JSON.parse(await readFile(checkpointPath, 'utf8')) as CheckpointManifest;
-  if (manifest.format !== FORMAT) throw new InputError(`${checkpointPath} is not a video-batch-kernel checkpoint`);
-  const startOver = `use another checkpoint path, or delete ${checkpointPath} and ${journalPath} to start over`;
-  if (manifest.dataset_fingerprint !== identity.datasetFingerprint) {
-    throw new InputError(`checkpoint ${checkpointPath} belongs to another dataset (the CSV's contents or the columns differ): ${startOver}`);
+  const startOver =
+    `Resuming it would mix in outcomes that are not this job's: give this run another checkpoint path, ` +
+    `or delete ${checkpointPath} to start over (nothing is resumed then; every video runs again)`;
+  const manifest = await readManifest(checkpointPath);
+  const recorded: DatasetFingerprint = {
+    csvSha256: manifest.dataset.csv_sha256,
+    videoCol: manifest.dataset.video_col,
+    idCol: manifest.dataset.id_col ?? undefined,
+  };
+  const differences = datasetDifferences(recorded, dataset);
+  if (differences.length) {
+    throw new CheckpointMismatchError(`checkpoint ${checkpointPath} belongs to another dataset: ${differences.join('; ')}. ${startOver}.`);
   }
-  if (manifest.processing_fingerprint !== identity.processingFingerprint) {
-    throw new InputError(
-      `checkpoint ${checkpointPath} was made by another processing function (${manifest.processing_fingerprint}, now ${identity.processingFingerprint}): ${startOver}`,
+  if (manifest.processing_fingerprint !== processingFingerprint) {
+    throw new CheckpointMismatchError(
+      `checkpoint ${checkpointPath} was made by another processing function (${manifest.processing_fingerprint} then, ${processingFingerprint} now). ${startOver}.`,
     );
   }
   return manifest;
 }
 
-/**
- * Reads the journal once, streaming. A kill mid-append can leave a last line without its newline:
- * that outcome never counted (its append had not resolved), so the torn tail is cut off.
- */
-async function replayJournal(journalPath: string): Promise<JournalEntry[]> {
-  if (!existsSync(journalPath)) return [];
-  const entries: JournalEntry[] = [];
-  let pending: Buffer = Buffer.alloc(0);
-  let goodBytes = 0;
-  let lineNumber = 0;
-  for await (const chunk of createReadStream(journalPath)) {
-    pending = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
-    let start = 0;
-    for (let end = pending.indexOf(10, start); end >= 0; end = pending.indexOf(10, start)) {
-      lineNumber++;
-      const line = pending.subarray(start, end).toString('utf8');
-      try {
-        entries.push(JSON.parse(line) as JournalEntry);
-      } catch {
-        throw new InputError(`journal ${journalPath} is damaged at line ${lineNumber}; move it away to start over`);
-      }
-      goodBytes += end + 1 - start;
-      start = end + 1;
-    }
-    pending = pending.subarray(start);
+async function readManifest(checkpointPath: string): Promise<CheckpointManifest> {
+  const notOurs = (why: string) =>
+    new CheckpointMismatchError(`${checkpointPath} is not a video-batch-kernel checkpoint (${why}); give this run another checkpoint path`);
+  const info = await stat(checkpointPath);
+  if (!info.isFile()) throw notOurs('not a file');
+  let manifest: CheckpointManifest;
+  try {
+    manifest = JSON.parse(await readFile(checkpointPath, 'utf8')) as CheckpointManifest;
+  } catch (error) {
+    throw notOurs(`not JSON: ${(error as Error).message}`);
   }
-  if (pending.length) await truncate(journalPath, goodBytes);
-  return entries;
+  if (manifest?.format !== FORMAT) throw notOurs(`its "format" is not '${FORMAT}'`);
+  if (typeof manifest.dataset?.csv_sha256 !== 'string' || typeof manifest.dataset.video_col !== 'string') {
+    throw notOurs('it names no dataset; an earlier version of video-batch-kernel may have written it');
+  }
+  if (manifest.version > VERSION) {
+    throw new CheckpointMismatchError(`checkpoint ${checkpointPath} has format version ${manifest.version}, newer than this version of video-batch-kernel reads (${VERSION})`);
+  }
+  return manifest;
 }

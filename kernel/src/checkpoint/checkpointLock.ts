@@ -1,48 +1,104 @@
-import { open, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { InputError } from '../inputError';
 
+/** Who holds a checkpoint: enough to tell, on this host, whether that process still runs. */
 interface LockOwner {
   pid: number;
   host: string;
+  /** The process's start time in clock ticks since boot (Linux), so a reused pid is not taken for it. */
+  process_start?: string;
   since: string;
 }
 
-function isAlive(pid: number): boolean {
+/** Another live run holds the checkpoint. */
+export class CheckpointLockedError extends InputError {}
+
+/** Field 22 of /proc/<pid>/stat: when the process started. Undefined off Linux or when it is gone. */
+function processStart(pid: number): string | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
   }
 }
 
+function isAlive(owner: LockOwner): boolean {
+  try {
+    process.kill(owner.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const start = processStart(owner.pid);
+  return owner.process_start === undefined || start === undefined || start === owner.process_start;
+}
+
+async function readOwner(file: string): Promise<LockOwner | undefined> {
+  return readFile(file, 'utf8')
+    .then((text) => JSON.parse(text) as LockOwner)
+    .catch(() => undefined);
+}
+
+const sameOwner = (a: LockOwner | undefined, b: LockOwner) => a?.pid === b.pid && a.host === b.host && a.since === b.since;
+
 /**
- * Takes `lockPath` for this process, so two runs never append to one checkpoint. A lock left by a
- * process that no longer exists on this host (killed, crashed) is stale and taken over. Returns the
- * function that releases it.
+ * Takes `lockPath` for this process, so two runs never append to one checkpoint. The lock file is
+ * written whole under a name of its own and then hard-linked into place: linking fails when the
+ * lock exists, and a reader never sees it half written. A lock left by a process that no longer
+ * runs on this host (killed, crashed) is stale: it is renamed away and, only if it is still the
+ * stale one that was judged, removed (otherwise a racing run's fresh lock is put back). A lock from
+ * another host cannot be checked and is never taken over. Returns the function that releases it.
  */
 export async function lockCheckpoint(lockPath: string, checkpointPath: string): Promise<() => Promise<void>> {
-  const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const handle = await open(lockPath, 'wx');
-      await handle.writeFile(JSON.stringify(owner));
-      await handle.sync();
-      await handle.close();
-      return () => rm(lockPath, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  const owner: LockOwner = { pid: process.pid, host: os.hostname(), process_start: processStart(process.pid), since: new Date().toISOString() };
+  const ownFile = `${lockPath}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  await writeFile(ownFile, JSON.stringify(owner), { flush: true });
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        await link(ownFile, lockPath);
+        return async () => {
+          if (sameOwner(await readOwner(lockPath), owner)) await rm(lockPath, { force: true });
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = await readOwner(lockPath);
+      if (holder && (holder.host !== owner.host || isAlive(holder))) {
+        throw new CheckpointLockedError(
+          `checkpoint ${checkpointPath} is in use by process ${holder.pid} on ${holder.host} (since ${holder.since}); ` +
+            `wait for that run to end, or, if it is gone, delete the lock file ${lockPath}`,
+        );
+      }
+      if (!holder) {
+        // Unreadable: not written by this code (its locks appear whole). Give a writer a moment, then judge it stale.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        if (await readOwner(lockPath)) continue;
+      }
+      await takeOverStale(lockPath, holder);
     }
-    const holder = await readFile(lockPath, 'utf8').then((text) => JSON.parse(text) as LockOwner).catch(() => undefined);
-    const stale = !holder || (holder.host === owner.host && !isAlive(holder.pid));
-    if (!stale) {
-      throw new InputError(
-        `checkpoint ${checkpointPath} is in use by process ${holder.pid} on ${holder.host} (since ${holder.since}); ` +
-          `wait for that run to end, or delete ${lockPath} if it is gone`,
-      );
-    }
-    await rm(lockPath, { force: true });
+    throw new CheckpointLockedError(`could not take the lock ${lockPath} of checkpoint ${checkpointPath}: other runs keep taking it`);
+  } finally {
+    await rm(ownFile, { force: true });
   }
-  throw new InputError(`could not take the lock ${lockPath} of checkpoint ${checkpointPath}`);
+}
+
+async function takeOverStale(lockPath: string, judged: LockOwner | undefined): Promise<void> {
+  const aside = `${lockPath}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(lockPath, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // another run removed it first
+    throw error;
+  }
+  const moved = await readOwner(aside);
+  if (judged && moved && !sameOwner(moved, judged)) {
+    // Between judging and renaming, another run replaced the stale lock with its own: give it back.
+    await link(aside, lockPath).catch(() => undefined);
+  }
+  await rm(aside, { force: true });
 }

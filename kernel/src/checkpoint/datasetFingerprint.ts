@@ -3,8 +3,30 @@ import { createReadStream } from 'node:fs';
 import type { VideoColumns } from '../csv/videoRows';
 
 /** The CSV's contents and the columns used: a checkpoint belongs to exactly one such dataset. */
-export async function datasetFingerprint(csvPath: string, columns: VideoColumns): Promise<string> {
+export interface DatasetFingerprint {
+  /** SHA-256 of the CSV's bytes, hex. */
+  csvSha256: string;
+  videoCol: string;
+  idCol?: string;
+}
+
+/** Hashes the CSV as it streams in (a CSV of any size is never held whole). */
+export async function datasetFingerprint(csvPath: string, columns: VideoColumns): Promise<DatasetFingerprint> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(csvPath)) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}:video=${columns.videoCol}:id=${columns.idCol ?? '(row number)'}`;
+  return { csvSha256: hash.digest('hex'), videoCol: columns.videoCol, idCol: columns.idCol };
+}
+
+/** What differs between the dataset a checkpoint was made for and this one, in words; empty when nothing does. */
+export function datasetDifferences(recorded: DatasetFingerprint, current: DatasetFingerprint): string[] {
+  const differences: string[] = [];
+  if (recorded.csvSha256 !== current.csvSha256) {
+    differences.push(`the CSV's contents changed (sha256 ${recorded.csvSha256.slice(0, 12)}… then, ${current.csvSha256.slice(0, 12)}… now)`);
+  }
+  if (recorded.videoCol !== current.videoCol) differences.push(`the video column was '${recorded.videoCol}', now '${current.videoCol}'`);
+  if (recorded.idCol !== current.idCol) {
+    const name = (column?: string) => (column === undefined ? 'none (row numbers)' : `'${column}'`);
+    differences.push(`the id column was ${name(recorded.idCol)}, now ${name(current.idCol)}`);
+  }
+  return differences;
 }

@@ -4,22 +4,24 @@ import type { ProcessingStatsDict } from '../stats/processingStats';
 import { writeFileAtomically } from './atomicFile';
 import type { Checkpoint } from './checkpoint';
 
-/** Records per write call when streaming the results array out. */
-const RECORDS_PER_WRITE = 1000;
 /**
  * Rewriting the results file is linear in the dataset; done every few videos of a huge job it would
- * dominate the run. So besides `saveInterval`, a rewrite waits until the time since the last one is
- * at least ten times what that one took: rewrites never cost more than about a tenth of the run.
+ * dominate the run. So besides `saveInterval`, a rewrite waits until the time since the last one
+ * ended is at least this many times what that one took: rewrites then take at most 1/(1+10), about
+ * a tenth, of the run's wall time. The checkpoint's journal, not this file, is what makes progress
+ * durable, so a later rewrite loses nothing.
  */
 const REWRITE_TIME_SHARE = 10;
 
-/** outputDir/processing_results.json and processing_stats.json, rewritten atomically. */
+/**
+ * outputDir/processing_results.json (a JSON array, every row's latest record once, in CSV order)
+ * and processing_stats.json, each rewritten atomically.
+ */
 export class ResultsWriter {
   private finishedSinceWrite = 0;
   private lastWriteEndedAt = 0;
   private lastWriteTook = 0;
-  private writes: Promise<void> = Promise.resolve();
-  private rewriting = false;
+  private writing?: Promise<void>;
 
   constructor(
     readonly outputDir: string,
@@ -34,51 +36,48 @@ export class ResultsWriter {
     return path.join(this.outputDir, 'processing_stats.json');
   }
 
-  /** Called after each settled video: rewrites the results when the interval and time budget allow. */
+  /**
+   * Called after each settled video: rewrites the results when `saveInterval` videos settled since
+   * the last rewrite and the time budget allows. Never runs two rewrites at once: a video settling
+   * meanwhile is counted for the next one. Resolves true when it rewrote.
+   */
   async maybeWrite(checkpoint: Checkpoint): Promise<boolean> {
     this.finishedSinceWrite++;
-    if (this.rewriting || this.finishedSinceWrite < this.options.saveInterval) return false;
+    if (this.writing || this.finishedSinceWrite < Math.max(1, this.options.saveInterval)) return false;
     if (performance.now() - this.lastWriteEndedAt < this.lastWriteTook * REWRITE_TIME_SHARE) return false;
     await this.writeResults(checkpoint);
     return true;
   }
 
+  /** The end of a run: the results and the stats, whatever the interval. */
   async writeFinal(checkpoint: Checkpoint, stats: ProcessingStatsDict): Promise<void> {
+    await this.writing;
     await this.writeResults(checkpoint);
     await writeFileAtomically(this.statsPath, (append) => append(`${JSON.stringify(stats, null, 2)}\n`));
   }
 
-  /** One rewrite at a time (the final one waits for one in progress). */
-  private writeResults(checkpoint: Checkpoint): Promise<void> {
-    const run = this.writes.then(() => this.rewrite(checkpoint));
-    this.writes = run.catch(() => undefined);
-    return run;
-  }
-
-  private async rewrite(checkpoint: Checkpoint): Promise<void> {
-    this.rewriting = true;
-    try {
-      await this.rewriteNow(checkpoint);
-    } finally {
-      this.rewriting = false;
-    }
-  }
-
-  private async rewriteNow(checkpoint: Checkpoint): Promise<void> {
+  private async writeResults(checkpoint: Checkpoint): Promise<void> {
     const started = performance.now();
-    await mkdir(this.outputDir, { recursive: true });
-    const records = checkpoint.records();
-    await writeFileAtomically(this.resultsPath, async (append) => {
-      await append('[');
-      for (let at = 0; at < records.length; at += RECORDS_PER_WRITE) {
-        const part = records.slice(at, at + RECORDS_PER_WRITE).map((record) => `\n  ${JSON.stringify(record)}`);
-        await append((at ? ',' : '') + part.join(','));
-      }
-      await append(records.length ? '\n]\n' : ']\n');
-    });
-    await checkpoint.saveManifest();
     this.finishedSinceWrite = 0;
-    this.lastWriteEndedAt = performance.now();
-    this.lastWriteTook = this.lastWriteEndedAt - started;
+    this.writing = (async () => {
+      await mkdir(this.outputDir, { recursive: true });
+      await writeFileAtomically(this.resultsPath, async (append) => {
+        let separator = '\n  ';
+        await append('[');
+        for (const record of checkpoint.recordsInRowOrder()) {
+          await append(separator + JSON.stringify(record));
+          separator = ',\n  ';
+        }
+        await append(separator === '\n  ' ? ']\n' : '\n]\n');
+      });
+      await checkpoint.saveManifest();
+    })();
+    try {
+      await this.writing;
+    } finally {
+      this.writing = undefined;
+      this.lastWriteEndedAt = performance.now();
+      this.lastWriteTook = this.lastWriteEndedAt - started;
+    }
   }
 }

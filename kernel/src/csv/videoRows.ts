@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import * as path from 'node:path';
+import { pipeline, type Duplex } from 'node:stream';
 import Papa from 'papaparse';
 import { InputError } from '../inputError';
 
@@ -13,13 +13,13 @@ export interface VideoColumns {
 export type RowProblem = 'empty_path' | 'empty_id' | 'duplicate_id';
 
 export interface VideoRow {
-  /** 1-based number of the data row (the header is row 0). */
+  /** 1-based number of the data row (the header is row 0; blank lines are not rows). */
   rowNumber: number;
   /** The id column's value, or the row number when there is no id column. */
   id: string;
-  /** Absolute path: a relative one resolves against the CSV's folder. */
+  /** Absolute path: a relative one resolves against the CSV's folder. Empty when the cell is. */
   videoPath: string;
-  /** The path as the CSV wrote it. */
+  /** The path as the CSV wrote it (trimmed). */
   rawPath: string;
   problem?: RowProblem;
 }
@@ -27,72 +27,105 @@ export interface VideoRow {
 /** A column the job names is not in the CSV; the message lists the ones that are. */
 export class CsvColumnError extends InputError {}
 
-/** Bytes read to find the header line; a header longer than this is not a CSV of video paths. */
-const HEADER_PROBE_BYTES = 1 << 20;
+/** The CSV file cannot be opened (missing, a folder, no permission) or has no header row. */
+export class CsvFileError extends InputError {}
 
-const cleanHeader = (name: string) => name.replace(/^\uFEFF/, '').trim();
+const BYTE_ORDER_MARK = /^\uFEFF/;
 
-async function readHeader(csvPath: string): Promise<string[]> {
+/**
+ * The CSV's records (header first), parsed by papaparse as the file streams in. Papaparse's stream
+ * pauses when the consumer stops pulling, so a slow consumer holds at most a chunk of rows. The BOM
+ * goes before parsing: papaparse strips it from strings only, and left in a stream it would turn
+ * a quoted first header into a name with quotes in it.
+ */
+async function* csvRecords(csvPath: string): AsyncGenerator<string[]> {
   const file = await open(csvPath, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(error.code === 'ENOENT' ? `CSV file not found: ${csvPath}` : `cannot read CSV ${csvPath}: ${error.message}`);
+    throw new CsvFileError(error.code === 'ENOENT' ? `CSV file not found: ${csvPath}` : `cannot read CSV ${csvPath}: ${error.message}`);
   });
+  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: 'greedy' }) as Duplex;
+  let failure: Error | undefined;
+  const stream = pipeline(
+    file.createReadStream({ encoding: 'utf8' }),
+    async function* stripByteOrderMark(chunks: AsyncIterable<string>) {
+      let first = true;
+      for await (const chunk of chunks) {
+        yield first ? chunk.replace(BYTE_ORDER_MARK, '') : chunk;
+        first = false;
+      }
+    },
+    parser,
+    (error) => {
+      if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') failure = error;
+    },
+  );
   try {
-    const { buffer, bytesRead } = await file.read(Buffer.alloc(HEADER_PROBE_BYTES), 0, HEADER_PROBE_BYTES, 0);
-    const parsed = Papa.parse<string[]>(buffer.subarray(0, bytesRead).toString('utf8'), { preview: 1, skipEmptyLines: 'greedy' });
-    const header = (parsed.data[0] ?? []).map(cleanHeader);
-    if (header.length === 0 || header.every((name) => name === '')) throw new InputError(`CSV ${csvPath} has no header row`);
-    return header;
+    for await (const record of stream as AsyncIterable<string[]>) yield record;
+  } catch (error) {
+    const cause = failure ?? (error as Error);
+    throw new CsvFileError(`cannot read CSV ${csvPath}: ${cause.message}`);
   } finally {
-    await file.close();
+    stream.destroy();
   }
+  if (failure) throw new CsvFileError(`cannot read CSV ${csvPath}: ${failure.message}`);
 }
 
-function columnIndex(header: string[], column: string, role: string, csvPath: string): number {
-  const at = header.indexOf(column);
-  if (at < 0) {
-    throw new CsvColumnError(`column '${column}' (${role}) is not in ${csvPath}; its columns are: ${header.map((name) => `'${name}'`).join(', ')}`);
-  }
-  return at;
+/** Where the job's columns sit in the header; a missing one is a CsvColumnError naming all columns. */
+function columnPositions(header: string[] | undefined, columns: VideoColumns, csvPath: string): { videoAt: number; idAt: number } {
+  const names = (header ?? []).map((name) => name.trim());
+  if (names.every((name) => name === '')) throw new CsvFileError(`CSV ${csvPath} has no header row`);
+  const positionOf = (column: string, role: string): number => {
+    const at = names.indexOf(column);
+    if (at < 0) {
+      throw new CsvColumnError(`column '${column}' (${role}) is not in ${csvPath}; its columns are: ${names.map((name) => `'${name}'`).join(', ')}`);
+    }
+    return at;
+  };
+  return { videoAt: positionOf(columns.videoCol, 'video paths'), idAt: columns.idCol === undefined ? -1 : positionOf(columns.idCol, 'ids') };
 }
 
 /**
  * The CSV's data rows, streamed (a CSV of a million rows is never held whole): BOM, CRLF and quoted
  * fields with commas and newlines are handled by papaparse. Rows with an empty path, an empty id or
- * an id seen before come with a `problem`, so they are recorded, not crashed on.
+ * an id seen before come with a `problem`, so they are recorded, not crashed on. Telling duplicates
+ * apart needs the ids seen so far: that set is the only memory that grows with the CSV.
  */
 export async function* readVideoRows(csvPath: string, columns: VideoColumns): AsyncGenerator<VideoRow> {
-  const header = await readHeader(csvPath);
-  const videoAt = columnIndex(header, columns.videoCol, 'video paths', csvPath);
-  const idAt = columns.idCol === undefined ? -1 : columnIndex(header, columns.idCol, 'ids', csvPath);
   const folder = path.dirname(path.resolve(csvPath));
-  const seenIds = new Set<string>();
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: 'greedy' }) as NodeJS.ReadWriteStream;
-  const source = createReadStream(csvPath, { encoding: 'utf8' });
-  source.on('error', (error) => parser.emit('error', error));
-  source.pipe(parser);
-  let rowNumber = -1;
-  for await (const fields of parser as AsyncIterable<string[]>) {
-    rowNumber++;
-    if (rowNumber === 0) continue; // the header
-    const rawPath = (fields[videoAt] ?? '').trim();
-    const id = idAt < 0 ? String(rowNumber) : (fields[idAt] ?? '').trim();
-    const row: VideoRow = { rowNumber, id, rawPath, videoPath: rawPath ? path.resolve(folder, rawPath) : '' };
-    if (!rawPath) row.problem = 'empty_path';
-    else if (!id) row.problem = 'empty_id';
-    else if (seenIds.has(id)) row.problem = 'duplicate_id';
-    else seenIds.add(id);
-    yield row;
+  const records = csvRecords(csvPath);
+  try {
+    const header = await records.next();
+    const { videoAt, idAt } = columnPositions(header.done ? undefined : header.value, columns, csvPath);
+    const seenIds = new Set<string>();
+    let rowNumber = 0;
+    for await (const fields of records) {
+      rowNumber++;
+      const rawPath = (fields[videoAt] ?? '').trim();
+      const id = idAt < 0 ? String(rowNumber) : (fields[idAt] ?? '').trim();
+      const row: VideoRow = { rowNumber, id, rawPath, videoPath: rawPath ? path.resolve(folder, rawPath) : '' };
+      if (!rawPath) row.problem = 'empty_path';
+      else if (!id) row.problem = 'empty_id';
+      else if (seenIds.has(id)) row.problem = 'duplicate_id';
+      else seenIds.add(id);
+      yield row;
+    }
+  } finally {
+    await records.return(undefined);
   }
 }
 
-/** The number of data rows, after checking that the columns exist. Streams like `readVideoRows`. */
+/**
+ * The number of data rows (what `readVideoRows` yields), after checking that the columns exist.
+ * Streams like `readVideoRows`, so a total can be shown before a run at the cost of one more read.
+ */
 export async function countVideoRows(csvPath: string, columns: VideoColumns): Promise<number> {
-  let count = 0;
-  const header = await readHeader(csvPath);
-  columnIndex(header, columns.videoCol, 'video paths', csvPath);
-  if (columns.idCol !== undefined) columnIndex(header, columns.idCol, 'ids', csvPath);
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: 'greedy' }) as NodeJS.ReadWriteStream;
-  createReadStream(csvPath, { encoding: 'utf8' }).pipe(parser);
-  for await (const _row of parser as AsyncIterable<string[]>) count++;
-  return Math.max(0, count - 1);
+  const records = csvRecords(csvPath);
+  try {
+    const header = await records.next();
+    columnPositions(header.done ? undefined : header.value, columns, csvPath);
+    let count = 0;
+    for await (const _record of records) count++;
+    return count;
+  } finally {
+    await records.return(undefined);
+  }
 }

@@ -15,7 +15,7 @@ export interface ProcessingStatsDict {
   total_time: number;
   avg_time_per_video: number;
   errors: ProcessingError[];
-  /** Failures beyond the first MAX_LISTED_ERRORS, counted but not listed. */
+  /** Failures beyond the first MAX_LISTED_ERRORS (1000), counted but not listed; 0 when all are listed. */
   errors_not_listed: number;
 }
 
@@ -40,6 +40,7 @@ export class ProcessingStats {
   skipped: number;
   totalTime: number;
   errors: ProcessingError[];
+  private errorsNotListed = 0;
 
   constructor(init: ProcessingStatsInit = {}) {
     this.totalVideos = init.totalVideos ?? 0;
@@ -50,15 +51,26 @@ export class ProcessingStats {
     this.errors = init.errors ?? [];
   }
 
-  /** processed / total_videos, as in the spec's example (90 of 100 with 5 failed, 5 skipped: 0.9). */
+  /**
+   * processed / total_videos, as in the spec's example (90 of 100 with 5 failed, 5 skipped: 0.9;
+   * processed / (processed + failed) would give 0.947); 0 for an empty dataset.
+   */
   get successRate(): number {
     return this.totalVideos > 0 ? this.processed / this.totalVideos : 0;
   }
 
-  /** Seconds per video this run settled (processed or failed); 0 when it settled none. */
+  /**
+   * total_time / processed, as in the spec's example (120.5 s over 90 processed: 1.34); 0 when
+   * nothing was processed.
+   */
   get avgTimePerVideo(): number {
-    const settled = this.processed + this.failed;
-    return settled > 0 ? this.totalTime / settled : 0;
+    return this.processed > 0 ? this.totalTime / this.processed : 0;
+  }
+
+  /** Records a failure; beyond the first MAX_LISTED_ERRORS only the count grows, so memory stays bounded. */
+  addError(error: ProcessingError): void {
+    if (this.errors.length < MAX_LISTED_ERRORS) this.errors.push(error);
+    else this.errorsNotListed++;
   }
 
   toDict(): ProcessingStatsDict {
@@ -71,7 +83,7 @@ export class ProcessingStats {
       total_time: this.totalTime,
       avg_time_per_video: this.avgTimePerVideo,
       errors: this.errors.slice(0, MAX_LISTED_ERRORS),
-      errors_not_listed: Math.max(0, this.errors.length - MAX_LISTED_ERRORS),
+      errors_not_listed: this.errorsNotListed + Math.max(0, this.errors.length - MAX_LISTED_ERRORS),
     };
   }
 }

@@ -8,7 +8,9 @@ describe('ProcessingStats', () => {
     assert.deepEqual(Object.keys(dict).slice(0, 8), ['total_videos', 'processed', 'failed', 'skipped', 'success_rate', 'total_time', 'avg_time_per_video', 'errors']);
     assert.equal(dict.success_rate, 0.9);
     assert.equal(dict.total_time, 120.5);
-    assert.ok(Math.abs(dict.avg_time_per_video - 120.5 / 95) < 1e-12);
+    assert.equal(dict.avg_time_per_video.toFixed(2), '1.34', 'total_time / processed, as the spec shows');
+    assert.deepEqual(dict.errors, []);
+    assert.equal(dict.errors_not_listed, 0);
   });
 
   it('lists the first errors and counts the rest', () => {
@@ -16,5 +18,9 @@ describe('ProcessingStats', () => {
     const dict = new ProcessingStats({ totalVideos: errors.length, failed: errors.length, errors }).toDict();
     assert.equal(dict.errors.length, MAX_LISTED_ERRORS);
     assert.equal(dict.errors_not_listed, 5);
+    const added = new ProcessingStats();
+    for (const error of errors) added.addError(error);
+    assert.equal(added.errors.length, MAX_LISTED_ERRORS, 'addError keeps memory bounded');
+    assert.deepEqual(added.toDict(), { ...dict, total_videos: 0, failed: 0 });
   });
 });

@@ -1,0 +1,101 @@
+import { createReadStream, readSync } from 'node:fs';
+import { InputError } from '../inputError';
+import type { ProcessingRecord } from './processingRecord';
+import type { JournalSpan, RecordStatus } from './rowOutcomes';
+
+/** One journal line: a row's outcome and where the row stands in the CSV. */
+export interface JournalEntry {
+  row: number;
+  record: ProcessingRecord;
+}
+
+/** The journal is damaged before its end, where no crash could have left it so. */
+export class JournalDamagedError extends InputError {}
+
+const NEWLINE = 0x0a;
+const STATUSES: ReadonlySet<string> = new Set<RecordStatus>(['processed', 'failed', 'skipped']);
+
+export function journalLine(entry: JournalEntry): Buffer {
+  return Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
+}
+
+export function parseJournalLine(text: string): JournalEntry | undefined {
+  try {
+    const entry = JSON.parse(text) as Partial<JournalEntry>;
+    const valid = Number.isInteger(entry.row) && typeof entry.record?.id === 'string' && STATUSES.has(entry.record.status);
+    return valid ? (entry as JournalEntry) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ReplayOutcome {
+  /** Bytes of whole, valid lines: a torn or damaged tail starts here. */
+  validBytes: number;
+  /** Lines replayed. */
+  lines: number;
+  /** True when bytes after `validBytes` must be cut off. */
+  tornTail: boolean;
+}
+
+/**
+ * Reads the journal once, streaming, handing each line's row, status and byte span to `onEntry`.
+ * An append resolves only after its whole line is written and fsync'd, so whatever a kill or a
+ * power cut leaves unfinished lies after the last complete line: a last line without its newline,
+ * or lines of zeros. Such a tail never counted and is reported for cutting off. A bad line followed
+ * by good ones is damage no crash explains, and is refused.
+ */
+export async function replayJournal(journalPath: string, onEntry: (row: number, status: RecordStatus, span: JournalSpan) => void): Promise<ReplayOutcome> {
+  let pending: Buffer = Buffer.alloc(0);
+  let pendingAt = 0;
+  let lines = 0;
+  let firstBad: { offset: number; line: number } | undefined;
+  for await (const chunk of createReadStream(journalPath)) {
+    pending = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
+    let start = 0;
+    for (let end = pending.indexOf(NEWLINE); end >= 0; end = pending.indexOf(NEWLINE, start)) {
+      const offset = pendingAt + start;
+      const entry = parseJournalLine(pending.toString('utf8', start, end));
+      if (!entry) {
+        firstBad ??= { offset, line: lines + 1 };
+      } else if (firstBad) {
+        throw new JournalDamagedError(
+          `checkpoint journal ${journalPath} is damaged at line ${firstBad.line} (byte ${firstBad.offset}) while later lines are whole; ` +
+            `move it and its checkpoint aside to start over, or remove that line to keep the rest`,
+        );
+      } else {
+        lines++;
+        onEntry(entry.row, entry.record.status, { row: entry.row, offset, length: end + 1 - start });
+      }
+      start = end + 1;
+    }
+    pendingAt += start;
+    pending = pending.subarray(start);
+  }
+  const validBytes = firstBad?.offset ?? pendingAt;
+  return { validBytes, lines, tornTail: firstBad !== undefined || pending.length > 0 };
+}
+
+/** Bytes read at once when reading lines back: the journal is mostly in row order, so most spans share a block. */
+const READ_BLOCK_BYTES = 1 << 20;
+
+/**
+ * Reads lines back from the journal by their spans, synchronously (each read is a page-cache copy
+ * of a block; reading every row's line stays one sequential pass over the journal when the spans
+ * ascend, as they do but for retried rows and the interleaving of concurrent workers).
+ */
+export function* readJournalLines(fd: number, spans: Iterable<JournalSpan>): Generator<Buffer> {
+  let block = Buffer.alloc(0);
+  let blockAt = 0;
+  for (const span of spans) {
+    if (span.offset < blockAt || span.offset + span.length > blockAt + block.length) {
+      const buffer = Buffer.allocUnsafe(Math.max(READ_BLOCK_BYTES, span.length));
+      const read = readSync(fd, buffer, 0, buffer.length, span.offset);
+      block = buffer.subarray(0, read);
+      blockAt = span.offset;
+      if (read < span.length) throw new Error(`checkpoint journal ends before the line of row ${span.row} (byte ${span.offset})`);
+    }
+    const start = span.offset - blockAt;
+    yield block.subarray(start, start + span.length);
+  }
+}
