@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import * as path from 'node:path';
-import { pipeline, type Duplex } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import Papa from 'papaparse';
 import { InputError } from '../inputError';
 
@@ -31,42 +31,74 @@ export class CsvColumnError extends InputError {}
 export class CsvFileError extends InputError {}
 
 const BYTE_ORDER_MARK = /^\uFEFF/;
+/** Parsed chunks (64 KiB of text each) waiting for the consumer before reading pauses. */
+const BUFFERED_CHUNKS = 2;
 
 /**
- * The CSV's records (header first), parsed by papaparse as the file streams in. Papaparse's stream
- * pauses when the consumer stops pulling, so a slow consumer holds at most a chunk of rows. The BOM
- * goes before parsing: papaparse strips it from strings only, and left in a stream it would turn
+ * The CSV's records (header first), parsed by papaparse chunk by chunk as the file streams in.
+ * When the consumer falls behind by BUFFERED_CHUNKS chunks, the file stream pauses (papaparse parses
+ * only what it is given), so a slow consumer holds a bounded number of rows. Rows come per chunk
+ * rather than per row: papaparse's per-row stepping re-parses the rest of a chunk on every pause.
+ * The BOM goes before parsing: papaparse strips it from strings only, and left in a stream it turns
  * a quoted first header into a name with quotes in it.
  */
 async function* csvRecords(csvPath: string): AsyncGenerator<string[]> {
   const file = await open(csvPath, 'r').catch((error: NodeJS.ErrnoException) => {
     throw new CsvFileError(error.code === 'ENOENT' ? `CSV file not found: ${csvPath}` : `cannot read CSV ${csvPath}: ${error.message}`);
   });
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: 'greedy' }) as Duplex;
+  let first = true;
+  const withoutBom = new Transform({
+    decodeStrings: false,
+    encoding: 'utf8',
+    transform(chunk: string, _encoding, done) {
+      done(null, first ? chunk.replace(BYTE_ORDER_MARK, '') : chunk);
+      first = false;
+    },
+  });
+  const parsed: string[][][] = [];
+  let finished = false;
   let failure: Error | undefined;
-  const stream = pipeline(
-    file.createReadStream({ encoding: 'utf8' }),
-    async function* stripByteOrderMark(chunks: AsyncIterable<string>) {
-      let first = true;
-      for await (const chunk of chunks) {
-        yield first ? chunk.replace(BYTE_ORDER_MARK, '') : chunk;
-        first = false;
-      }
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const fail = (error: NodeJS.ErrnoException | null) => {
+    if (!error || error.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+    failure ??= error;
+    notify();
+  };
+  const text = pipeline(file.createReadStream({ encoding: 'utf8' }), withoutBom, fail);
+  Papa.parse<string[]>(text, {
+    skipEmptyLines: 'greedy',
+    chunk: (results) => {
+      parsed.push(results.data);
+      if (parsed.length >= BUFFERED_CHUNKS) text.pause();
+      notify();
     },
-    parser,
-    (error) => {
-      if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') failure = error;
+    complete: () => {
+      finished = true;
+      notify();
     },
-  );
+    error: fail,
+  });
   try {
-    for await (const record of stream as AsyncIterable<string[]>) yield record;
-  } catch (error) {
-    const cause = failure ?? (error as Error);
-    throw new CsvFileError(`cannot read CSV ${csvPath}: ${cause.message}`);
+    for (;;) {
+      const chunk = parsed.shift();
+      if (chunk) {
+        if (parsed.length < BUFFERED_CHUNKS && text.isPaused()) text.resume();
+        yield* chunk;
+      } else if (failure) {
+        throw new CsvFileError(`cannot read CSV ${csvPath}: ${failure.message}`);
+      } else if (finished) {
+        return;
+      } else {
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    }
   } finally {
-    stream.destroy();
+    text.destroy();
   }
-  if (failure) throw new CsvFileError(`cannot read CSV ${csvPath}: ${failure.message}`);
 }
 
 /** Where the job's columns sit in the header; a missing one is a CsvColumnError naming all columns. */
@@ -87,7 +119,8 @@ function columnPositions(header: string[] | undefined, columns: VideoColumns, cs
  * The CSV's data rows, streamed (a CSV of a million rows is never held whole): BOM, CRLF and quoted
  * fields with commas and newlines are handled by papaparse. Rows with an empty path, an empty id or
  * an id seen before come with a `problem`, so they are recorded, not crashed on. Telling duplicates
- * apart needs the ids seen so far: that set is the only memory that grows with the CSV.
+ * apart needs the ids seen so far: with an id column, that set is the only memory that grows with
+ * the CSV.
  */
 export async function* readVideoRows(csvPath: string, columns: VideoColumns): AsyncGenerator<VideoRow> {
   const folder = path.dirname(path.resolve(csvPath));
@@ -104,8 +137,11 @@ export async function* readVideoRows(csvPath: string, columns: VideoColumns): As
       const row: VideoRow = { rowNumber, id, rawPath, videoPath: rawPath ? path.resolve(folder, rawPath) : '' };
       if (!rawPath) row.problem = 'empty_path';
       else if (!id) row.problem = 'empty_id';
-      else if (seenIds.has(id)) row.problem = 'duplicate_id';
-      else seenIds.add(id);
+      else if (idAt >= 0) {
+        // Row numbers are unique by construction: only ids from the CSV need remembering.
+        if (seenIds.has(id)) row.problem = 'duplicate_id';
+        else seenIds.add(id);
+      }
       yield row;
     }
   } finally {
