@@ -1,34 +1,51 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defaultCheckpointPath, openCheckpoint } from '../../kernel/src/checkpoint/checkpoint';
+import { CheckpointMismatchError, defaultCheckpointPath, openCheckpoint } from '../../kernel/src/checkpoint/checkpoint';
+import { CheckpointLockedError } from '../../kernel/src/checkpoint/checkpointLock';
+import { JournalDamagedError } from '../../kernel/src/checkpoint/journal';
 import type { ProcessingRecord } from '../../kernel/src/checkpoint/processingRecord';
-import { InputError } from '../../kernel/src/inputError';
 
 const dataset = { csvSha256: 'a'.repeat(64), videoCol: 'video_path', idCol: 'video_id' };
 const identity = { datasetFingerprint: dataset, processingFingerprint: 'keyframes-16' };
 const record = (id: string, status: ProcessingRecord['status'] = 'processed'): ProcessingRecord => ({ id, video_path: `/v/${id}.mp4`, status, result: { n: id }, time: 0.5 });
-const row = (id: string, rowNumber: number) => ({ id, rowNumber });
+const row = (rowNumber: number) => ({ rowNumber });
+const compiled = (module: string) => JSON.stringify(path.resolve(__dirname, '../../kernel/src/checkpoint', module));
 
-/** Starts a Node child that takes the checkpoint's lock and holds it until killed. */
-function childHoldingLock(checkpointPath: string): Promise<ReturnType<typeof spawn>> {
-  const module = path.resolve(__dirname, '../../kernel/src/checkpoint/checkpoint.js');
-  const script = `require(${JSON.stringify(module)}).openCheckpoint(${JSON.stringify(checkpointPath)}, ${JSON.stringify(identity)}).then(() => console.log('locked'))`;
-  const child = spawn(process.execPath, ['-e', `${script}; setInterval(() => {}, 1000)`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve) => child.stdout!.once('data', () => resolve(child)));
+/** Runs a Node child on `script` and resolves once it prints its first line. */
+function startChild(script: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.once('data', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`child exited with ${code} before it started`)));
+  });
 }
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+const journalLines = async (checkpointPath: string) => (await readFile(`${checkpointPath}.journal`, 'utf8')).split('\n').filter(Boolean);
 
 describe('checkpoint', () => {
   let dir: string;
   let checkpointPath: string;
+  const children: ChildProcess[] = [];
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vbk-checkpoint-'));
     checkpointPath = path.join(dir, 'job.vbk-checkpoint.json');
   });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    await Promise.all(children.splice(0).map(kill));
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('sits beside the CSV or notebook, named after it', () => {
     assert.equal(defaultCheckpointPath('/data/videos.csv'), '/data/videos.vbk-checkpoint.json');
@@ -37,43 +54,188 @@ describe('checkpoint', () => {
 
   it('keeps appended outcomes across a reopen, the latest per row winning, in CSV order', async () => {
     const first = await openCheckpoint(checkpointPath, identity);
-    await Promise.all([first.append(row('b', 2), record('b', 'failed')), first.append(row('a', 1), record('a')), first.append(row('c', 3), record('c'))]);
-    await first.append(row('b', 2), record('b'));
+    await Promise.all([first.append(row(2), record('b', 'failed')), first.append(row(1), record('a')), first.append(row(3), record('c', 'skipped'))]);
+    await first.append(row(2), record('b'));
+    assert.equal(first.statusOf(row(2)), 'processed');
     await first.close();
     const second = await openCheckpoint(checkpointPath, identity);
-    assert.equal(second.statusOf(row('b', 2)), 'processed');
-    assert.deepEqual(second.records().map((r) => r.id), ['a', 'b', 'c']);
-    assert.equal(second.settledCount, 3);
+    assert.equal(second.statusOf(row(2)), 'processed');
+    assert.equal(second.statusOf(row(4)), undefined);
+    assert.deepEqual(second.records(), [record('a'), record('b'), record('c', 'skipped')]);
+    assert.deepEqual(second.counts, { processed: 2, failed: 0, skipped: 1 });
     await second.close();
-    const manifest = JSON.parse(await readFile(checkpointPath, 'utf8')) as { counts: Record<string, number> };
-    assert.deepEqual(manifest.counts, { processed: 3, failed: 0, skipped: 0 });
+    const manifest = JSON.parse(await readFile(checkpointPath, 'utf8')) as { counts: Record<string, number>; dataset: object; processing_fingerprint: string };
+    assert.deepEqual(manifest.counts, { processed: 2, failed: 0, skipped: 1 });
+    assert.deepEqual(manifest.dataset, { csv_sha256: dataset.csvSha256, video_col: 'video_path', id_col: 'video_id' });
+    assert.equal(manifest.processing_fingerprint, 'keyframes-16');
   });
 
-  it('cuts off a torn last line left by a kill mid-append', async () => {
+  it('commits concurrent appends together, each durable once it resolves', async () => {
+    const checkpoint = await openCheckpoint(checkpointPath, identity);
+    await Promise.all(Array.from({ length: 500 }, (_, i) => checkpoint.append(row(i + 1), record(`v${i + 1}`))));
+    assert.equal((await journalLines(checkpointPath)).length, 500);
+    assert.equal(checkpoint.settledCount, 500);
+    await checkpoint.close();
+  });
+
+  it('cuts off a torn last line or a zero-filled tail left by a kill, and appends after it', async () => {
     const first = await openCheckpoint(checkpointPath, identity);
-    await first.append(row('a', 1), record('a'));
+    await first.append(row(1), record('a'));
     await first.close();
     await appendFile(`${checkpointPath}.journal`, '{"row":2,"record":{"id":"b","sta');
     const second = await openCheckpoint(checkpointPath, identity);
     assert.deepEqual(second.records().map((r) => r.id), ['a']);
-    await second.append(row('c', 3), record('c'));
+    await second.append(row(3), record('c'));
     await second.close();
-    const lines = (await readFile(`${checkpointPath}.journal`, 'utf8')).trim().split('\n');
-    assert.deepEqual(lines.map((line) => (JSON.parse(line) as { row: number }).row), [1, 3]);
+    await appendFile(`${checkpointPath}.journal`, Buffer.alloc(4096));
+    const third = await openCheckpoint(checkpointPath, identity);
+    await third.append(row(4), record('d'));
+    assert.deepEqual(third.records().map((r) => r.id), ['a', 'c', 'd']);
+    await third.close();
+    assert.deepEqual((await journalLines(checkpointPath)).map((line) => (JSON.parse(line) as { row: number }).row), [1, 3, 4]);
   });
 
-  it('refuses another dataset or processing function, saying what to do', async () => {
+  it('refuses a journal damaged before its end, naming the line', async () => {
+    const first = await openCheckpoint(checkpointPath, identity);
+    await first.append(row(1), record('a'));
+    await first.close();
+    await appendFile(`${checkpointPath}.journal`, `not json\n${JSON.stringify({ row: 2, record: record('b') })}\n`);
+    await assert.rejects(openCheckpoint(checkpointPath, identity), (error: Error) => error instanceof JournalDamagedError && /line 2/.test(error.message));
+    await assert.doesNotReject(async () => (await openCheckpoint(path.join(dir, 'other.json'), identity)).close());
+  });
+
+  it('refuses another dataset or processing function, saying what differs and what to do', async () => {
     await (await openCheckpoint(checkpointPath, identity)).close();
-    await assert.rejects(openCheckpoint(checkpointPath, { ...identity, datasetFingerprint: { ...dataset, csvSha256: 'b'.repeat(64) } }), (error: Error) => error instanceof InputError && /another dataset/.test(error.message) && /delete/.test(error.message));
-    await assert.rejects(openCheckpoint(checkpointPath, { ...identity, processingFingerprint: 'metadata' }), (error: Error) => error instanceof InputError && /another processing function/.test(error.message));
+    const refusal = (pattern: RegExp) => (error: Error) =>
+      error instanceof CheckpointMismatchError && pattern.test(error.message) && error.message.includes(`delete ${checkpointPath}`) && /nothing is resumed/.test(error.message);
+    await assert.rejects(openCheckpoint(checkpointPath, { ...identity, datasetFingerprint: { ...dataset, csvSha256: 'b'.repeat(64) } }), refusal(/another dataset: the CSV's contents changed/));
+    await assert.rejects(openCheckpoint(checkpointPath, { ...identity, datasetFingerprint: { ...dataset, videoCol: 'path' } }), refusal(/the video column was 'video_path', now 'path'/));
+    await assert.rejects(
+      openCheckpoint(checkpointPath, { ...identity, datasetFingerprint: { ...dataset, idCol: undefined } }),
+      refusal(/the id column was 'video_id', now none \(row numbers\)/),
+    );
+    await assert.rejects(openCheckpoint(checkpointPath, { ...identity, processingFingerprint: 'metadata' }), refusal(/another processing function \(keyframes-16 then, metadata now\)/));
+    const foreign = path.join(dir, 'settings.json');
+    await writeFile(foreign, '{"theme": "dark"}');
+    await assert.rejects(openCheckpoint(foreign, identity), (error: Error) => error instanceof CheckpointMismatchError && /not a video-batch-kernel checkpoint/.test(error.message));
+    // A refusal leaves the lock free.
+    await (await openCheckpoint(checkpointPath, identity)).close();
   });
 
-  it('refuses a checkpoint locked by a live process and recovers the lock of a killed one', async () => {
-    const holder = await childHoldingLock(checkpointPath);
-    await assert.rejects(openCheckpoint(checkpointPath, identity), (error: Error) => error instanceof InputError && error.message.includes(`process ${holder.pid}`) && error.message.includes('.lock'));
-    holder.kill('SIGKILL');
-    await new Promise((resolve) => holder.once('exit', resolve));
-    const recovered = await openCheckpoint(checkpointPath, identity);
-    await recovered.close();
+  it('starts over when the checkpoint file was deleted, keeping the old journal aside', async () => {
+    const first = await openCheckpoint(checkpointPath, identity);
+    await first.append(row(1), record('a'));
+    await first.close();
+    await rm(checkpointPath);
+    const second = await openCheckpoint(checkpointPath, { ...identity, processingFingerprint: 'metadata' });
+    assert.equal(second.settledCount, 0);
+    await second.close();
+    assert.ok((await readdir(dir)).some((name) => name.startsWith('job.vbk-checkpoint.json.journal.orphaned-')));
+  });
+
+  it('drops superseded lines once they outnumber the live ones', async () => {
+    const first = await openCheckpoint(checkpointPath, identity);
+    for (let attempt = 0; attempt < 3; attempt++) await Promise.all(Array.from({ length: 500 }, (_, i) => first.append(row(i + 1), record(`v${i + 1}`, 'failed'))));
+    await Promise.all(Array.from({ length: 500 }, (_, i) => first.append(row(i + 1), record(`v${i + 1}`))));
+    await first.close();
+    assert.equal((await journalLines(checkpointPath)).length, 2000);
+    const second = await openCheckpoint(checkpointPath, identity);
+    assert.equal((await journalLines(checkpointPath)).length, 500);
+    await second.append(row(501), record('v501'));
+    assert.deepEqual(second.counts, { processed: 501, failed: 0, skipped: 0 });
+    assert.deepEqual(second.records().at(-2), record('v500'));
+    await second.close();
+    const third = await openCheckpoint(checkpointPath, identity);
+    assert.equal(third.records().length, 501);
+    await third.close();
+  });
+
+  describe('lock', () => {
+    const holdLock = (checkpointPath: string) =>
+      `require(${compiled('checkpoint.js')}).openCheckpoint(${JSON.stringify(checkpointPath)}, ${JSON.stringify(identity)})` +
+      `.then(() => console.log('locked'), (error) => { console.error(error.message); process.exit(1); }); setInterval(() => {}, 1000);`;
+
+    it('refuses a checkpoint held by a live process, naming it, and recovers the lock once it is killed', async () => {
+      const holder = await startChild(holdLock(checkpointPath));
+      children.push(holder);
+      await assert.rejects(
+        openCheckpoint(checkpointPath, identity),
+        (error: Error) =>
+          error instanceof CheckpointLockedError &&
+          error.message.includes(`process ${holder.pid} on ${os.hostname()}`) &&
+          error.message.includes(`${checkpointPath}.lock`),
+      );
+      await kill(holder);
+      const recovered = await openCheckpoint(checkpointPath, identity);
+      await recovered.close();
+      assert.deepEqual(await readdir(dir), ['job.vbk-checkpoint.json', 'job.vbk-checkpoint.json.journal'], 'the lock is released and nothing is left beside it');
+    });
+
+    it('takes over a lock whose pid now belongs to another process, but never one from another host', async () => {
+      const lockPath = `${checkpointPath}.lock`;
+      await writeFile(lockPath, JSON.stringify({ pid: 1, host: os.hostname(), process_start: '-1', since: '2020-01-01T00:00:00.000Z' }));
+      await (await openCheckpoint(checkpointPath, identity)).close();
+      await writeFile(lockPath, JSON.stringify({ pid: 1, host: 'render-farm-7', since: '2020-01-01T00:00:00.000Z' }));
+      await assert.rejects(openCheckpoint(checkpointPath, identity), (error: Error) => error instanceof CheckpointLockedError && /process 1 on render-farm-7/.test(error.message));
+    });
+
+    it('lets exactly one of many racing processes take a stale lock', async () => {
+      await writeFile(`${checkpointPath}.lock`, JSON.stringify({ pid: 999_999_999, host: os.hostname(), since: '2020-01-01T00:00:00.000Z' }));
+      const script =
+        `require(${compiled('checkpoint.js')}).openCheckpoint(${JSON.stringify(checkpointPath)}, ${JSON.stringify(identity)})` +
+        `.then(() => { console.log('locked'); setInterval(() => {}, 1000); }, (error) => { console.log(error.name); process.exit(0); });`;
+      const racers = Array.from({ length: 6 }, () => spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] }));
+      children.push(...racers);
+      const outcomes = await Promise.all(racers.map((child) => new Promise<string>((resolve) => child.stdout!.once('data', (data: Buffer) => resolve(data.toString().trim())))));
+      assert.equal(outcomes.filter((outcome) => outcome === 'locked').length, 1, outcomes.join(', '));
+      assert.ok(outcomes.every((outcome) => outcome === 'locked' || outcome === 'CheckpointLockedError'), outcomes.join(', '));
+    });
+  });
+
+  it('loses no acknowledged outcome when killed mid-run', async () => {
+    // The child prints each row once its append has resolved: every printed row must survive a SIGKILL.
+    const script =
+      `const c = require(${compiled('checkpoint.js')}); (async () => { const cp = await c.openCheckpoint(${JSON.stringify(checkpointPath)}, ${JSON.stringify(identity)}); ` +
+      `console.log('open'); for (let n = 1; ; n++) { await Promise.all([0, 1, 2].map((k) => cp.append({ rowNumber: 3 * n + k }, { id: 'v' + (3 * n + k), video_path: 'x', status: 'processed', result: { pad: 'x'.repeat(3000) }, time: 0 }))); console.log(3 * n + 2); } })();`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    let acknowledged = 0;
+    let output = '';
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (data: Buffer) => {
+        output += data.toString();
+        const last = output.trim().split('\n').at(-1)!;
+        if (/^\d+$/.test(last)) acknowledged = Number(last);
+        if (acknowledged >= 300) resolve();
+      });
+    });
+    await kill(child);
+    const reopened = await openCheckpoint(checkpointPath, identity);
+    const rows = reopened.records().map((r) => Number(r.id.slice(1)));
+    await reopened.close();
+    assert.ok(rows.length >= acknowledged - 2, `${rows.length} rows survived, ${acknowledged - 2} were acknowledged`);
+    assert.deepEqual(rows, Array.from({ length: rows.length }, (_, i) => i + 3), 'every row once, none missing before the last');
+  });
+
+  it('never shows a partly written file, even when the writer is killed mid-write', async () => {
+    const target = path.join(dir, 'results.json');
+    const size = 2 ** 20;
+    const script =
+      `const { writeFileAtomically } = require(${compiled('atomicFile.js')}); (async () => { for (let n = 0; ; n++) { ` +
+      `const letter = 'AB'[n % 2]; await writeFileAtomically(${JSON.stringify(target)}, async (append) => { for (let i = 0; i < ${size / 65536}; i++) await append(letter.repeat(65536)); }); if (n === 0) console.log('first'); } })();`;
+    const writer = await startChild(script);
+    children.push(writer);
+    const check = async () => {
+      const text = await readFile(target, 'utf8');
+      assert.equal(text.length, size);
+      assert.ok(text === text[0].repeat(size), 'one writer pass, whole');
+    };
+    for (let i = 0; i < 30; i++) {
+      await check();
+      if (i === 20) writer.kill('SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await kill(writer);
+    await check();
   });
 });

@@ -7,11 +7,18 @@ import type { Checkpoint } from './checkpoint';
 /**
  * Rewriting the results file is linear in the dataset; done every few videos of a huge job it would
  * dominate the run. So besides `saveInterval`, a rewrite waits until the time since the last one
- * ended is at least this many times what that one took: rewrites then take at most 1/(1+10), about
- * a tenth, of the run's wall time. The checkpoint's journal, not this file, is what makes progress
- * durable, so a later rewrite loses nothing.
+ * ended is long enough that rewrites take at most `maxTimeShare` of the run's wall time: a rewrite
+ * that took t waits t * (1 / share - 1), 9t for the default tenth. The checkpoint's journal, not
+ * this file, is what makes progress durable, so a later rewrite loses nothing.
  */
-const REWRITE_TIME_SHARE = 10;
+const DEFAULT_MAX_TIME_SHARE = 0.1;
+
+export interface ResultsWriterOptions {
+  /** Settled videos between rewrites, at least. */
+  saveInterval: number;
+  /** The most of the run's wall time rewrites may take (0 < share <= 1); default 0.1. */
+  maxTimeShare?: number;
+}
 
 /**
  * outputDir/processing_results.json (a JSON array, every row's latest record once, in CSV order)
@@ -25,7 +32,7 @@ export class ResultsWriter {
 
   constructor(
     readonly outputDir: string,
-    private readonly options: { saveInterval: number },
+    private readonly options: ResultsWriterOptions,
   ) {}
 
   get resultsPath(): string {
@@ -44,7 +51,8 @@ export class ResultsWriter {
   async maybeWrite(checkpoint: Checkpoint): Promise<boolean> {
     this.finishedSinceWrite++;
     if (this.writing || this.finishedSinceWrite < Math.max(1, this.options.saveInterval)) return false;
-    if (performance.now() - this.lastWriteEndedAt < this.lastWriteTook * REWRITE_TIME_SHARE) return false;
+    const share = this.options.maxTimeShare ?? DEFAULT_MAX_TIME_SHARE;
+    if (performance.now() - this.lastWriteEndedAt < this.lastWriteTook * (1 / share - 1)) return false;
     await this.writeResults(checkpoint);
     return true;
   }
