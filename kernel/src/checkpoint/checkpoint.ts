@@ -107,6 +107,8 @@ export class Checkpoint {
         if (replay.tornTail) await cutJournal(journalPath, replay.validBytes);
       }
       const journal = await open(journalPath, 'a+');
+      // A journal created just now must stay in its folder across a power cut, not only its lines.
+      if (lines === 0) await syncDirectory(path.dirname(journalPath));
       const checkpoint = new Checkpoint(checkpointPath, manifest, journal, (await journal.stat()).size, outcomes, unlock);
       // Lines superseded by later outcomes of the same row (retried failures) are dropped once they
       // outnumber the live ones, so the journal stays within twice the dataset.
