@@ -84,8 +84,8 @@ const processPerFrame: ExtractionMethod = {
     }
     await forEachConcurrently(jobs, settings.workers, async ({ video, index }) => {
       const size = outputSize(video.width, video.height, settings.size);
-      // Half a frame early: the first frame at or after that time is the wanted one, whatever the rounding.
-      const time = Math.max(0, video.timestamps[index] - 0.5 / 25);
+      // Halfway from the previous frame: the first frame at or after that time is the wanted one, whatever the rounding.
+      const time = index > 0 ? (video.timestamps[index - 1] + video.timestamps[index]) / 2 : 0;
       const file = path.join(outDir, video.id, jpegFileName(index));
       await runProgram(settings.ffmpeg, [
         '-hide_banner', '-loglevel', 'error', '-threads', '1', '-ss', time.toFixed(6), '-i', `file:${video.path}`,
