@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { DecoderConfig } from '../../kernel/src/config/decoderConfig';
 import { decodeDeviceArgs, extractionArgs, fileUrl } from '../../kernel/src/decode/ffmpegCli/ffmpegArguments';
 import { findOnPath, resolveFfmpegBinary } from '../../kernel/src/decode/ffmpegCli/ffmpegBinary';
-import { openFfmpegSource } from '../../kernel/src/decode/ffmpegCli/ffmpegVideoSource';
+import { inputSegments, openFfmpegSource } from '../../kernel/src/decode/ffmpegCli/ffmpegVideoSource';
 import { openLibavSource } from '../../kernel/src/decode/libav/libavVideoSource';
 import type { SourceOptions } from '../../kernel/src/decode/sourceOptions';
 import { generateVideo } from '../../samples/videoGenerator';
@@ -66,11 +66,22 @@ describe('ffmpeg backend', function () {
     });
 
     it('passes every path as a file: URL argument, never through a shell', () => {
-      const args = extractionArgs({ file: '-i.mp4', frames: [0, 5], width: 64, height: 48, pixels: true, jpegPattern: '/out/$(x)/%06d.jpg', jpegQscale: 5, threads: 1, device: 'cpu', gpuId: 0 });
+      const segment = { seekSeconds: 0.02, durationSeconds: 0.3, pts: [0, 5] };
+      const args = extractionArgs({ file: '-i.mp4', segments: [segment], width: 64, height: 48, pixels: true, jpegPattern: '/out/$(x)/%06d.jpg', jpegQscale: 5, threads: 1, device: 'cpu', gpuId: 0 });
       assert.equal(args[args.indexOf('-i') + 1], 'file:-i.mp4');
       assert.equal(args.at(-1), 'file:/out/$(x)/%06d.jpg');
-      assert.ok(args.includes("[0:v:0]select='eq(n\\,0)+eq(n\\,5)',scale=64:48:flags=bicubic,split=2[rgb][jpeg]"));
       assert.equal(fileUrl('a:b.mp4'), 'file:a:b.mp4');
+    });
+
+    it('reads one stretch per needed GOP and picks frames by their exact timestamps', () => {
+      const summary = { pts: Array.from({ length: 100 }, (_, i) => i * 512), timeBase: { num: 1, den: 12800 }, keyframes: [0, 30, 60, 90] };
+      const segments = inputSegments({ ...summary, lastDuration: 512, totalBytes: 0, width: 64, height: 48, codec: 'h264', pixFmt: 'yuv420p', bitRate: 0 }, [2, 40, 45, 99]);
+      assert.deepEqual(segments.map((segment) => segment.pts), [[1024], [20480, 23040], [50688]]);
+      assert.deepEqual(segments.map((segment) => +(segment.seekSeconds ?? NaN).toFixed(3)), [0.02, 1.22, 3.62], 'half a frame past each keyframe');
+      const args = extractionArgs({ file: 'v.mp4', segments, width: 64, height: 48, pixels: false, jpegPattern: '/o/%06d.jpg', jpegQscale: 5, threads: 1, device: 'cpu', gpuId: 0 });
+      assert.equal(args.filter((arg) => arg === '-i').length, 3);
+      const graph = args[args.indexOf('-filter_complex') + 1];
+      assert.equal(graph, "[0:v:0]select='eq(pts\\,1024)'[s0];[1:v:0]select='eq(pts\\,20480)+eq(pts\\,23040)'[s1];[2:v:0]select='eq(pts\\,50688)'[s2];[s0][s1][s2]concat=n=3:v=1:a=0,scale=64:48:flags=bicubic[jpeg]");
     });
 
     it('processes files named like options or shell commands as files', async () => {

@@ -1,7 +1,7 @@
 import { HardwareDeviceContext } from 'node-av/lib';
 import { AV_HWDEVICE_TYPE_CUDA } from 'node-av/constants';
 import { avErrorText } from './libav/avCheck';
-import { cudaDecoderSetup } from './libav/hardwareDecoding';
+import { cudaDeviceName } from './libav/hardwareDecoding';
 
 export interface CudaAvailability {
   available: boolean;
@@ -31,7 +31,7 @@ function probeCuda(gpuId: number): CudaAvailability {
   }
   const device = new HardwareDeviceContext();
   try {
-    const code = device.create(AV_HWDEVICE_TYPE_CUDA, cudaDecoderSetup(gpuId).device, null);
+    const code = device.create(AV_HWDEVICE_TYPE_CUDA, cudaDeviceName(gpuId), null);
     return code < 0 ? { available: false, reason: `CUDA device ${gpuId} cannot be opened: ${avErrorText(code)}` } : { available: true };
   } finally {
     device.free();

@@ -7,13 +7,19 @@ export interface PacketSummary {
   /** Duration of the last frame (0 when the container gives none). */
   lastDuration: number;
   timeBase: { num: number; den: number };
-  keyframeCount: number;
+  /** Frame indices of the keyframes, ascending. */
+  keyframes: readonly number[];
   totalBytes: number;
   width: number;
   height: number;
   codec: string;
   pixFmt: string;
   bitRate: number;
+}
+
+/** Stream time of frame `index` in seconds (the container's own clock, not from the first frame). */
+export function framePresentationTime(summary: Pick<PacketSummary, 'pts' | 'timeBase'>, index: number): number {
+  return (summary.pts[index] * summary.timeBase.num) / summary.timeBase.den;
 }
 
 /** Seconds from the first frame to frame `index`. */
@@ -37,7 +43,7 @@ export function describeVideo(summary: PacketSummary): VideoMetadata {
     num_frames: numFrames,
     codec: summary.codec,
     pix_fmt: summary.pixFmt,
-    num_keyframes: summary.keyframeCount,
+    num_keyframes: summary.keyframes.length,
     bits_per_pixel: numFrames ? (summary.totalBytes * 8) / (numFrames * summary.width * summary.height) : 0,
     bit_rate: summary.bitRate > 0 ? summary.bitRate : 0,
   };

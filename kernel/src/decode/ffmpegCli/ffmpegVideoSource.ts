@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DecodeDevice, FrameRequest, VideoFrame, VideoMetadata } from '../../video/videoTypes';
 import { outputSize } from '../../video/outputSize';
 import { validateIndices } from '../frameIndices';
 import { jpegFileName, jpegQscale } from '../jpegNaming';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
-import { describeVideo, frameTimestamp, type PacketSummary } from '../videoDescription';
-import { extractionArgs, packetProbeArgs } from './ffmpegArguments';
+import { describeVideo, framePresentationTime, frameTimestamp, type PacketSummary } from '../videoDescription';
+import { keyframeAtOrBefore } from '../libav/packetIndex';
+import { extractionArgs, packetProbeArgs, type InputSegment } from './ffmpegArguments';
 import { resolveFfmpegBinary, type FfmpegBinary } from './ffmpegBinary';
 import { readPacketSummary } from '../libav/videoStream';
 
@@ -65,7 +66,7 @@ async function probePackets(binary: FfmpegBinary, file: string): Promise<PacketS
     pts: frames.map((frame) => frame.pts),
     lastDuration: frames[frames.length - 1].duration,
     timeBase: { num, den },
-    keyframeCount: frames.filter((frame) => frame.key).length,
+    keyframes: frames.flatMap((frame, index) => (frame.key ? [index] : [])),
     totalBytes: frames.reduce((sum, frame) => sum + frame.size, 0),
     width: stream.width ?? 0,
     height: stream.height ?? 0,
@@ -76,6 +77,36 @@ async function probePackets(binary: FfmpegBinary, file: string): Promise<PacketS
 }
 
 let jpegBatch = 0;
+
+/** How many frames an ffmpeg run delivered: raw frames on stdout, or JPEGs of its batch. */
+function countOutputFrames(stdout: Buffer, jpegDir: string | undefined, batch: string, size: { width: number; height: number }): number {
+  if (!jpegDir) return Math.floor(stdout.length / (size.width * size.height * 3));
+  return readdirSync(jpegDir).filter((name) => name.startsWith(batch)).length;
+}
+
+/** Seconds between frame `index` and the next one (one second after the last: nothing follows it). */
+function gapAfter(summary: PacketSummary, index: number): number {
+  return index + 1 < summary.pts.length ? framePresentationTime(summary, index + 1) - framePresentationTime(summary, index) : 1;
+}
+
+/**
+ * The wanted frames grouped by the keyframe each decodes from: one ffmpeg input per group, seeking
+ * half a frame past the keyframe (so the seek lands on it whatever the rounding) and reading one
+ * frame past the last wanted one.
+ */
+export function inputSegments(summary: PacketSummary, wanted: readonly number[]): InputSegment[] {
+  const groups = new Map<number, number[]>();
+  for (const frame of wanted) {
+    const keyframe = keyframeAtOrBefore(summary.keyframes, frame);
+    groups.set(keyframe, [...(groups.get(keyframe) ?? []), frame]);
+  }
+  return [...groups].map(([keyframe, frames]) => {
+    const seekSeconds = framePresentationTime(summary, keyframe) + gapAfter(summary, keyframe) / 2;
+    const last = frames[frames.length - 1];
+    const endSeconds = framePresentationTime(summary, last) + 2 * gapAfter(summary, last);
+    return { seekSeconds, durationSeconds: endSeconds - seekSeconds, pts: frames.map((frame) => summary.pts[frame]) };
+  });
+}
 
 /** A video decoded by the ffmpeg program: one ffprobe for the index, one ffmpeg run per request. */
 class FfmpegVideoSource implements OpenedVideoSource {
@@ -101,22 +132,27 @@ class FfmpegVideoSource implements OpenedVideoSource {
     const batch = `.vbk-${process.pid}-${jpegBatch++}-`;
     if (jpegDir) mkdirSync(jpegDir, { recursive: true });
     if (!pixels && !jpegDir) return indices.map((index) => this.frameRecord(index, size));
-    const { stdout } = await run(
-      this.binary.ffmpeg,
-      extractionArgs({
-        file: this.file,
-        frames: wanted,
-        width: size.width,
-        height: size.height,
-        pixels,
-        jpegPattern: jpegDir ? path.join(jpegDir.replace(/%/g, '%%'), `${batch}%06d.jpg`) : undefined,
-        jpegQscale: jpegQscale(request.jpegQuality ?? DEFAULT_JPEG_QUALITY),
-        threads: this.options.settings.threads,
-        device: this.device,
-        gpuId: this.options.gpuId,
-      }),
-      `decoding ${this.file}`,
-    );
+    const plan = {
+      file: this.file,
+      width: size.width,
+      height: size.height,
+      pixels,
+      jpegPattern: jpegDir ? path.join(jpegDir.replace(/%/g, '%%'), `${batch}%06d.jpg`) : undefined,
+      jpegQscale: jpegQscale(request.jpegQuality ?? DEFAULT_JPEG_QUALITY),
+      threads: this.options.settings.threads,
+      device: this.device,
+      gpuId: this.options.gpuId,
+    };
+    const decodeWith = async (segments: InputSegment[]) => {
+      const output = await run(this.binary.ffmpeg, extractionArgs({ ...plan, segments }), `decoding ${this.file}`);
+      return { stdout: output.stdout, complete: countOutputFrames(output.stdout, jpegDir, batch, size) >= wanted.length };
+    };
+    let { stdout, complete } = await decodeWith(inputSegments(this.summary, wanted));
+    if (!complete) {
+      // Some demuxers seek less precisely than their index promises: read the whole file once instead.
+      this.options.log?.(`seeking in ${this.file} missed frames; decoding it in one pass`);
+      ({ stdout } = await decodeWith([{ pts: wanted.map((frame) => this.summary.pts[frame]) }]));
+    }
     const frameBytes = size.width * size.height * 3;
     if (pixels && stdout.length < frameBytes * wanted.length) {
       throw new Error(`decoding ${this.file}: ffmpeg gave ${Math.floor(stdout.length / frameBytes)} of ${wanted.length} frames (the file may be damaged)`);

@@ -5,8 +5,11 @@ export function avErrorText(code: number): string {
   return FFmpegError.strerror(code);
 }
 
-/** Throws an error naming the step, the file and FFmpeg's reason when `code` is negative. */
-export function avCheck(code: number, step: string, file: string): number {
-  if (code < 0) throw new Error(`${step} failed for ${file}: ${avErrorText(code)}`);
+/**
+ * Throws `<failure> <file>: <FFmpeg's reason>` when `code` is negative; `failure` reads as the start
+ * of that sentence ("cannot open", "cannot seek to frame 30 in").
+ */
+export function avCheck(code: number, failure: string, file: string): number {
+  if (code < 0) throw new Error(`${failure} ${file}: ${avErrorText(code)}`);
   return code;
 }

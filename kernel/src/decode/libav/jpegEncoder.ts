@@ -29,7 +29,7 @@ export class JpegEncoder {
     this.encoder.setFlags(AV_CODEC_FLAG_QSCALE);
     this.lambda = jpegQscale(quality) * FF_QP2LAMBDA;
     this.encoder.globalQuality = this.lambda;
-    avCheck(this.encoder.open2Sync(codec, null), 'opening the JPEG encoder', file);
+    avCheck(this.encoder.open2Sync(codec, null), 'cannot open the JPEG encoder for', file);
     this.converter = new FrameConverter(AV_PIX_FMT_YUVJ420P, width, height);
     this.packet.alloc();
   }
@@ -40,8 +40,8 @@ export class JpegEncoder {
     try {
       picture.quality = this.lambda;
       picture.pts = this.nextPts++;
-      avCheck(this.encoder.sendFrameSync(picture), 'encoding a JPEG', file);
-      avCheck(this.encoder.receivePacketSync(this.packet), 'encoding a JPEG', file);
+      avCheck(this.encoder.sendFrameSync(picture), 'cannot encode a JPEG of', file);
+      avCheck(this.encoder.receivePacketSync(this.packet), 'cannot encode a JPEG of', file);
       const bytes = Buffer.from(this.packet.data ?? Buffer.alloc(0));
       this.packet.unref();
       return bytes;

@@ -7,9 +7,9 @@ import {
 import type { FrameRequest, VideoFrame, VideoMetadata, DecodeDevice } from '../../video/videoTypes';
 import { outputSize } from '../../video/outputSize';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
-import { avCheck } from './avCheck';
+import { avCheck, avErrorText } from './avCheck';
 import { FrameConverter } from './frameConverter';
-import { attachCudaDevice, cudaDecoderSetup } from './hardwareDecoding';
+import { attachCudaDevice, cudaDecoderSetup, findCudaDecoder } from './hardwareDecoding';
 import { JpegEncoder } from './jpegEncoder';
 import { keyframeAtOrBefore, NO_PTS, type PacketIndex } from './packetIndex';
 import { openVideoStream } from './videoStream';
@@ -37,7 +37,16 @@ export class LibavVideoSource implements OpenedVideoSource {
   private readonly summary: PacketSummary;
   /** Index of the last frame the decoder put out since the last seek; -1: none yet. */
   private lastOutput = -1;
+  /**
+   * Frames whose packets went to the decoder with non-reference skipping on since the last seek: a
+   * later request for one of them must seek back, as the decoder may have dropped it.
+   */
+  private readonly skippedSinceSeek = new Set<number>();
+  /** Frames the decoder has put out since the source opened (what seeking and skipping save shows here). */
+  private decodedFrames = 0;
   private decoderDrained = false;
+  /** FFmpeg's words for the last packet the decoder rejected, to say why a frame is missing. */
+  private lastRejection?: string;
   private skipping = false;
   private closed = false;
   private converters = new Map<string, FrameConverter>();
@@ -59,14 +68,15 @@ export class LibavVideoSource implements OpenedVideoSource {
       const stream = this.input.streams[this.streamIndex];
       const parameters = stream.codecpar;
       const codecName = this.summary.codec;
-      const codec = Codec.findDecoder(parameters.codecId);
+      const cuda = device === 'gpu' ? cudaDecoderSetup(options.gpuId, codecName) : undefined;
+      const codec = cuda ? findCudaDecoder(cuda) : Codec.findDecoder(parameters.codecId);
       if (!codec) throw new Error(`no decoder for codec '${codecName}' of ${file}`);
       this.decoder.allocContext3(codec);
-      avCheck(this.decoder.parametersToContext(parameters), 'configuring the decoder of', file);
+      avCheck(this.decoder.parametersToContext(parameters), 'cannot configure the decoder for', file);
       this.decoder.pktTimebase = stream.timeBase;
       this.decoder.threadCount = options.settings.threads;
-      if (device === 'gpu') this.hardwareDevice = attachCudaDevice(this.decoder, cudaDecoderSetup(options.gpuId));
-      avCheck(this.decoder.open2Sync(codec, null), `opening the ${codecName} decoder for`, file);
+      if (cuda) this.hardwareDevice = attachCudaDevice(this.decoder, cuda);
+      avCheck(this.decoder.open2Sync(codec, null), `cannot open the ${codecName} decoder for`, file);
     } catch (error) {
       this.release();
       throw error;
@@ -75,6 +85,11 @@ export class LibavVideoSource implements OpenedVideoSource {
 
   static open(file: string, options: SourceOptions, device: DecodeDevice): LibavVideoSource {
     return new LibavVideoSource(file, options, device);
+  }
+
+  /** Frames decoded so far, wanted or not (skipped non-reference frames are not decoded, so not counted). */
+  get decodedFrameCount(): number {
+    return this.decodedFrames;
   }
 
   async metadata(): Promise<VideoMetadata> {
@@ -93,19 +108,21 @@ export class LibavVideoSource implements OpenedVideoSource {
     if (jpegDir) mkdirSync(jpegDir, { recursive: true });
     for (const target of wanted) {
       if (found.has(target)) continue;
-      let keyframe = keyframeAtOrBefore(this.index, target);
+      let keyframe = keyframeAtOrBefore(this.index.keyframes, target);
       if (!this.canDecodeOnTo(target, keyframe)) this.seekToKeyframe(keyframe);
       while (!found.has(target)) {
         const firstAfterSeek = this.lastOutput < 0;
         const frame = this.nextFrame(wantedPts);
-        if (frame === undefined) throw new Error(`frame ${target} of ${this.file} was not produced by the decoder (the file may be damaged)`);
+        if (frame === undefined) throw this.missingFrame(target);
         if (firstAfterSeek && frame > target) {
           // The demuxer landed after the keyframe asked for: go one keyframe further back.
           if (keyframe === 0) throw new Error(`cannot seek back to frame ${target} of ${this.file}`);
-          keyframe = keyframeAtOrBefore(this.index, keyframe - 1);
+          keyframe = keyframeAtOrBefore(this.index.keyframes, keyframe - 1);
           this.seekToKeyframe(keyframe);
           continue;
         }
+        // Frames come out in presentation order: once a later one is out, the target is lost.
+        if (frame > target) throw this.missingFrame(target);
         if (wantedPts.has(this.index.pts[frame]) && !found.has(frame)) {
           found.set(frame, this.deliver(frame, size, request, jpegDir));
         }
@@ -124,14 +141,27 @@ export class LibavVideoSource implements OpenedVideoSource {
    * The packet index left the demuxer at the end, so the first request always seeks.
    */
   private canDecodeOnTo(target: number, keyframe: number): boolean {
-    return this.lastOutput >= 0 && this.lastOutput < target && keyframe <= this.lastOutput && !this.decoderDrained;
+    return (
+      this.lastOutput >= 0 &&
+      this.lastOutput < target &&
+      keyframe <= this.lastOutput &&
+      !this.skippedSinceSeek.has(target) &&
+      !this.decoderDrained
+    );
+  }
+
+  private missingFrame(target: number): Error {
+    const reason = this.lastRejection ? `the decoder rejected a packet: ${this.lastRejection}` : 'the file may be damaged';
+    return new Error(`cannot decode frame ${target} of ${this.file}: ${reason}`);
   }
 
   private seekToKeyframe(keyframe: number): void {
     const pts = this.index.pts[keyframe];
-    avCheck(this.input.seekFrameSync(this.streamIndex, pts, AVSEEK_FLAG_BACKWARD), `seeking to frame ${keyframe} in`, this.file);
+    avCheck(this.input.seekFrameSync(this.streamIndex, pts, AVSEEK_FLAG_BACKWARD), `cannot seek to frame ${keyframe} in`, this.file);
     this.decoder.flushBuffers();
     this.lastOutput = -1;
+    this.skippedSinceSeek.clear();
+    this.lastRejection = undefined;
     this.decoderDrained = false;
   }
 
@@ -147,13 +177,14 @@ export class LibavVideoSource implements OpenedVideoSource {
           continue;
         }
         this.lastOutput = frame;
+        this.decodedFrames++;
         return frame;
       }
       if (received === AVERROR_EOF) {
         this.decoderDrained = true;
         return undefined;
       }
-      if (received !== AVERROR_EAGAIN) avCheck(received, 'decoding', this.file);
+      if (received !== AVERROR_EAGAIN) avCheck(received, 'cannot decode', this.file);
       this.feedPacket(wantedPts);
     }
   }
@@ -162,10 +193,10 @@ export class LibavVideoSource implements OpenedVideoSource {
     for (;;) {
       const read = this.input.readFrameSync(this.packet);
       if (read === AVERROR_EOF) {
-        avCheck(this.decoder.sendPacketSync(null), 'flushing the decoder for', this.file);
+        avCheck(this.decoder.sendPacketSync(null), 'cannot flush the decoder for', this.file);
         return;
       }
-      avCheck(read, 'reading', this.file);
+      avCheck(read, 'cannot read', this.file);
       if (this.packet.streamIndex !== this.streamIndex) {
         this.packet.unref();
         continue;
@@ -176,10 +207,15 @@ export class LibavVideoSource implements OpenedVideoSource {
         Option.setInt(this.decoder.getNative(), 'skip_frame', skip ? AVDISCARD_NONREF : AVDISCARD_DEFAULT);
         this.skipping = skip;
       }
+      if (skip) {
+        const frame = this.index.frameOfPts.get(this.packet.pts);
+        if (frame !== undefined) this.skippedSinceSeek.add(frame);
+      }
       const sent = this.decoder.sendPacketSync(this.packet);
       this.packet.unref();
       // A damaged packet costs its frame, not the video: the frames asked for may still decode.
-      if (sent < 0 && sent !== AVERROR_INVALIDDATA) avCheck(sent, 'decoding', this.file);
+      if (sent === AVERROR_INVALIDDATA) this.lastRejection = avErrorText(sent);
+      else avCheck(sent, 'cannot decode', this.file);
       return;
     }
   }
@@ -187,7 +223,7 @@ export class LibavVideoSource implements OpenedVideoSource {
   private deliver(frame: number, size: { width: number; height: number }, request: FrameRequest, jpegDir: string | undefined): VideoFrame {
     let picture = this.decoded;
     if (picture.isHwFrame()) {
-      avCheck(picture.hwframeTransferDataSync(this.downloaded, 0), 'downloading a frame from the GPU for', this.file);
+      avCheck(picture.hwframeTransferDataSync(this.downloaded, 0), 'cannot download a frame from the GPU for', this.file);
       picture = this.downloaded;
     }
     const result: VideoFrame = {

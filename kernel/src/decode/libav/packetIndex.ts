@@ -36,7 +36,7 @@ export function readPacketIndex(input: FormatContext, streamIndex: number, file:
     for (;;) {
       const code = input.readFrameSync(packet);
       if (code === AVERROR_EOF) break;
-      avCheck(code, 'reading packets', file);
+      avCheck(code, 'cannot read the packets of', file);
       if (packet.streamIndex === streamIndex && !(packet.flags & AV_PKT_FLAG_DISCARD)) {
         // Streams without pts (raw elementary streams) present in decode order.
         const pts = packet.pts !== NO_PTS ? packet.pts : packet.dts;
@@ -57,8 +57,7 @@ export function readPacketIndex(input: FormatContext, streamIndex: number, file:
 }
 
 /** The last keyframe at or before frame `index` (the first frame when none is). */
-export function keyframeAtOrBefore(index: PacketIndex, frame: number): number {
-  const keys = index.keyframes;
+export function keyframeAtOrBefore(keys: readonly number[], frame: number): number {
   let low = 0;
   let high = keys.length - 1;
   let found = -1;

@@ -12,8 +12,8 @@ export interface VideoStream {
 
 /** Opens `file` in `input`, finds its video stream and reads its packet index (no decoding). */
 export function openVideoStream(input: FormatContext, file: string): VideoStream {
-  avCheck(input.openInputSync(file, null, null), 'opening', file);
-  avCheck(input.findStreamInfoSync(null), 'reading stream information of', file);
+  avCheck(input.openInputSync(file, null, null), 'cannot open', file);
+  avCheck(input.findStreamInfoSync(null), 'cannot read the stream information of', file);
   const streamIndex = input.findBestStream(AVMEDIA_TYPE_VIDEO);
   if (streamIndex < 0) throw new Error(`no video stream in ${file}: ${avErrorText(streamIndex)}`);
   const stream = input.streams[streamIndex];
@@ -24,7 +24,7 @@ export function openVideoStream(input: FormatContext, file: string): VideoStream
     pts: index.pts.map(Number),
     lastDuration: Number(index.lastDuration),
     timeBase: { num: stream.timeBase.num, den: stream.timeBase.den },
-    keyframeCount: index.keyframes.length,
+    keyframes: index.keyframes,
     totalBytes: index.totalBytes,
     width: parameters.width,
     height: parameters.height,
