@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { AV_PIX_FMT_CUDA } from 'node-av/constants';
 import { DecoderConfig, type DecoderConfigOptions } from '../../kernel/src/config/decoderConfig';
 import { cudaAvailability } from '../../kernel/src/decode/cudaAvailability';
-import { cudaDecoderSetup } from '../../kernel/src/decode/libav/hardwareDecoding';
+import { cudaDecoderSetup, findCudaDecoder } from '../../kernel/src/decode/libav/hardwareDecoding';
 import { openVideoSource } from '../../kernel/src/decode/openVideoSource';
 import { readFrameStamp } from '../../samples/frameStamp';
 import { generateVideo } from '../../samples/videoGenerator';
@@ -25,7 +25,13 @@ describe('decoding device choice', function () {
   after(() => rm(dir, { recursive: true, force: true }));
 
   it('sets a decoder up for NVDEC on the assigned device, frames kept in CUDA memory', () => {
-    assert.deepEqual(cudaDecoderSetup(3), { deviceType: 'cuda', device: '3', hardwarePixelFormat: AV_PIX_FMT_CUDA });
+    assert.deepEqual(cudaDecoderSetup(3, 'hevc'), { deviceType: 'cuda', device: '3', decoder: 'hevc', hardwarePixelFormat: AV_PIX_FMT_CUDA });
+    assert.equal(cudaDecoderSetup(0, 'h264').device, '0');
+  });
+
+  it('decodes with FFmpeg\'s own decoders accelerated by CUDA, and refuses codecs NVDEC cannot decode', () => {
+    for (const codec of ['h264', 'hevc', 'vp9', 'av1']) assert.equal(findCudaDecoder(cudaDecoderSetup(0, codec)).name, codec);
+    assert.throws(() => findCudaDecoder(cudaDecoderSetup(0, 'prores')), /prores decoder .* cannot decode with CUDA/);
   });
 
   it('probes a CUDA device once and says why it cannot be used', () => {

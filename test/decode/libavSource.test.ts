@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DecoderConfig } from '../../kernel/src/config/decoderConfig';
-import { openLibavSource } from '../../kernel/src/decode/libav/libavVideoSource';
+import { LibavVideoSource, openLibavSource } from '../../kernel/src/decode/libav/libavVideoSource';
 import type { SourceOptions } from '../../kernel/src/decode/sourceOptions';
 import { readFrameStamp } from '../../samples/frameStamp';
 import { generateVideo } from '../../samples/videoGenerator';
@@ -13,18 +13,65 @@ import { describeFrameAccuracy } from './frameAccuracySuite';
 import { decodeAllFrames } from '../../samples/referenceDecode';
 
 const cpuOptions: SourceOptions = { settings: new DecoderConfig({ device: 'cpu' }).toSettings(), gpuId: 0 };
+/** Frame threading: the decoder takes packets ahead of its output, skipping settings included. */
+const threadedOptions: SourceOptions = { settings: new DecoderConfig({ device: 'cpu', threads: 2 }).toSettings(), gpuId: 0 };
 
 // The in-process backend scales with the same swscale call as the reference: pixels match exactly.
 describeFrameAccuracy('libav (in process)', (file) => openLibavSource(file, cpuOptions, 'cpu'), 0);
+describeFrameAccuracy('libav (in process), 2 frame threads', (file) => openLibavSource(file, threadedOptions, 'cpu'), 0);
+
+/** A WAV file: a container FFmpeg opens without complaint, holding no video. */
+async function writeAudioOnly(file: string): Promise<void> {
+  const samples = Buffer.alloc(8000 * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + samples.length, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(16000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(samples.length, 40);
+  await writeFile(file, Buffer.concat([header, samples]));
+}
+
+/** A copy of the mp4 `good` whose coded frames after the first third are overwritten with noise; its index (moov, at the end) stays intact. */
+async function writeDamaged(good: string, file: string): Promise<string> {
+  const bytes = Buffer.from(await readFile(good));
+  const frames = bytes.indexOf('mdat');
+  const index = bytes.indexOf('moov', frames);
+  assert.ok(frames > 0 && index > frames, 'an mp4 with its moov after the mdat');
+  for (let at = frames + Math.floor((index - frames) / 3); at < index - 8; at++) bytes[at] = (at * 7) & 255;
+  await writeFile(file, bytes);
+  return file;
+}
+
+/** The stamps of the frames at `indices`, asked in one call. */
+async function stampsOf(source: LibavVideoSource, indices: number[]): Promise<number[]> {
+  const frames = await source.frames(indices, { size: 48 });
+  return frames.map((frame) => readFrameStamp(frame.data!, frame.width, frame.height));
+}
 
 describe('libav backend', function () {
   let dir: string;
   let video: string;
+  /** Keyframes at 0, 30, 60; only I- and P-frames, every one a reference. */
+  let referencesOnly: string;
+  /** Keyframes at 0, 30, 60; runs of 3 B-frames, the outer two of each run referenced by nothing. */
+  let withBFrames: string;
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vbk-libav-'));
     video = path.join(dir, 'clip.mp4');
+    referencesOnly = path.join(dir, 'ip.mp4');
+    withBFrames = path.join(dir, 'ipb.mp4');
     await generateVideo({ path: video, codec: 'h264', width: 320, height: 180, fps: 30, frameCount: 60, gop: 30, bFrames: 2 });
+    await generateVideo({ path: referencesOnly, codec: 'h264', width: 160, height: 96, fps: 25, frameCount: 90, gop: 30, bFrames: 0 });
+    await generateVideo({ path: withBFrames, codec: 'h264', width: 160, height: 96, fps: 25, frameCount: 90, gop: 30, bFrames: 3 });
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -39,6 +86,46 @@ describe('libav backend', function () {
     assert.ok(Math.abs(metadata.duration - 2) < 1e-6, String(metadata.duration));
     assert.ok(Math.abs(metadata.fps - 30) < 1e-6);
     assert.ok(metadata.bits_per_pixel > 0);
+  });
+
+  it('decodes each needed keyframe-to-target stretch once, whatever the order asked', async () => {
+    const source = LibavVideoSource.open(referencesOnly, cpuOptions, 'cpu');
+    try {
+      assert.deepEqual(await stampsOf(source, [25, 5, 15, 5]), [25, 5, 15, 5]);
+      assert.equal(source.decodedFrameCount, 26, 'frames 0..25, once');
+      assert.deepEqual(await stampsOf(source, [35]), [35]);
+      assert.equal(source.decodedFrameCount, 26 + 6, 'a keyframe (30) lay between: seek, then 30..35');
+      assert.deepEqual(await stampsOf(source, [40]), [40]);
+      assert.equal(source.decodedFrameCount, 32 + 5, 'no keyframe between: decode on, 36..40');
+      assert.deepEqual(await stampsOf(source, [2]), [2]);
+      assert.equal(source.decodedFrameCount, 37 + 3, 'behind the decoder: seek back, 0..2');
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('does not decode non-reference frames that are not asked for', async () => {
+    for (const options of [cpuOptions, threadedOptions]) {
+      const source = LibavVideoSource.open(withBFrames, options, 'cpu');
+      try {
+        assert.deepEqual(await stampsOf(source, [29]), [29]);
+        assert.ok(source.decodedFrameCount < 25, `${source.decodedFrameCount} of the 30 frames up to 29 decoded`);
+      } finally {
+        await source.close();
+      }
+    }
+  });
+
+  it('gives, call after call, frames that an earlier call let the decoder skip', async () => {
+    for (const options of [cpuOptions, threadedOptions]) {
+      const source = LibavVideoSource.open(withBFrames, options, 'cpu');
+      try {
+        for (let frame = 0; frame < 40; frame++) assert.deepEqual(await stampsOf(source, [frame]), [frame]);
+        assert.deepEqual(await stampsOf(source, [61, 60, 62]), [61, 60, 62]);
+      } finally {
+        await source.close();
+      }
+    }
   });
 
   it('writes JPEGs of the exact frames at the asked size', async () => {
@@ -57,12 +144,16 @@ describe('libav backend', function () {
 
   it('reports broken and missing files with the path and FFmpeg\'s reason', async () => {
     const broken = await writeBrokenFiles(dir, video);
+    const audioOnly = path.join(dir, 'audio.m4a');
+    await writeAudioOnly(audioOnly);
     const expectations: [string, RegExp][] = [
-      [broken.zeroBytes, /zero\.mp4.*(Invalid data|End of file)/],
-      [broken.truncated, /truncated\.mp4/],
-      [broken.randomBytes, /random\.mp4.*Invalid data/],
-      [broken.text, /text\.mp4/],
-      [path.join(dir, 'missing.mp4'), /missing\.mp4.*No such file/],
+      [broken.zeroBytes, /cannot open .*zero\.mp4: (Invalid data|End of file)/],
+      [broken.truncated, /cannot open .*truncated\.mp4: Invalid data/],
+      [broken.randomBytes, /cannot open .*random\.mp4: Invalid data/],
+      [broken.text, /cannot open .*text\.mp4: Invalid data/],
+      [path.join(dir, 'missing.mp4'), /cannot open .*missing\.mp4: No such file/],
+      [audioOnly, /no video stream in .*audio\.m4a: Stream not found/],
+      [await writeDamaged(video, path.join(dir, 'damaged.mp4')), /cannot decode frame 30 of .*damaged\.mp4: the decoder rejected a packet: Invalid data/],
     ];
     for (const [file, pattern] of expectations) {
       await assert.rejects(
