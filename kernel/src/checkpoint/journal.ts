@@ -19,7 +19,7 @@ export function journalLine(entry: JournalEntry): Buffer {
   return Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
 }
 
-export function parseJournalLine(text: string): JournalEntry | undefined {
+function parseJournalLine(text: string): JournalEntry | undefined {
   try {
     const entry = JSON.parse(text) as Partial<JournalEntry>;
     const valid = Number.isInteger(entry.row) && typeof entry.record?.id === 'string' && STATUSES.has(entry.record.status);
