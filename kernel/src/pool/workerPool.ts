@@ -148,7 +148,8 @@ export class WorkerPool {
     const active: ActiveJob = { jobId, videoId: job.videoId, calls: new Map(), finish };
     slot.job = active;
 
-    const died = slot.process.exited.then((reason) => ({ died: reason }));
+    const exitWatch = slot.process.watchExit();
+    const died = exitWatch.exited.then((reason) => ({ died: reason }));
     let timer: NodeJS.Timeout | undefined;
     try {
       const startup = await Promise.race([slot.process.ready.then(() => ({ ready: true }), () => ({ ready: false })), died]);
@@ -179,6 +180,7 @@ export class WorkerPool {
       return { error: first.died, device: active.device, framesDecoded: 0, workerId };
     } finally {
       clearTimeout(timer);
+      exitWatch.release();
       for (const call of active.calls.values()) call.reject(new Error('the decoding worker for this video is gone'));
       if (slot.job === active) slot.job = undefined;
     }

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import type { DecoderSettings } from '../config/decoderConfig';
 import { decodeWorkerScript } from '../worker/workerEntryPath';
 import type { FromWorker, ToWorker, WorkerStartOptions } from '../worker/workerProtocol';
@@ -22,6 +23,7 @@ export class WorkerProcess {
   /** Settles when the process has exited, with the reason. */
   readonly exited: Promise<string>;
   private exitReason?: string;
+  private readonly exitEvents = new EventEmitter<{ exit: [string] }>();
 
   constructor(
     readonly workerId: number,
@@ -38,14 +40,13 @@ export class WorkerProcess {
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (chunk: string) => this.keepStderr(chunk));
     this.exited = new Promise((resolve) => {
-      this.child.once('exit', (code, signal) => {
-        this.exitReason = describeExit(code, signal, this.stderrTail);
+      const ended = (reason: string) => {
+        this.exitReason ??= reason;
         resolve(this.exitReason);
-      });
-      this.child.once('error', (error) => {
-        this.exitReason = `decoding worker could not start: ${error.message}`;
-        resolve(this.exitReason);
-      });
+        this.exitEvents.emit('exit', this.exitReason);
+      };
+      this.child.once('exit', (code, signal) => ended(describeExit(code, signal, this.stderrTail)));
+      this.child.once('error', (error) => ended(`decoding worker could not start: ${error.message}`));
     });
     this.ready = new Promise((resolve, reject) => {
       this.child.on('message', (message: FromWorker) => {
@@ -62,6 +63,20 @@ export class WorkerProcess {
 
   get alive(): boolean {
     return this.exitReason === undefined;
+  }
+
+  /**
+   * The process's end, watched for one job. `release` drops the watch: a reaction left on the
+   * long-lived `exited` promise per job would pile up over a million-row run.
+   */
+  watchExit(): { exited: Promise<string>; release: () => void } {
+    if (this.exitReason !== undefined) return { exited: Promise.resolve(this.exitReason), release: () => undefined };
+    let listener!: (reason: string) => void;
+    const exited = new Promise<string>((resolve) => {
+      listener = resolve;
+      this.exitEvents.once('exit', listener);
+    });
+    return { exited, release: () => this.exitEvents.off('exit', listener) };
   }
 
   send(message: ToWorker): void {

@@ -12,7 +12,6 @@ import { processingFingerprint } from './processingFingerprint';
 import type { ProcessorEventMap } from './progressEvents';
 import { RunProgress } from './runProgress';
 import { openCheckpoint, defaultCheckpointPath, type Checkpoint } from '../checkpoint/checkpoint';
-import type { ProcessingError } from '../stats/processingStats';
 import { datasetFingerprint } from '../checkpoint/datasetFingerprint';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import { ResultsWriter } from '../checkpoint/resultsWriter';
@@ -135,13 +134,13 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
 
-    const errors: ProcessingError[] = [];
+    const stats = new ProcessingStats({ totalVideos: job.total });
     const saveInterval = job.saveInterval ?? 100;
     let settledThisRun = 0;
     const settle = async (row: VideoRow, record: ProcessingRecord, outcome?: JobOutcome): Promise<void> => {
       await checkpoint.append(row, record);
       progress.countFinished(record.status, outcome?.device, outcome?.framesDecoded ?? 0);
-      if (record.status === 'failed') errors.push({ id: record.id, video_path: record.video_path, error: record.error ?? '' });
+      if (record.status === 'failed') stats.addError({ id: record.id, video_path: record.video_path, error: record.error ?? '' });
       this.emit('videoFinished', { record, device: outcome?.device, workerId: outcome?.workerId });
       emitProgress();
       settledThisRun++;
@@ -212,16 +211,10 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     }
     emitProgress();
 
-    const stats = new ProcessingStats({
-      totalVideos: job.total,
-      processed: progress.processed,
-      failed: progress.failed,
-      skipped: progress.skipped,
-      totalTime: progress.elapsedSeconds,
-      errors,
-    }).toDict();
-    await results?.writeFinal(checkpoint, stats);
-    return { stats, records: checkpoint.records(), checkpointPath: job.checkpointPath, outputDir, interrupted };
+    Object.assign(stats, { processed: progress.processed, failed: progress.failed, skipped: progress.skipped, totalTime: progress.elapsedSeconds });
+    const statsDict = stats.toDict();
+    await results?.writeFinal(checkpoint, statsDict);
+    return { stats: statsDict, records: checkpoint.records(), checkpointPath: job.checkpointPath, outputDir, interrupted };
   }
 }
 
