@@ -19,6 +19,8 @@ const CASES: Case[] = [
   { name: 'VP9', file: 'vp9.webm', codec: 'vp9', frameCount: 90, gop: 40 },
   { name: 'VFR (Matroska)', file: 'vfr.mkv', codec: 'h264', frameCount: 90, gop: 25, bFrames: 2, vfr: true },
   { name: 'mp4 with an edit list', file: 'edit-list.mp4', codec: 'h264', frameCount: 90, gop: 30, bFrames: 2, editList: true },
+  // MPEG-TS seeks by decoding time: with B-frames a keyframe's dts lies before its pts.
+  { name: 'MPEG-TS, B-frames', file: 'b-frames.ts', codec: 'h264', frameCount: 90, gop: 30, bFrames: 3 },
 ];
 
 /** A fixed pseudo-random sequence, so the "random" order is the same on every run. */

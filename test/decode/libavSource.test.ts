@@ -128,6 +128,21 @@ describe('libav backend', function () {
     }
   });
 
+  it('indexes AVI by decoding time, and refuses AVI with B-frames, whose frames carry no presentation time', async () => {
+    const plain = path.join(dir, 'plain.avi');
+    const reordered = path.join(dir, 'reordered.avi');
+    await generateVideo({ path: plain, codec: 'h264', width: 160, height: 96, fps: 25, frameCount: 60, gop: 20, bFrames: 0 });
+    await generateVideo({ path: reordered, codec: 'h264', width: 160, height: 96, fps: 25, frameCount: 60, gop: 20, bFrames: 2 });
+    const source = LibavVideoSource.open(plain, cpuOptions, 'cpu');
+    try {
+      assert.equal((await source.metadata()).num_frames, 60);
+      assert.deepEqual(await stampsOf(source, [45, 3, 59, 20]), [45, 3, 59, 20]);
+    } finally {
+      await source.close();
+    }
+    assert.throws(() => LibavVideoSource.open(reordered, cpuOptions, 'cpu'), /cannot index the frames of .*reordered\.avi: .*no distinct presentation timestamps.*B-frames/);
+  });
+
   it('writes JPEGs of the exact frames at the asked size', async () => {
     const source = await openLibavSource(video, cpuOptions, 'cpu');
     const jpegDir = path.join(dir, 'jpegs');

@@ -19,6 +19,12 @@ import { describeVideo, frameTimestamp, type PacketSummary } from '../videoDescr
 
 const DEFAULT_JPEG_QUALITY = 90;
 
+/** A demuxer position to try for reaching a keyframe: the stream time to seek to. */
+interface SeekPoint {
+  keyframe: number;
+  time: bigint;
+}
+
 /**
  * One video decoded in process with FFmpeg's libraries: one demuxer and one decoder for its
  * lifetime. Frame-exact and frugal: it seeks only when a keyframe lies between the decoder's position
@@ -45,6 +51,8 @@ export class LibavVideoSource implements OpenedVideoSource {
   /** Frames the decoder has put out since the source opened (what seeking and skipping save shows here). */
   private decodedFrames = 0;
   private decoderDrained = false;
+  /** Set once seeking to a keyframe's pts landed after it and its dts did not (MPEG-TS). */
+  private seeksByDts = false;
   /** FFmpeg's words for the last packet the decoder rejected, to say why a frame is missing. */
   private lastRejection?: string;
   private skipping = false;
@@ -108,19 +116,25 @@ export class LibavVideoSource implements OpenedVideoSource {
     if (jpegDir) mkdirSync(jpegDir, { recursive: true });
     for (const target of wanted) {
       if (found.has(target)) continue;
-      let keyframe = keyframeAtOrBefore(this.index.keyframes, target);
-      if (!this.canDecodeOnTo(target, keyframe)) this.seekToKeyframe(keyframe);
+      const keyframe = keyframeAtOrBefore(this.index.keyframes, target);
+      let seekPlan: Iterator<SeekPoint> | undefined;
+      let seekedTo: SeekPoint | undefined;
+      if (!this.canDecodeOnTo(target, keyframe)) {
+        seekPlan = this.seekPoints(keyframe);
+        seekedTo = this.seekTo(seekPlan.next());
+      }
       while (!found.has(target)) {
         const firstAfterSeek = this.lastOutput < 0;
         const frame = this.nextFrame(wantedPts);
-        if (frame === undefined) throw this.missingFrame(target);
-        if (firstAfterSeek && frame > target) {
-          // The demuxer landed after the keyframe asked for: go one keyframe further back.
-          if (keyframe === 0) throw new Error(`cannot seek back to frame ${target} of ${this.file}`);
-          keyframe = keyframeAtOrBefore(this.index.keyframes, keyframe - 1);
-          this.seekToKeyframe(keyframe);
+        if (firstAfterSeek && seekPlan && seekedTo && (frame === undefined || frame > seekedTo.keyframe)) {
+          // The demuxer landed after the keyframe: frames between would be missing or decoded from
+          // missing references. Try the next way back.
+          const next = seekPlan.next();
+          if (!next.done && next.value.keyframe === seekedTo.keyframe) this.seeksByDts = true;
+          seekedTo = this.seekTo(next, target);
           continue;
         }
+        if (frame === undefined) throw this.missingFrame(target);
         // Frames come out in presentation order: once a later one is out, the target is lost.
         if (frame > target) throw this.missingFrame(target);
         if (wantedPts.has(this.index.pts[frame]) && !found.has(frame)) {
@@ -137,14 +151,15 @@ export class LibavVideoSource implements OpenedVideoSource {
 
   /**
    * Whether decoding on from where the decoder stands reaches `target` without a seek: only when the
-   * decoder is before it and no keyframe lies between (otherwise a seek skips the frames between).
+   * decoder is before it and no keyframe lies between (otherwise a seek skips the frames between);
+   * a keyframe right after the last frame out is reached as cheaply by decoding on.
    * The packet index left the demuxer at the end, so the first request always seeks.
    */
   private canDecodeOnTo(target: number, keyframe: number): boolean {
     return (
       this.lastOutput >= 0 &&
       this.lastOutput < target &&
-      keyframe <= this.lastOutput &&
+      keyframe <= this.lastOutput + 1 &&
       !this.skippedSinceSeek.has(target) &&
       !this.decoderDrained
     );
@@ -155,14 +170,31 @@ export class LibavVideoSource implements OpenedVideoSource {
     return new Error(`cannot decode frame ${target} of ${this.file}: ${reason}`);
   }
 
-  private seekToKeyframe(keyframe: number): void {
-    const pts = this.index.pts[keyframe];
-    avCheck(this.input.seekFrameSync(this.streamIndex, pts, AVSEEK_FLAG_BACKWARD), `cannot seek to frame ${keyframe} in`, this.file);
+  /**
+   * Where to seek for a keyframe, best first: its pts (what most demuxers seek by), its dts (what
+   * MPEG-TS seeks by; first once this demuxer has shown it), then the same for each keyframe before it.
+   */
+  private *seekPoints(keyframe: number): Generator<SeekPoint> {
+    const { keyframes, pts, dts } = this.index;
+    for (let position = keyframes.indexOf(keyframe); position >= 0 || keyframe === 0; position--) {
+      const frame = position >= 0 ? keyframes[position] : 0;
+      const times = this.seeksByDts ? [dts[frame], pts[frame]] : [pts[frame], dts[frame]];
+      yield { keyframe: frame, time: times[0] };
+      if (times[1] !== times[0]) yield { keyframe: frame, time: times[1] };
+      if (frame === 0) return;
+    }
+  }
+
+  private seekTo(point: IteratorResult<SeekPoint>, target?: number): SeekPoint {
+    if (point.done) throw new Error(`cannot seek to frame ${target} of ${this.file}: the demuxer lands after every keyframe before it`);
+    const { keyframe, time } = point.value;
+    avCheck(this.input.seekFrameSync(this.streamIndex, time, AVSEEK_FLAG_BACKWARD), `cannot seek to frame ${keyframe} in`, this.file);
     this.decoder.flushBuffers();
     this.lastOutput = -1;
     this.skippedSinceSeek.clear();
     this.lastRejection = undefined;
     this.decoderDrained = false;
+    return point.value;
   }
 
   /** Decodes until the next frame comes out; its index, or undefined at the end of the stream. */

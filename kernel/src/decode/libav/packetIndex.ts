@@ -12,6 +12,11 @@ export const NO_PTS = -(2n ** 63n);
 export interface PacketIndex {
   /** Presentation timestamps in stream time base, ascending; frame i has `pts[i]`. */
   pts: bigint[];
+  /**
+   * Decoding timestamps of the same frames. Some demuxers (MPEG-TS) seek by these: with B-frames a
+   * keyframe's dts lies before its pts, and seeking to its pts lands after it.
+   */
+  dts: bigint[];
   /** Frame indices of the keyframes (random-access points), ascending. */
   keyframes: number[];
   /** Frame index of each pts, for identifying decoded frames. */
@@ -30,17 +35,20 @@ export interface PacketIndex {
 export function readPacketIndex(input: FormatContext, streamIndex: number, file: string): PacketIndex {
   const packet = new Packet();
   packet.alloc();
-  const frames: { pts: bigint; key: boolean; duration: bigint }[] = [];
+  const frames: { pts: bigint; dts: bigint; key: boolean; duration: bigint }[] = [];
   let totalBytes = 0;
+  let withoutPts = 0;
+  const reorders = input.streams[streamIndex].codecpar.videoDelay > 0;
   try {
     for (;;) {
       const code = input.readFrameSync(packet);
       if (code === AVERROR_EOF) break;
       avCheck(code, 'cannot read the packets of', file);
       if (packet.streamIndex === streamIndex && !(packet.flags & AV_PKT_FLAG_DISCARD)) {
-        // Streams without pts (raw elementary streams) present in decode order.
+        // Without B-frames, decode order is presentation order: a missing pts is the dts.
+        if (packet.pts === NO_PTS) withoutPts++;
         const pts = packet.pts !== NO_PTS ? packet.pts : packet.dts;
-        frames.push({ pts, key: (packet.flags & AV_PKT_FLAG_KEY) !== 0, duration: packet.duration });
+        frames.push({ pts, dts: packet.dts !== NO_PTS ? packet.dts : pts, key: (packet.flags & AV_PKT_FLAG_KEY) !== 0, duration: packet.duration });
         totalBytes += packet.size;
       }
       packet.unref();
@@ -50,10 +58,18 @@ export function readPacketIndex(input: FormatContext, streamIndex: number, file:
   }
   frames.sort((a, b) => (a.pts < b.pts ? -1 : a.pts > b.pts ? 1 : 0));
   const pts = frames.map((frame) => frame.pts);
+  const unordered = withoutPts > 0 && reorders;
+  if (unordered || pts.some((value, index) => value === NO_PTS || (index > 0 && value === pts[index - 1]))) {
+    // Decoded frames are told apart by their pts; without distinct ones no frame can be found exactly.
+    throw new Error(
+      `cannot index the frames of ${file}: its packets carry no distinct presentation timestamps` +
+        (unordered ? ' while its frames are reordered (B-frames in AVI or in a raw stream)' : ' (a raw stream without timestamps?)'),
+    );
+  }
   const keyframes: number[] = [];
   frames.forEach((frame, index) => frame.key && keyframes.push(index));
   const lastDuration = frames.length ? frames[frames.length - 1].duration : 0n;
-  return { pts, keyframes, frameOfPts: new Map(pts.map((value, index) => [value, index])), lastDuration, totalBytes };
+  return { pts, dts: frames.map((frame) => frame.dts), keyframes, frameOfPts: new Map(pts.map((value, index) => [value, index])), lastDuration, totalBytes };
 }
 
 /** The last keyframe at or before frame `index` (the first frame when none is). */
