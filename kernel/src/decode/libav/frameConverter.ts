@@ -8,6 +8,8 @@ import { SWS_BICUBIC, type AVPixelFormat } from 'node-av/constants';
 export class FrameConverter {
   private scaler?: SoftwareScaleContext;
   private scalerKey = '';
+  /** The target that `convertShared` reuses: a fresh frame's buffer costs more to fault in than swscale takes. */
+  private shared?: Frame;
 
   constructor(
     private readonly format: AVPixelFormat,
@@ -17,6 +19,45 @@ export class FrameConverter {
 
   /** A new frame in the target format and size; the caller frees it. */
   convert(source: Frame): Frame {
+    const target = this.newTarget();
+    this.scaleInto(target, source);
+    return target;
+  }
+
+  /**
+   * The converted frame in this converter's own target, valid until the next call and freed with the
+   * converter. Made writable first: an encoder given the previous picture may still hold a reference.
+   */
+  convertShared(source: Frame): Frame {
+    if (!this.shared) this.shared = this.newTarget();
+    else if (!this.shared.isWritable) this.shared.makeWritable();
+    this.scaleInto(this.shared, source);
+    return this.shared;
+  }
+
+  /** The converted pixels, packed row after row, in a buffer of their own. */
+  convertToBuffer(source: Frame): Buffer {
+    return this.convertShared(source).toBuffer();
+  }
+
+  free(): void {
+    this.scaler?.freeContext();
+    this.scaler = undefined;
+    this.shared?.free();
+    this.shared = undefined;
+  }
+
+  private newTarget(): Frame {
+    const target = new Frame();
+    target.alloc();
+    target.width = this.width;
+    target.height = this.height;
+    target.format = this.format;
+    target.allocBuffer();
+    return target;
+  }
+
+  private scaleInto(target: Frame, source: Frame): void {
     const key = `${source.width}x${source.height}:${source.format}`;
     if (!this.scaler || key !== this.scalerKey) {
       this.scaler?.freeContext();
@@ -24,18 +65,6 @@ export class FrameConverter {
       this.scaler.getContext(source.width, source.height, source.format as AVPixelFormat, this.width, this.height, this.format, SWS_BICUBIC);
       this.scalerKey = key;
     }
-    const target = new Frame();
-    target.alloc();
-    target.width = this.width;
-    target.height = this.height;
-    target.format = this.format;
-    target.allocBuffer();
     this.scaler.scaleFrameSync(target, source);
-    return target;
-  }
-
-  free(): void {
-    this.scaler?.freeContext();
-    this.scaler = undefined;
   }
 }

@@ -36,18 +36,14 @@ export class JpegEncoder {
 
   /** The JPEG bytes of a decoded frame (any format and size: it is converted first). */
   encode(frame: Frame, file: string): Buffer {
-    const picture = this.converter.convert(frame);
-    try {
-      picture.quality = this.lambda;
-      picture.pts = this.nextPts++;
-      avCheck(this.encoder.sendFrameSync(picture), 'cannot encode a JPEG of', file);
-      avCheck(this.encoder.receivePacketSync(this.packet), 'cannot encode a JPEG of', file);
-      const bytes = Buffer.from(this.packet.data ?? Buffer.alloc(0));
-      this.packet.unref();
-      return bytes;
-    } finally {
-      picture.free();
-    }
+    const picture = this.converter.convertShared(frame);
+    picture.quality = this.lambda;
+    picture.pts = this.nextPts++;
+    avCheck(this.encoder.sendFrameSync(picture), 'cannot encode a JPEG of', file);
+    avCheck(this.encoder.receivePacketSync(this.packet), 'cannot encode a JPEG of', file);
+    const bytes = Buffer.from(this.packet.data ?? Buffer.alloc(0));
+    this.packet.unref();
+    return bytes;
   }
 
   free(): void {

@@ -265,9 +265,8 @@ export class LibavVideoSource implements OpenedVideoSource {
       height: size.height,
     };
     if (request.pixels !== false) {
-      const rgb = this.converter(size).convert(picture);
-      result.data = new Uint8Array(rgb.toBuffer());
-      rgb.free();
+      const rgb = this.converter(size).convertToBuffer(picture);
+      result.data = new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.byteLength);
     }
     if (jpegDir) {
       const jpegPath = path.join(jpegDir, jpegFileName(frame));
