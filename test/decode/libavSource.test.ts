@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { FormatContext, Packet } from 'node-av/lib';
+import { AV_PKT_FLAG_KEY, AVSEEK_FLAG_BACKWARD } from 'node-av/constants';
 import { DecoderConfig } from '../../kernel/src/config/decoderConfig';
 import { LibavVideoSource, openLibavSource } from '../../kernel/src/decode/libav/libavVideoSource';
 import type { SourceOptions } from '../../kernel/src/decode/sourceOptions';
@@ -48,6 +50,53 @@ async function writeDamaged(good: string, file: string): Promise<string> {
   for (let at = frames + Math.floor((index - frames) / 3); at < index - 8; at++) bytes[at] = (at * 7) & 255;
   await writeFile(file, bytes);
   return file;
+}
+
+/**
+ * A stream copy of the mp4 `source` from `startSeconds` on, as `ffmpeg -ss T -i source -c copy` makes
+ * it: packets from the keyframe before T, shifted so that T is 0. The frames before T get negative
+ * times, and the muxer hides them behind an edit list: their packets are read back flagged discard.
+ */
+async function writeTrimmedCopy(source: string, target: string, startSeconds: number): Promise<void> {
+  const input = new FormatContext();
+  const output = new FormatContext();
+  const packet = new Packet();
+  packet.alloc();
+  let outputOpen = false;
+  try {
+    assert.ok((await input.openInput(source, null, null)) >= 0);
+    await input.findStreamInfo(null);
+    const from = input.streams[0];
+    const start = BigInt(Math.round((startSeconds * from.timeBase.den) / from.timeBase.num));
+    const packets: { pts: bigint; key: boolean }[] = [];
+    while (input.readFrameSync(packet) >= 0) {
+      packets.push({ pts: packet.pts, key: (packet.flags & AV_PKT_FLAG_KEY) !== 0 });
+      packet.unref();
+    }
+    const keyframePts = packets.filter((entry) => entry.key && entry.pts <= start).map((entry) => entry.pts);
+    const firstKeyframe = keyframePts[keyframePts.length - 1];
+    assert.ok((await input.seekFrame(0, firstKeyframe, AVSEEK_FLAG_BACKWARD)) >= 0);
+    assert.ok(output.allocOutputContext2(null, null, target) >= 0);
+    const to = output.newStream(null);
+    assert.ok(from.codecpar.copy(to.codecpar) >= 0);
+    to.codecpar.codecTag = 0;
+    to.timeBase = from.timeBase;
+    assert.ok((await output.openOutput()) >= 0);
+    outputOpen = true;
+    assert.ok((await output.writeHeader(null)) >= 0);
+    while (input.readFrameSync(packet) >= 0) {
+      packet.pts -= start;
+      packet.dts -= start;
+      packet.rescaleTs(from.timeBase, to.timeBase);
+      assert.ok((await output.interleavedWriteFrame(packet)) >= 0);
+    }
+    assert.ok((await output.writeTrailer()) >= 0);
+  } finally {
+    if (outputOpen) await output.closeOutput();
+    output.freeContext();
+    await input.closeInput();
+    packet.free();
+  }
 }
 
 /** The stamps of the frames at `indices`, asked in one call. */
@@ -141,6 +190,27 @@ describe('libav backend', function () {
       await source.close();
     }
     assert.throws(() => LibavVideoSource.open(reordered, cpuOptions, 'cpu'), /cannot index the frames of .*reordered\.avi: .*no distinct presentation timestamps.*B-frames/);
+  });
+
+  it('counts and finds the frames of a stream copy cut between keyframes, whose edit list hides the frames before the cut', async () => {
+    const trimmed = path.join(dir, 'trimmed.mp4');
+    // 1.3 s into a 25 fps video with keyframes every 30 frames: frames 30..32 are decoded for reference but hidden.
+    await writeTrimmedCopy(withBFrames, trimmed, 1.3);
+    const source = LibavVideoSource.open(trimmed, cpuOptions, 'cpu');
+    try {
+      const metadata = await source.metadata();
+      assert.equal(metadata.num_frames, 90 - 33);
+      assert.ok(Math.abs(metadata.duration - 57 / 25) < 1e-3, String(metadata.duration));
+      const indices = [0, 56, 1, 27, 26, 28, 0];
+      const frames = await source.frames(indices, { size: 48 });
+      assert.deepEqual(frames.map((frame) => readFrameStamp(frame.data!, frame.width, frame.height)), indices.map((index) => index + 33));
+      assert.deepEqual(frames.map((frame) => Math.round(frame.timestamp * 25)), indices);
+      const reference = await decodeAllFrames(trimmed, frames[0].width, frames[0].height);
+      assert.equal(reference.length, 57);
+      for (const frame of frames) assert.deepEqual(frame.data, reference[frame.index], `pixels of frame ${frame.index}`);
+    } finally {
+      await source.close();
+    }
   });
 
   it('writes JPEGs of the exact frames at the asked size', async () => {
