@@ -172,16 +172,17 @@ export class LibavVideoSource implements OpenedVideoSource {
 
   /**
    * Where to seek for a keyframe, best first: its pts (what most demuxers seek by), its dts (what
-   * MPEG-TS seeks by; first once this demuxer has shown it), then the same for each keyframe before it.
+   * MPEG-TS seeks by; first once this demuxer has shown it), then the same for each keyframe before
+   * it, and last for the first frame (not always a keyframe: an edit list may hide the one before it).
    */
   private *seekPoints(keyframe: number): Generator<SeekPoint> {
     const { keyframes, pts, dts } = this.index;
-    for (let position = keyframes.indexOf(keyframe); position >= 0 || keyframe === 0; position--) {
-      const frame = position >= 0 ? keyframes[position] : 0;
+    const frames = keyframes.filter((frame) => frame <= keyframe).reverse();
+    if (frames[frames.length - 1] !== 0) frames.push(0);
+    for (const frame of frames) {
       const times = this.seeksByDts ? [dts[frame], pts[frame]] : [pts[frame], dts[frame]];
       yield { keyframe: frame, time: times[0] };
       if (times[1] !== times[0]) yield { keyframe: frame, time: times[1] };
-      if (frame === 0) return;
     }
   }
 
