@@ -17,3 +17,19 @@ await build({
   external: ['node-av', 'node-av/*', '@seydx/*', 'ffmpeg-static', 'vscode'],
   logLevel: 'warning',
 });
+
+// Notebook output renderers: browser ES modules exporting `activate`, loaded by VS Code in the
+// notebook webview; they share only the plain output types with the kernel.
+await build({
+  entryPoints: {
+    progress: 'renderers/progress/progressRenderer.ts',
+    keyframes: 'renderers/keyframes/keyframesRenderer.ts',
+  },
+  outdir: 'dist/renderers',
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'esm',
+  sourcemap: true,
+  logLevel: 'warning',
+});

@@ -1,0 +1,101 @@
+/**
+ * The notebook outputs the kernel writes and the renderers draw: their MIME types and JSON shapes.
+ * Plain types and constants only, so the browser bundles of the renderers can import this module.
+ * Outputs are saved in the notebook and rendered again without a kernel, so every field a renderer
+ * needs is in the JSON itself.
+ */
+
+export const PROGRESS_MIME = 'application/vnd.video-batch-kernel.progress+json';
+export const KEYFRAMES_MIME = 'application/vnd.video-batch-kernel.keyframes+json';
+
+/** A running run shows live numbers; the other three are final and stay as saved. */
+export type RunState = 'running' | 'done' | 'interrupted' | 'failed';
+
+export type OutputDevice = 'cpu' | 'gpu';
+
+/** One failed video, as the statistics list it (snake_case like processing_stats.json). */
+export interface OutputError {
+  id: string;
+  video_path: string;
+  error: string;
+}
+
+export interface WorkerNow {
+  workerId: number;
+  /** The video the worker decodes now; absent while it is idle. */
+  videoId?: string;
+  videoPath?: string;
+}
+
+export interface DeviceInUse {
+  device: OutputDevice;
+  /** Why decoding runs on the CPU although a GPU was asked for. */
+  fallbackReason?: string;
+}
+
+export interface ProgressOutput {
+  state: RunState;
+  /** What stopped a failed run, for the user to act on. */
+  message?: string;
+  processed: number;
+  failed: number;
+  skipped: number;
+  total: number;
+  videosPerSecond: number;
+  elapsedSeconds: number;
+  /** Seconds left at the current rate; null until a rate is known. */
+  etaSeconds: number | null;
+  workers: WorkerNow[];
+  device: DeviceInUse;
+  framesPerSecond: Record<OutputDevice, number>;
+  /** The first failures of the run, at most PROGRESS_ERRORS_LISTED. */
+  errors: OutputError[];
+  /** Failures counted but not listed. */
+  errorsNotListed: number;
+}
+
+/** The output is re-sent on every update: a long error list would make each update heavy. */
+export const PROGRESS_ERRORS_LISTED = 200;
+
+export interface KeyframeThumb {
+  index: number;
+  /** Seconds from the video's start. */
+  timestamp: number;
+  /** Where the JPEG is: a webview URI or a data: URI; absent when no file was written. */
+  src?: string;
+}
+
+export interface KeyframesVideo {
+  id: string;
+  video_path: string;
+  frames: KeyframeThumb[];
+}
+
+export interface KeyframesOutput {
+  /** The videos this output carries, from position `offset` of the run's keyframe results on. */
+  videos: KeyframesVideo[];
+  offset: number;
+  /** Videos with keyframes in the whole run; more than `offset + videos.length` means more exist. */
+  totalVideos: number;
+  /** Videos shown at once; a large run is paged, never shown whole. */
+  pageSize: number;
+}
+
+export const DEFAULT_KEYFRAMES_PAGE_SIZE = 20;
+
+/** Renderer → kernel: send the videos from `offset` on (renderer messaging). */
+export interface KeyframesPageRequest {
+  type: 'keyframesPageRequest';
+  outputId: string;
+  offset: number;
+  limit: number;
+}
+
+/** Kernel → renderer: the videos asked for. */
+export interface KeyframesPageReply {
+  type: 'keyframesPage';
+  outputId: string;
+  offset: number;
+  videos: KeyframesVideo[];
+  totalVideos: number;
+}

@@ -1,0 +1,42 @@
+import type { KeyframesOutput, KeyframesPageReply, KeyframesPageRequest } from '../../kernel/src/display/notebookOutputs';
+import { KEYFRAMES_MIME } from '../../kernel/src/display/notebookOutputs';
+import { ensureStyle } from '../shared/dom';
+import type { OutputItem, OutputRenderer, RendererContext } from '../shared/rendererApi';
+import { KEYFRAMES_CSS } from './keyframesStyle';
+import { KeyframesView } from './keyframesView';
+
+function isKeyframesOutput(data: unknown): data is KeyframesOutput {
+  const output = data as Partial<KeyframesOutput> | null;
+  return typeof output === 'object' && output !== null && Array.isArray(output.videos) && typeof output.totalVideos === 'number' && typeof output.offset === 'number' && typeof output.pageSize === 'number';
+}
+
+function isPageReply(message: unknown): message is KeyframesPageReply {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'keyframesPage';
+}
+
+export function activate(context: RendererContext): OutputRenderer {
+  ensureStyle('vbk-keyframes-style', KEYFRAMES_CSS);
+  const views = new Map<string, KeyframesView>();
+  context.onDidReceiveMessage?.((message) => {
+    if (isPageReply(message)) views.get(message.outputId)?.receive(message.offset, message.videos, message.totalVideos);
+  });
+  const post = context.postMessage?.bind(context);
+  return {
+    renderOutputItem(item: OutputItem, element: HTMLElement): void {
+      const data = item.json();
+      if (!isKeyframesOutput(data)) {
+        element.textContent = `Not a ${KEYFRAMES_MIME} output.`;
+        return;
+      }
+      const requestPage = post && ((offset: number, limit: number) => post({ type: 'keyframesPageRequest', outputId: item.id, offset, limit } satisfies KeyframesPageRequest));
+      const view = new KeyframesView(requestPage);
+      element.replaceChildren(view.root);
+      views.set(item.id, view);
+      view.show(data);
+    },
+    disposeOutputItem(id?: string): void {
+      if (id === undefined) views.clear();
+      else views.delete(id);
+    },
+  };
+}

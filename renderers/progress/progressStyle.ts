@@ -1,0 +1,28 @@
+/** Colours come from VS Code's theme variables, so light, dark and high-contrast themes all apply. */
+export const PROGRESS_CSS = `
+.vbk-progress { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size, 13px); color: var(--vscode-foreground); padding: 4px 0; font-variant-numeric: tabular-nums; }
+.vbk-head { display: flex; flex-wrap: wrap; gap: 4px 12px; align-items: baseline; }
+.vbk-state { font-weight: 600; padding: 0 6px; border-radius: 3px; color: var(--vscode-badge-foreground); background: var(--vscode-badge-background); border: 1px solid var(--vscode-contrastBorder, transparent); }
+.vbk-progress[data-state="done"] .vbk-state { background: var(--vscode-testing-iconPassed, #388a34); color: var(--vscode-editor-background); }
+.vbk-progress[data-state="interrupted"] .vbk-state { background: var(--vscode-editorWarning-foreground, #bf8803); color: var(--vscode-editor-background); }
+.vbk-progress[data-state="failed"] .vbk-state { background: var(--vscode-errorForeground, #f14c4c); color: var(--vscode-editor-background); }
+.vbk-done { font-weight: 600; }
+.vbk-count-failed { color: var(--vscode-errorForeground); }
+.vbk-count-skipped, .vbk-timing, .vbk-device, .vbk-worker, .vbk-error-path { color: var(--vscode-descriptionForeground); }
+.vbk-bar { display: flex; height: 8px; margin: 6px 0; max-width: 640px; background: var(--vscode-editorWidget-background, rgba(128,128,128,0.2)); border: 1px solid var(--vscode-contrastBorder, transparent); border-radius: 2px; overflow: hidden; }
+.vbk-segment { height: 100%; transition: width 0.2s linear; }
+.vbk-segment-processed { background: var(--vscode-progressBar-background); }
+.vbk-segment-failed { background: var(--vscode-errorForeground); }
+.vbk-segment-skipped { background: var(--vscode-descriptionForeground); opacity: 0.5; }
+.vbk-timing { display: flex; gap: 16px; }
+.vbk-timing > span { min-width: 7em; }
+.vbk-workers { list-style: none; margin: 4px 0; padding: 0; }
+.vbk-worker.vbk-idle { opacity: 0.6; }
+.vbk-message { color: var(--vscode-errorForeground); margin: 4px 0; }
+.vbk-errors { margin-top: 4px; }
+.vbk-errors-summary { cursor: pointer; color: var(--vscode-errorForeground); }
+.vbk-error-list { margin: 4px 0; padding-left: 2em; }
+.vbk-error-id { font-weight: 600; margin-right: 8px; }
+.vbk-error-path { word-break: break-all; }
+.vbk-error-text { font-family: var(--vscode-editor-font-family, monospace); white-space: pre-wrap; word-break: break-word; }
+`;
