@@ -1,0 +1,237 @@
+import * as assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { jpegDataUri } from '../../kernel/src/display/jpegDataUri';
+import { keyframesOutput } from '../../kernel/src/display/keyframesOutput';
+import type { KeyframesOutput, KeyframesPageReply, ProgressOutput, RunState } from '../../kernel/src/display/notebookOutputs';
+import { progressOutput } from '../../kernel/src/display/progressOutput';
+import type { ProcessingRecord } from '../../kernel/src/index';
+import { HOSTILE_BROKEN_NAME, HOSTILE_ID, HOSTILE_VIDEO_NAME, runEngine, type EngineRun } from './engineOutputs';
+import { openRendererPage, type HarnessGlobal, type RendererKind, type RendererPage, type ThemeName } from './rendererPage';
+
+const REPO = path.resolve(__dirname, '../../..');
+const SCREENSHOTS = path.join(REPO, 'out', 'screenshots');
+
+describe('notebook renderers in Chromium', function () {
+  let run: EngineRun;
+  let browser: RendererPage;
+
+  /** The engine's events turned into the progress output the kernel shows, in a given state. */
+  function progressAt(snapshotIndex: number, state: RunState): ProgressOutput {
+    const snapshot = run.snapshots.at(snapshotIndex)!;
+    const fallback = run.logLines.map((line) => /decoding on CPU: (.*)$/.exec(line)?.[1]).find((reason) => reason !== undefined);
+    const failedSoFar = run.errors.slice(0, snapshot.failed);
+    return progressOutput(snapshot, {
+      state,
+      device: { device: run.devices[0] ?? 'cpu', ...(fallback ? { fallbackReason: fallback } : {}) },
+      errors: failedSoFar,
+      videoPaths: run.videoPaths,
+    });
+  }
+
+  /** A snapshot taken while videos were still being decoded. */
+  function midRunIndex(): number {
+    const index = run.snapshots.findIndex((snapshot) => snapshot.done > 0 && snapshot.done < snapshot.total && snapshot.failed > 0);
+    return index >= 0 ? index : run.snapshots.findIndex((snapshot) => snapshot.done < snapshot.total);
+  }
+
+  async function render(kind: RendererKind, slot: string, itemId: string, data: unknown): Promise<void> {
+    await browser.page.evaluate(([k, s, i, d]) => (globalThis as unknown as HarnessGlobal).harness.render(k, s, i, d), [kind, slot, itemId, data] as const);
+  }
+  async function activate(kind: RendererKind, withMessaging: boolean): Promise<void> {
+    await browser.page.evaluate(([k, m]) => (globalThis as unknown as HarnessGlobal).harness.activate(k, m), [kind, withMessaging] as const);
+  }
+  async function setTheme(theme: ThemeName): Promise<void> {
+    await browser.page.evaluate((t) => (globalThis as unknown as HarnessGlobal).harness.setTheme(t), theme);
+  }
+  async function computed(selector: string, property: string): Promise<string> {
+    return browser.page.evaluate(([s, p]) => (globalThis as unknown as HarnessGlobal).harness.computed(s, p), [selector, property] as const);
+  }
+  const texts = (selector: string) => browser.page.locator(selector).allTextContents();
+  const count = (selector: string) => browser.page.locator(selector).count();
+
+  /** Many videos, as a large run would give: the real records under new ids. */
+  function manyRecords(n: number): ProcessingRecord[] {
+    const processed = run.records.filter((record) => record.status === 'processed');
+    return Array.from({ length: n }, (_, i) => ({ ...processed[i % processed.length], id: `video${String(i).padStart(4, '0')}` }));
+  }
+
+  before(async function () {
+    this.timeout(60_000);
+    [run, browser] = await Promise.all([runEngine(), openRendererPage(path.join(REPO, 'dist', 'renderers'))]);
+    await mkdir(SCREENSHOTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await run?.cleanup();
+  });
+
+  beforeEach(async () => {
+    await browser.page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.clear());
+    await setTheme('light');
+  });
+
+  afterEach(() => {
+    assert.deepEqual(browser.dialogs, [], 'no markup from data may ever run');
+  });
+
+  describe('progress', () => {
+    it('shows the counts, rate, ETA, workers and device of a running run', async () => {
+      await activate('progress', false);
+      const output = progressAt(midRunIndex(), 'running');
+      await render('progress', 'p', 'item1', output);
+      assert.equal(await browser.page.locator('.vbk-state').textContent(), 'Running');
+      assert.equal(await browser.page.locator('.vbk-done').textContent(), `${output.processed + output.failed + output.skipped} / ${output.total} videos`);
+      assert.deepEqual(await texts('.vbk-count'), [`${output.processed} processed`, `${output.failed} failed`, `${output.skipped} skipped`]);
+      assert.match((await browser.page.locator('.vbk-rate').textContent())!, /^\d+(\.\d)? videos\/s$/);
+      assert.match((await browser.page.locator('.vbk-eta').textContent())!, /^ETA (\d+:\d\d|—)$/);
+      assert.equal(await count('.vbk-worker'), output.workers.length);
+      assert.match((await browser.page.locator('.vbk-device').textContent())!, /^Decoding on CPU \(fell back: CUDA .*\) · CPU \d+(\.\d)? frames\/s$/);
+
+      await render('progress', 'p', 'item1', { ...output, etaSeconds: 75, elapsedSeconds: 3725 });
+      assert.equal(await browser.page.locator('.vbk-eta').textContent(), 'ETA 1:15');
+      assert.equal(await browser.page.locator('.vbk-elapsed').textContent(), 'Elapsed 1:02:05');
+      await render('progress', 'p', 'item1', { ...output, workers: [{ workerId: 1, videoId: 'clip1', videoPath: '/data/clip1.mp4' }, { workerId: 2 }] });
+      assert.deepEqual(await texts('.vbk-worker'), ['Worker 1: clip1 (/data/clip1.mp4)', 'Worker 2: idle']);
+    });
+
+    it('updates in place: a second output item reuses the same nodes', async () => {
+      await activate('progress', false);
+      const running = progressAt(midRunIndex(), 'running');
+      await render('progress', 'p', 'item1', running);
+      const tagged = await browser.page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.tag('#slot-p *'));
+      assert.ok(tagged > 10);
+      await render('progress', 'p', 'item1', progressAt(-1, 'done'));
+      const kept = ['.vbk-progress', '.vbk-state', '.vbk-done', '.vbk-bar', '.vbk-segment-processed', '.vbk-rate', '.vbk-eta', '.vbk-device', '.vbk-errors'];
+      for (const selector of kept) {
+        assert.deepEqual(await browser.page.evaluate((s) => (globalThis as unknown as HarnessGlobal).harness.tagged(s), selector), [true], selector);
+      }
+      const errorsKept = await browser.page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.tagged('.vbk-error'));
+      assert.deepEqual(errorsKept, run.errors.map((_, i) => i < running.errors.length), 'error entries already shown stay, new ones are added');
+      assert.equal(await browser.page.locator('.vbk-state').textContent(), 'Done');
+    });
+
+    it('keeps a clear final state, lists errors as text, and survives a hostile file name', async () => {
+      await activate('progress', false);
+      for (const state of ['done', 'interrupted', 'failed'] as const) {
+        await render('progress', state, state, { ...progressAt(-1, state), ...(state === 'failed' ? { message: 'checkpoint is locked by process 42' } : {}) });
+        assert.equal(await browser.page.locator(`#slot-${state} .vbk-progress`).getAttribute('data-state'), state);
+        assert.equal(await browser.page.locator(`#slot-${state} .vbk-eta`).textContent(), '');
+        assert.equal(await browser.page.locator(`#slot-${state} .vbk-workers`).isHidden(), true);
+      }
+      assert.deepEqual(await texts('#slot-done .vbk-state, #slot-interrupted .vbk-state, #slot-failed .vbk-state'), ['Done', 'Interrupted', 'Failed']);
+      assert.equal(await browser.page.locator('#slot-failed .vbk-message').textContent(), 'checkpoint is locked by process 42');
+      const done = progressAt(-1, 'done');
+      assert.deepEqual(await texts('#slot-done .vbk-count'), [`${done.processed} processed`, `2 failed`, `0 skipped`]);
+      assert.equal(await browser.page.locator('#slot-done .vbk-errors-summary').textContent(), '2 errors');
+      assert.deepEqual(await texts('#slot-done .vbk-error-id'), run.errors.map((error) => error.id));
+      assert.deepEqual(await texts('#slot-done .vbk-error-text'), run.errors.map((error) => error.error));
+      const paths = await texts('#slot-done .vbk-error-path');
+      assert.ok(paths.some((text) => text.endsWith(`/${HOSTILE_BROKEN_NAME}`)), paths.join('\n'));
+      assert.equal(await count('.vbk-progress img'), 0);
+      await browser.page.locator('#slot-done .vbk-errors-summary').click();
+      assert.equal(await browser.page.locator('#slot-done .vbk-errors').getAttribute('open'), '');
+      await browser.page.locator('#slot-done').screenshot({ path: path.join(SCREENSHOTS, 'progress-light.png') });
+      await setTheme('dark');
+      await browser.page.locator('#slot-done').screenshot({ path: path.join(SCREENSHOTS, 'progress-dark.png') });
+      await setTheme('high-contrast');
+      await browser.page.locator('#slot-done').screenshot({ path: path.join(SCREENSHOTS, 'progress-high-contrast.png') });
+    });
+  });
+
+  describe('keyframes', () => {
+    let output: KeyframesOutput;
+    before(() => {
+      output = keyframesOutput(run.records, jpegDataUri);
+    });
+
+    it('shows one row of thumbnails per video with timestamps, ids as text', async () => {
+      await activate('keyframes', false);
+      await render('keyframes', 'k', 'grid', output);
+      assert.equal(await count('.vbk-video'), 4);
+      assert.deepEqual(await texts('.vbk-video-id'), ['clip0', 'clip1', 'clip2', HOSTILE_ID]);
+      assert.equal(await count('.vbk-video b'), 0);
+      const paths = await texts('.vbk-video-path');
+      assert.ok(paths[3].endsWith(`/${HOSTILE_VIDEO_NAME}`), paths[3]);
+      assert.equal(await count('.vbk-thumb-image'), 16);
+      assert.equal(await count('img'), 17, 'the thumbnails and the enlarged view, nothing from a file name');
+      assert.deepEqual(await texts('.vbk-video:first-child .vbk-time'), ['0.00 s', '0.36 s', '0.76 s', '1.16 s']);
+      await browser.page.waitForFunction(() => (globalThis as unknown as HarnessGlobal).harness.loadedImages('.vbk-thumb-image') === 16);
+      assert.equal(await browser.page.locator('.vbk-pager button').first().isVisible(), false, 'one page: no paging buttons');
+    });
+
+    it('enlarges a thumbnail on click and closes it again', async () => {
+      await activate('keyframes', false);
+      await render('keyframes', 'k', 'grid', output);
+      assert.equal(await browser.page.locator('.vbk-enlarged').isHidden(), true);
+      const thumb = browser.page.locator('.vbk-video').nth(1).locator('.vbk-thumb').nth(2);
+      await thumb.click();
+      assert.equal(await browser.page.locator('.vbk-enlarged').isVisible(), true);
+      assert.equal(await browser.page.locator('.vbk-enlarged-image').getAttribute('src'), output.videos[1].frames[2].src);
+      assert.match((await browser.page.locator('.vbk-enlarged-caption').textContent())!, /^clip1 · frame 19 · 0\.76 s · /);
+      await browser.page.waitForFunction(() => (globalThis as unknown as HarnessGlobal).harness.loadedImages('.vbk-enlarged-image') === 1);
+      const width = Number.parseFloat(await computed('.vbk-enlarged-image', 'width'));
+      const thumbWidth = Number.parseFloat(await computed('.vbk-video:nth-child(2) .vbk-thumb-image', 'width'));
+      assert.ok(width > 3 * thumbWidth, `${width} vs ${thumbWidth}`);
+      for (const theme of ['light', 'dark'] as const) {
+        await setTheme(theme);
+        await browser.page.locator('#slot-k').screenshot({ path: path.join(SCREENSHOTS, `keyframes-${theme}.png`) });
+      }
+      await browser.page.locator('.vbk-enlarged-close').click();
+      assert.equal(await browser.page.locator('.vbk-enlarged').isHidden(), true);
+    });
+
+    it('follows the theme through VS Code colour variables', async () => {
+      await activate('keyframes', false);
+      await render('keyframes', 'k', 'grid', output);
+      const colours: Record<string, string[]> = {};
+      for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+        await setTheme(theme);
+        colours[theme] = [await computed('.vbk-video-id', 'color'), await computed('.vbk-video-path', 'color'), await computed('.vbk-page-position', 'color')];
+      }
+      assert.deepEqual(colours.light, ['rgb(97, 97, 97)', 'rgb(113, 113, 113)', 'rgb(113, 113, 113)']);
+      assert.deepEqual(colours.dark, ['rgb(204, 204, 204)', 'rgb(157, 157, 157)', 'rgb(157, 157, 157)']);
+      assert.deepEqual(colours['high-contrast'], ['rgb(255, 255, 255)', 'rgb(208, 208, 208)', 'rgb(208, 208, 208)']);
+      assert.equal(await computed('.vbk-video + .vbk-video', 'border-top-color'), 'rgb(111, 195, 223)');
+    });
+
+    it('pages a run of 500 videos: never more than one page in the DOM', async () => {
+      await activate('keyframes', false);
+      const large = keyframesOutput(manyRecords(500), jpegDataUri, { limit: 500 });
+      await render('keyframes', 'k', 'grid', large);
+      assert.equal(await count('.vbk-video'), large.pageSize);
+      assert.equal(await count('.vbk-thumb-image'), large.pageSize * 4);
+      assert.equal(await browser.page.locator('.vbk-page-position').textContent(), 'Videos 1–20 of 500');
+      await browser.page.locator('.vbk-page-next').click();
+      assert.equal(await browser.page.locator('.vbk-page-position').textContent(), 'Videos 21–40 of 500');
+      assert.deepEqual((await texts('.vbk-video-id')).slice(0, 2), ['video0020', 'video0021']);
+      assert.equal(await count('.vbk-video'), 20);
+      assert.equal(await browser.page.locator('.vbk-page-previous').isEnabled(), true);
+    });
+
+    it('asks the kernel for pages the output does not carry, and says so when no kernel is there', async () => {
+      const records = manyRecords(45);
+      const firstPage = keyframesOutput(records, jpegDataUri);
+      assert.equal(firstPage.videos.length, 20);
+
+      await activate('keyframes', false);
+      await render('keyframes', 'alone', 'saved', firstPage);
+      await browser.page.locator('#slot-alone .vbk-page-next').click();
+      assert.equal(await browser.page.locator('#slot-alone .vbk-video').count(), 0);
+      assert.match((await browser.page.locator('#slot-alone .vbk-notice').textContent())!, /^20 videos of this page are not saved in this output/);
+
+      await activate('keyframes', true);
+      await render('keyframes', 'live', 'live-item', firstPage);
+      await browser.page.locator('#slot-live .vbk-page-next').click();
+      const posted = await browser.page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.posted);
+      assert.deepEqual(posted, [{ type: 'keyframesPageRequest', outputId: 'live-item', offset: 20, limit: 20 }]);
+      const next = keyframesOutput(records, jpegDataUri, { offset: 20 });
+      const reply: KeyframesPageReply = { type: 'keyframesPage', outputId: 'live-item', offset: next.offset, videos: next.videos, totalVideos: next.totalVideos };
+      await browser.page.evaluate((m) => (globalThis as unknown as HarnessGlobal).harness.reply(m), reply);
+      assert.equal(await browser.page.locator('#slot-live .vbk-video').count(), 20);
+      assert.equal(await browser.page.locator('#slot-live .vbk-video-id').first().textContent(), 'video0020');
+      assert.equal(await browser.page.locator('#slot-live .vbk-notice').isHidden(), true);
+    });
+  });
+});
