@@ -76,8 +76,8 @@ export class KeyframesView {
       if (video) rows.push(this.videoRow(video));
       else missing.push(position);
     }
-    this.rows.replaceChildren(...rows);
     this.closeEnlarged();
+    this.rows.replaceChildren(...rows);
     setText(this.position, this.totalVideos === 0 ? 'No videos with keyframes' : `Videos ${first + 1}–${end} of ${this.totalVideos}`);
     this.previous.disabled = this.page === 0;
     this.next.disabled = this.page >= this.pageCount - 1;
@@ -113,7 +113,7 @@ export class KeyframesView {
       image.alt = thumb.title;
       image.src = frame.src;
       thumb.append(image);
-      thumb.addEventListener('click', () => this.openEnlarged(video, frame, frame.src!));
+      thumb.addEventListener('click', () => this.openEnlarged(thumb, video, frame, frame.src!));
     } else {
       thumb.append(element('span', 'vbk-thumb-missing', 'no image'));
       thumb.disabled = true;
@@ -122,15 +122,19 @@ export class KeyframesView {
     return thumb;
   }
 
-  private openEnlarged(video: KeyframesVideo, frame: KeyframeThumb, src: string): void {
+  /** Opens under the row of the clicked thumbnail, so the enlarged frame appears where the eye is. */
+  private openEnlarged(thumb: HTMLElement, video: KeyframesVideo, frame: KeyframeThumb, src: string): void {
+    thumb.closest('.vbk-video')?.after(this.enlarged);
     this.enlargedImage.src = src;
     this.enlargedImage.alt = `${video.id}, frame ${frame.index}`;
     setText(this.enlargedCaption, `${video.id} · frame ${frame.index} · ${formatTimestamp(frame.timestamp)} · ${video.video_path}`);
     this.enlarged.hidden = false;
-    this.enlarged.querySelector<HTMLButtonElement>('.vbk-enlarged-close')?.focus();
+    this.enlarged.querySelector<HTMLButtonElement>('.vbk-enlarged-close')?.focus({ preventScroll: true });
+    this.enlarged.scrollIntoView({ block: 'nearest' });
   }
 
   private closeEnlarged(): void {
+    this.rows.before(this.enlarged);
     this.enlarged.hidden = true;
     this.enlargedImage.removeAttribute('src');
   }

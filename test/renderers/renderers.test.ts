@@ -89,6 +89,8 @@ describe('notebook renderers in Chromium', function () {
       assert.equal(await count('.vbk-worker'), output.workers.length);
       assert.match((await browser.page.locator('.vbk-device').textContent())!, /^Decoding on CPU \(fell back: CUDA .*\) · CPU \d+(\.\d)? frames\/s$/);
 
+      await browser.page.locator('#slot-p').screenshot({ path: path.join(SCREENSHOTS, 'progress-running-light.png') });
+
       await render('progress', 'p', 'item1', { ...output, etaSeconds: 75, elapsedSeconds: 3725 });
       assert.equal(await browser.page.locator('.vbk-eta').textContent(), 'ETA 1:15');
       assert.equal(await browser.page.locator('.vbk-elapsed').textContent(), 'Elapsed 1:02:05');
@@ -168,6 +170,7 @@ describe('notebook renderers in Chromium', function () {
       const thumb = browser.page.locator('.vbk-video').nth(1).locator('.vbk-thumb').nth(2);
       await thumb.click();
       assert.equal(await browser.page.locator('.vbk-enlarged').isVisible(), true);
+      assert.equal(await count('.vbk-video:nth-child(2) + .vbk-enlarged'), 1, 'opens under the clicked row');
       assert.equal(await browser.page.locator('.vbk-enlarged-image').getAttribute('src'), output.videos[1].frames[2].src);
       assert.match((await browser.page.locator('.vbk-enlarged-caption').textContent())!, /^clip1 · frame 19 · 0\.76 s · /);
       await browser.page.waitForFunction(() => (globalThis as unknown as HarnessGlobal).harness.loadedImages('.vbk-enlarged-image') === 1);
