@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import { keyframesOutput } from '../../kernel/src/display/keyframesOutput';
+import { PROGRESS_ERRORS_LISTED } from '../../kernel/src/display/notebookOutputs';
+import { progressOutput } from '../../kernel/src/display/progressOutput';
+import type { ProcessingRecord, ProgressSnapshot } from '../../kernel/src/index';
+
+const snapshot: ProgressSnapshot = {
+  total: 1000, done: 400, processed: 100, failed: 250, skipped: 50, elapsedSeconds: 20, videosPerSecond: 20, etaSeconds: 30,
+  framesPerSecond: { cpu: 320, gpu: 0 }, workers: [{ workerId: 1, pid: 10, videoId: 'a' }, { workerId: 2, pid: 11 }],
+};
+const errors = Array.from({ length: 250 }, (_, i) => ({ id: `v${i}`, video_path: `/data/v${i}.mp4`, error: `cannot open /data/v${i}.mp4` }));
+
+function keyframeRecord(id: string, frames: number): ProcessingRecord {
+  const result = { num_frames: frames, frames: Array.from({ length: frames }, (_, i) => ({ index: i * 10, timestamp: i * 0.4, path: `/out/keyframes/${id}/frame_${i}.jpg` })) };
+  return { id, video_path: `/data/${id}.mp4`, status: 'processed', result, time: 0.1 };
+}
+
+describe('notebook output conversions', () => {
+  it('progress: lists the first errors and counts the rest, names the workers\' videos', () => {
+    const output = progressOutput(snapshot, { state: 'running', device: { device: 'cpu', fallbackReason: 'no CUDA device' }, errors, errorsNotListed: 7, videoPaths: new Map([['a', '/data/a.mp4']]) });
+    assert.equal(output.errors.length, PROGRESS_ERRORS_LISTED);
+    assert.equal(output.errorsNotListed, 250 - PROGRESS_ERRORS_LISTED + 7);
+    assert.deepEqual(output.workers, [{ workerId: 1, videoId: 'a', videoPath: '/data/a.mp4' }, { workerId: 2 }]);
+    assert.deepEqual([output.processed, output.failed, output.skipped, output.total, output.etaSeconds], [100, 250, 50, 1000, 30]);
+    assert.equal(JSON.stringify(JSON.parse(JSON.stringify(output))), JSON.stringify(output), 'plain JSON');
+  });
+
+  it('progress: a finished run has no ETA', () => {
+    for (const state of ['done', 'interrupted', 'failed'] as const) {
+      assert.equal(progressOutput(snapshot, { state, device: { device: 'gpu' }, errors: [] }).etaSeconds, null);
+    }
+  });
+
+  it('keyframes: only videos with frames, and sources made only for the carried window', () => {
+    const records: ProcessingRecord[] = [
+      keyframeRecord('a', 3),
+      { id: 'bad', video_path: '/data/bad.mp4', status: 'failed', error: 'cannot open', time: 0 },
+      { id: 'meta', video_path: '/data/meta.mp4', status: 'processed', result: { duration: 2 }, time: 0 },
+      ...Array.from({ length: 30 }, (_, i) => keyframeRecord(`v${i}`, 2)),
+    ];
+    const converted: string[] = [];
+    const output = keyframesOutput(records, (jpeg) => (converted.push(jpeg), `uri:${jpeg}`), { offset: 20, pageSize: 10 });
+    assert.equal(output.totalVideos, 31);
+    assert.equal(output.offset, 20);
+    assert.deepEqual(output.videos.map((video) => video.id), Array.from({ length: 10 }, (_, i) => `v${i + 19}`));
+    assert.equal(converted.length, 20);
+    assert.deepEqual(output.videos[0].frames[1], { index: 10, timestamp: 0.4, src: 'uri:/out/keyframes/v19/frame_1.jpg' });
+    assert.equal(keyframesOutput(records, String).videos.length, 20, 'one default page');
+  });
+});
