@@ -4,14 +4,17 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile, copyFile } from 'node:fs
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DecoderConfig } from '../../kernel/src/config/decoderConfig';
-import { decodeDeviceArgs, extractionArgs, fileUrl } from '../../kernel/src/decode/ffmpegCli/ffmpegArguments';
+import { concatScript, decodeDeviceArgs, extractionInvocation, fileUrl } from '../../kernel/src/decode/ffmpegCli/ffmpegArguments';
 import { findOnPath, resolveFfmpegBinary } from '../../kernel/src/decode/ffmpegCli/ffmpegBinary';
-import { inputSegments, openFfmpegSource } from '../../kernel/src/decode/ffmpegCli/ffmpegVideoSource';
+import { openFfmpegSource } from '../../kernel/src/decode/ffmpegCli/ffmpegVideoSource';
+import { cheapestSeekPlan, concatSeekPlan, decodeStretches, wholeFilePlan } from '../../kernel/src/decode/ffmpegCli/seekPlan';
+import type { PacketSummary } from '../../kernel/src/decode/videoDescription';
 import { openLibavSource } from '../../kernel/src/decode/libav/libavVideoSource';
 import type { SourceOptions } from '../../kernel/src/decode/sourceOptions';
 import { generateVideo } from '../../samples/videoGenerator';
 import { writeBrokenFiles } from '../../samples/brokenFiles';
 import { describeFrameAccuracy } from './frameAccuracySuite';
+import { readFrameStamp } from '../../samples/frameStamp';
 
 const cpuOptions: SourceOptions = { settings: new DecoderConfig({ device: 'cpu', backend: 'ffmpeg' }).toSettings(), gpuId: 0 };
 
@@ -51,6 +54,13 @@ describe('ffmpeg backend', function () {
       assert.deepEqual(resolveFfmpegBinary(undefined, { PATH: onPath }), { ffmpeg: path.join(onPath, 'ffmpeg'), ffprobe: path.join(onPath, 'ffprobe'), source: 'PATH' });
     });
 
+    it('takes an ffmpeg without ffprobe (packets are read in process then)', async () => {
+      const lone = path.join(dir, 'lone');
+      await mkdir(lone, { recursive: true });
+      await symlink(realFfmpeg!, path.join(lone, 'ffmpeg')).catch(() => undefined);
+      assert.deepEqual(resolveFfmpegBinary(undefined, { PATH: lone }), { ffmpeg: path.join(lone, 'ffmpeg'), ffprobe: null, source: 'PATH' });
+    });
+
     it('says what it tried when there is no ffmpeg', async () => {
       const notExecutable = path.join(dir, 'not-a-program');
       await writeFile(notExecutable, 'text');
@@ -65,23 +75,56 @@ describe('ffmpeg backend', function () {
       assert.deepEqual(decodeDeviceArgs('cpu', 1), []);
     });
 
-    it('passes every path as a file: URL argument, never through a shell', () => {
-      const segment = { seekSeconds: 0.02, durationSeconds: 0.3, pts: [0, 5] };
-      const args = extractionArgs({ file: '-i.mp4', segments: [segment], width: 64, height: 48, pixels: true, jpegPattern: '/out/$(x)/%06d.jpg', jpegQscale: 5, threads: 1, device: 'cpu', gpuId: 0 });
-      assert.equal(args[args.indexOf('-i') + 1], 'file:-i.mp4');
-      assert.equal(args.at(-1), 'file:/out/$(x)/%06d.jpg');
+    /** 100 frames at 25 fps in a 1/12800 time base, keyframes every 30. */
+    const summary: PacketSummary = {
+      pts: Array.from({ length: 100 }, (_, i) => i * 512), timeBase: { num: 1, den: 12800 }, keyframes: [0, 30, 60, 90],
+      lastDuration: 512, totalBytes: 0, width: 64, height: 48, codec: 'h264', pixFmt: 'yuv420p', bitRate: 0,
+    };
+    const plan = { width: 64, height: 48, pixels: true, jpegQscale: 5, threads: 1, device: 'cpu' as const, gpuId: 0 };
+
+    it('passes every path as a file: URL, in arguments and in the concat script, never through a shell', () => {
+      const whole = extractionInvocation({ ...plan, file: '-i.mp4', seek: wholeFilePlan(summary, [0, 5]), jpegPattern: '/out/$(x)/%06d.jpg' });
+      assert.equal(whole.args[whole.args.indexOf('-i') + 1], 'file:-i.mp4');
+      assert.equal(whole.args.at(-1), 'file:/out/$(x)/%06d.jpg');
+      assert.equal(whole.stdin, undefined);
+      const seeking = extractionInvocation({ ...plan, file: "/v/it's -i $(x).mp4", seek: concatSeekPlan(summary, [40]) });
+      assert.equal(seeking.args[seeking.args.indexOf('-i') + 1], 'pipe:0');
+      assert.match(seeking.stdin!, /^file 'file:\/v\/it'\\''s -i \$\(x\)\.mp4'$/m);
       assert.equal(fileUrl('a:b.mp4'), 'file:a:b.mp4');
+      assert.throws(() => concatScript('a\nb.mp4', []), /line break/);
     });
 
-    it('reads one stretch per needed GOP and picks frames by their exact timestamps', () => {
-      const summary = { pts: Array.from({ length: 100 }, (_, i) => i * 512), timeBase: { num: 1, den: 12800 }, keyframes: [0, 30, 60, 90] };
-      const segments = inputSegments({ ...summary, lastDuration: 512, totalBytes: 0, width: 64, height: 48, codec: 'h264', pixFmt: 'yuv420p', bitRate: 0 }, [2, 40, 45, 99]);
-      assert.deepEqual(segments.map((segment) => segment.pts), [[1024], [20480, 23040], [50688]]);
-      assert.deepEqual(segments.map((segment) => +(segment.seekSeconds ?? NaN).toFixed(3)), [0.02, 1.22, 3.62], 'half a frame past each keyframe');
-      const args = extractionArgs({ file: 'v.mp4', segments, width: 64, height: 48, pixels: false, jpegPattern: '/o/%06d.jpg', jpegQscale: 5, threads: 1, device: 'cpu', gpuId: 0 });
-      assert.equal(args.filter((arg) => arg === '-i').length, 3);
-      const graph = args[args.indexOf('-filter_complex') + 1];
-      assert.equal(graph, "[0:v:0]select='eq(pts\\,1024)'[s0];[1:v:0]select='eq(pts\\,20480)+eq(pts\\,23040)'[s1];[2:v:0]select='eq(pts\\,50688)'[s2];[s0][s1][s2]concat=n=3:v=1:a=0,scale=64:48:flags=bicubic[jpeg]");
+    it('reads one stretch per needed GOP, joining stretches fewer than a dozen frames apart', () => {
+      assert.deepEqual(decodeStretches(summary, [2, 40, 45, 99]), [{ keyframe: 0, frames: [2] }, { keyframe: 30, frames: [40, 45] }, { keyframe: 90, frames: [99] }]);
+      assert.deepEqual(decodeStretches(summary, [25, 33, 70]), [{ keyframe: 0, frames: [25, 33] }, { keyframe: 60, frames: [70] }]);
+    });
+
+    it('seeks only when the stretches cost less to decode than reading up to the last wanted frame', () => {
+      assert.equal(cheapestSeekPlan(summary, [2, 40, 45, 99]).entries?.length, 3);
+      assert.deepEqual(cheapestSeekPlan({ ...summary, keyframes: [0] }, [10, 50, 99]), wholeFilePlan(summary, [10, 50, 99]));
+      assert.deepEqual(cheapestSeekPlan(summary, [3, 10, 20]), wholeFilePlan(summary, [3, 10, 20]));
+    });
+
+    it('places the stretches apart on the concat timeline and picks frames by their shifted timestamps', () => {
+      const seek = concatSeekPlan(summary, [2, 40, 45, 99]);
+      // Half a frame past each keyframe; the room per entry is its length plus twice the video's 4 s, plus 1 s.
+      assert.deepEqual(seek.entries, [
+        { inpointUs: 20000, outpointUs: 100000, durationUs: 9080000 },
+        { inpointUs: 1220000, outpointUs: 1820000, durationUs: 9600000 },
+        { inpointUs: 3620000, outpointUs: 4460000, durationUs: 9840000 },
+      ]);
+      // pts + (entry start - in-point) in 1/12800 s: 1024 - 256; 20480 and 23040 + 100608; 50688 + 192768.
+      assert.deepEqual(seek.selectPts, [768, 121088, 123648, 243456]);
+      const invocation = extractionInvocation({ ...plan, file: 'v.mp4', seek, pixels: false, jpegPattern: '/o/%06d.jpg' });
+      assert.equal(invocation.stdin, [
+        'ffconcat version 1.0',
+        "file 'file:v.mp4'", 'inpoint 0.020000', 'outpoint 0.100000', 'duration 9.080000',
+        "file 'file:v.mp4'", 'inpoint 1.220000', 'outpoint 1.820000', 'duration 9.600000',
+        "file 'file:v.mp4'", 'inpoint 3.620000', 'outpoint 4.460000', 'duration 9.840000', '',
+      ].join('\n'));
+      const graph = invocation.args[invocation.args.indexOf('-filter_complex') + 1];
+      assert.equal(graph, "[0:v:0]select='eq(pts\\,768)+eq(pts\\,121088)+eq(pts\\,123648)+eq(pts\\,243456)',scale=64:48:flags=bicubic[jpeg]");
+      assert.deepEqual(invocation.args.slice(invocation.args.indexOf('-map')), ['-map', '[jpeg]', '-frames:v', '4', '-fps_mode', 'passthrough', '-q:v', '5', '-f', 'image2', '-y', 'file:/o/%06d.jpg']);
     });
 
     it('processes files named like options or shell commands as files', async () => {
@@ -95,6 +138,52 @@ describe('ffmpeg backend', function () {
         assert.ok(existsSync(frames[0].jpegPath!), frames[0].jpegPath);
       }
       assert.ok(!existsSync(path.join(dir, 'pwned')) && !existsSync('pwned'));
+    });
+  });
+
+  describe('reading stretches through the concat demuxer', () => {
+    // Far-apart frames in 200-frame videos with 20-frame GOPs: seeking is the cheaper plan.
+    const containers = [
+      { file: 'stretch-b.mp4', codec: 'h264', bFrames: 3 },
+      { file: 'stretch-hevc.mp4', codec: 'hevc', bFrames: 2 },
+      { file: 'stretch-vp9.webm', codec: 'vp9' },
+      { file: 'stretch-vfr.mkv', codec: 'h264', bFrames: 2, vfr: true },
+      { file: 'stretch-edit-list.mp4', codec: 'h264', bFrames: 2, editList: true },
+    ] as const;
+    const wanted = [180, 5, 100, 101, 5];
+
+    for (const spec of containers) {
+      it(`${spec.file}: the exact frames, without falling back to a full pass`, async () => {
+        const file = path.join(dir, spec.file);
+        await generateVideo({ ...spec, path: file, width: 96, height: 64, fps: 25, frameCount: 200, gop: 20 });
+        const log: string[] = [];
+        const source = await openFfmpegSource(file, { ...cpuOptions, log: (line) => log.push(line) }, 'cpu');
+        const frames = await source.frames(wanted, { size: 32 });
+        assert.deepEqual(frames.map((frame) => readFrameStamp(frame.data!, frame.width, frame.height)), wanted);
+        assert.deepEqual(log, []);
+      });
+    }
+
+    it("names with quotes, '-' and $(...) stand in the script as files", async () => {
+      const file = path.join(dir, "-i it's $(touch pwned).mp4");
+      await copyFile(path.join(dir, 'stretch-b.mp4'), file);
+      const log: string[] = [];
+      const frames = await (await openFfmpegSource(file, { ...cpuOptions, log: (line) => log.push(line) }, 'cpu')).frames(wanted, { size: 32 });
+      assert.deepEqual(frames.map((frame) => readFrameStamp(frame.data!, frame.width, frame.height)), wanted);
+      assert.deepEqual(log, []);
+      assert.ok(!existsSync(path.join(dir, 'pwned')) && !existsSync('pwned'));
+    });
+
+    it('MPEG-TS: a seek that misses falls back to one pass, once per video', async () => {
+      const file = path.join(dir, 'stretch.ts');
+      await generateVideo({ path: file, codec: 'h264', bFrames: 3, width: 96, height: 64, fps: 25, frameCount: 200, gop: 20 });
+      const log: string[] = [];
+      const source = await openFfmpegSource(file, { ...cpuOptions, log: (line) => log.push(line) }, 'cpu');
+      for (let request = 0; request < 2; request++) {
+        const frames = await source.frames(wanted, { size: 32 });
+        assert.deepEqual(frames.map((frame) => readFrameStamp(frame.data!, frame.width, frame.height)), wanted);
+      }
+      assert.ok(log.length <= 1, log.join('\n'));
     });
   });
 

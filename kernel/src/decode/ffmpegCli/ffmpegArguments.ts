@@ -1,4 +1,5 @@
 import type { DecodeDevice } from '../../video/videoTypes';
+import type { ConcatEntry, SeekPlan } from './seekPlan';
 
 /**
  * A path as an ffmpeg input or output: `file:` makes it a file whatever it looks like (a name
@@ -13,19 +14,34 @@ export function decodeDeviceArgs(device: DecodeDevice, gpuId: number): string[] 
   return device === 'gpu' ? ['-hwaccel', 'cuda', '-hwaccel_device', String(gpuId)] : [];
 }
 
-/** One stretch of the video that one ffmpeg input reads: from a keyframe to the last wanted frame after it. */
-export interface InputSegment {
-  /** Stream time to seek to (just after the keyframe, so the seek lands on it); none: read from the start. */
-  seekSeconds?: number;
-  /** How long to read from there; none: to the end. */
-  durationSeconds?: number;
-  /** Presentation timestamps (stream time base) of the wanted frames in this stretch, ascending. */
-  pts: number[];
+/** Microseconds as the seconds an ffconcat directive reads (av_parse_time keeps all six decimals). */
+function seconds(us: number): string {
+  const sign = us < 0 ? '-' : '';
+  const magnitude = Math.abs(us);
+  return `${sign}${Math.floor(magnitude / 1_000_000)}.${String(magnitude % 1_000_000).padStart(6, '0')}`;
+}
+
+/** Whether a path can stand in an ffconcat script: the script is read line by line. */
+export function fitsConcatScript(file: string): boolean {
+  return !/[\r\n]/.test(file);
+}
+
+/**
+ * The ffconcat script reading `file` once per entry. Inside single quotes everything is literal but
+ * the quote itself, written as '\'' ; `file:` keeps a name like `-i.mp4` or `a:b.mp4` a file.
+ */
+export function concatScript(file: string, entries: readonly ConcatEntry[]): string {
+  if (!fitsConcatScript(file)) throw new Error(`${JSON.stringify(file)}: a line break in the name cannot stand in an ffconcat script`);
+  const quoted = `'${fileUrl(file).replace(/'/g, "'\\''")}'`;
+  const lines = entries.flatMap((entry) => [
+    `file ${quoted}`, `inpoint ${seconds(entry.inpointUs)}`, `outpoint ${seconds(entry.outpointUs)}`, `duration ${seconds(entry.durationUs)}`,
+  ]);
+  return ['ffconcat version 1.0', ...lines, ''].join('\n');
 }
 
 export interface ExtractionPlan {
   file: string;
-  segments: InputSegment[];
+  seek: SeekPlan;
   width: number;
   height: number;
   pixels: boolean;
@@ -37,31 +53,37 @@ export interface ExtractionPlan {
   gpuId: number;
 }
 
+/** An ffmpeg command line, and what to write to its standard input (the concat script) if anything. */
+export interface FfmpegInvocation {
+  args: string[];
+  stdin?: string;
+}
+
 /**
- * One ffmpeg run with one input per needed GOP: each input seeks to its keyframe and reads only up
- * to its last wanted frame, so the stretches between GOPs are never decoded (the naive single pass
- * decodes everything). Frames are picked by their exact presentation timestamp (`-copyts` keeps
- * the stream's own), then concatenated in order, scaled, and written as raw RGB and/or JPEGs.
+ * One ffmpeg run, one decoder: the input is either the whole file or, through the concat demuxer,
+ * only the stretches from each needed keyframe to its wanted frames (script on stdin). Frames are
+ * picked by exact presentation timestamp (`-copyts` keeps the stream's own), scaled with the same
+ * bicubic scaler as the libav backend, and written as raw RGB and/or JPEGs.
  */
-export function extractionArgs(plan: ExtractionPlan): string[] {
-  const inputs = plan.segments.flatMap((segment) => [
-    '-threads', String(plan.threads), ...decodeDeviceArgs(plan.device, plan.gpuId),
-    '-copyts',
-    ...(segment.seekSeconds === undefined ? [] : ['-noaccurate_seek', '-seek_timestamp', '1', '-ss', segment.seekSeconds.toFixed(6)]),
-    ...(segment.durationSeconds === undefined ? [] : ['-t', segment.durationSeconds.toFixed(6)]),
-    '-i', fileUrl(plan.file),
-  ]);
-  const selects = plan.segments.map((segment, i) => `[${i}:v:0]select='${segment.pts.map((pts) => `eq(pts\\,${pts})`).join('+')}'[s${i}]`);
-  const joined = plan.segments.length > 1 ? `${plan.segments.map((_, i) => `[s${i}]`).join('')}concat=n=${plan.segments.length}:v=1:a=0,` : '[s0]';
+export function extractionInvocation(plan: ExtractionPlan): FfmpegInvocation {
+  const { entries, selectPts } = plan.seek;
+  // A script read from a pipe may open only what is whitelisted; its entries are files.
+  const input = entries
+    ? ['-protocol_whitelist', 'file,pipe', '-f', 'concat', '-safe', '0', '-i', 'pipe:0']
+    : ['-i', fileUrl(plan.file)];
   const outputs = (plan.pixels ? 1 : 0) + (plan.jpegPattern ? 1 : 0);
   const labels = ['[rgb]', '[jpeg]'].slice(plan.pixels ? 0 : 1, plan.pixels ? outputs : 2);
-  const graph = [...selects, `${joined}scale=${plan.width}:${plan.height}:flags=bicubic${outputs > 1 ? `,split=2${labels.join('')}` : labels[0]}`].join(';');
-  const frameCount = plan.segments.reduce((sum, segment) => sum + segment.pts.length, 0);
-  const frameLimit = ['-frames:v', String(frameCount), '-fps_mode', 'passthrough'];
-  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', ...inputs, '-filter_complex', graph];
+  const select = `select='${selectPts.map((pts) => `eq(pts\\,${pts})`).join('+')}'`;
+  const graph = `[0:v:0]${select},scale=${plan.width}:${plan.height}:flags=bicubic${outputs > 1 ? `,split=2${labels.join('')}` : labels[0]}`;
+  const frameLimit = ['-frames:v', String(selectPts.length), '-fps_mode', 'passthrough'];
+  const args = [
+    '-hide_banner', '-nostdin', '-loglevel', 'error',
+    '-threads', String(plan.threads), ...decodeDeviceArgs(plan.device, plan.gpuId), '-copyts', ...input,
+    '-filter_complex', graph,
+  ];
   if (plan.pixels) args.push('-map', '[rgb]', ...frameLimit, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
   if (plan.jpegPattern) args.push('-map', '[jpeg]', ...frameLimit, '-q:v', String(plan.jpegQscale), '-f', 'image2', '-y', fileUrl(plan.jpegPattern));
-  return args;
+  return { args, stdin: entries ? concatScript(plan.file, entries) : undefined };
 }
 
 /** ffprobe's packet list of the first video stream: what the frame index is built from. */

@@ -5,8 +5,11 @@ export type FfmpegSource = 'setting' | 'FFMPEG_PATH' | 'PATH' | 'ffmpeg-static';
 
 export interface FfmpegBinary {
   ffmpeg: string;
-  /** ffprobe beside the chosen ffmpeg, else on PATH. */
-  ffprobe: string;
+  /**
+   * ffprobe beside the chosen ffmpeg, else on PATH; null when neither has one (packets are then read
+   * only in process, so containers libavformat here does not know cannot be opened).
+   */
+  ffprobe: string | null;
   source: FfmpegSource;
 }
 
@@ -68,12 +71,7 @@ export function resolveFfmpegBinary(configured?: string, env: NodeJS.ProcessEnv 
       tried.push(`${source}: ${candidate} is not an executable file`);
       continue;
     }
-    const ffprobe = ffprobeBeside(candidate) ?? findOnPath('ffprobe', env.PATH ?? '');
-    if (!ffprobe) {
-      tried.push(`${source}: ${candidate} has no ffprobe beside it or on PATH`);
-      continue;
-    }
-    return { ffmpeg: candidate, ffprobe, source };
+    return { ffmpeg: candidate, ffprobe: ffprobeBeside(candidate) ?? findOnPath('ffprobe', env.PATH ?? '') ?? null, source };
   }
   throw new Error(`no ffmpeg program found for the ffmpeg backend (${tried.join('; ')})`);
 }

@@ -5,12 +5,13 @@ import type { DecodeDevice, FrameRequest, VideoFrame, VideoMetadata } from '../.
 import { outputSize } from '../../video/outputSize';
 import { validateIndices } from '../frameIndices';
 import { jpegFileName, jpegQscale } from '../jpegNaming';
+import { errorText } from '../../errorText';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
-import { describeVideo, framePresentationTime, frameTimestamp, type PacketSummary } from '../videoDescription';
-import { keyframeAtOrBefore } from '../libav/packetIndex';
-import { extractionArgs, packetProbeArgs, type InputSegment } from './ffmpegArguments';
-import { resolveFfmpegBinary, type FfmpegBinary } from './ffmpegBinary';
+import { describeVideo, frameTimestamp, type PacketSummary } from '../videoDescription';
 import { readPacketSummary } from '../libav/videoStream';
+import { extractionInvocation, fitsConcatScript, packetProbeArgs, type FfmpegInvocation } from './ffmpegArguments';
+import { resolveFfmpegBinary, type FfmpegBinary } from './ffmpegBinary';
+import { cheapestSeekPlan, wholeFilePlan, type SeekPlan } from './seekPlan';
 
 const STDERR_LINES_QUOTED = 6;
 const DEFAULT_JPEG_QUALITY = 90;
@@ -20,9 +21,12 @@ interface RunOutput {
 }
 
 /** Runs a program with an argument array (never a shell); a failure quotes its last stderr lines. */
-function run(program: string, args: string[], what: string): Promise<RunOutput> {
+function run(program: string, { args, stdin }: FfmpegInvocation, what: string): Promise<RunOutput> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // A program that fails before reading its input closes the pipe: its exit status tells why.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(stdin);
     const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -51,8 +55,8 @@ interface ProbeOutput {
 }
 
 /** The packet summary from ffprobe's packet list; discarded packets (edit lists) are no frames. */
-async function probePackets(binary: FfmpegBinary, file: string): Promise<PacketSummary> {
-  const { stdout } = await run(binary.ffprobe, packetProbeArgs(file), `reading the packets of ${file}`);
+async function probePackets(ffprobe: string, file: string): Promise<PacketSummary> {
+  const { stdout } = await run(ffprobe, { args: packetProbeArgs(file) }, `reading the packets of ${file}`);
   const probe = JSON.parse(stdout.toString('utf8')) as ProbeOutput;
   const stream = probe.streams?.[0];
   if (!stream) throw new Error(`no video stream in ${file}`);
@@ -84,39 +88,20 @@ function countOutputFrames(stdout: Buffer, jpegDir: string | undefined, batch: s
   return readdirSync(jpegDir).filter((name) => name.startsWith(batch)).length;
 }
 
-/** Seconds between frame `index` and the next one (one second after the last: nothing follows it). */
-function gapAfter(summary: PacketSummary, index: number): number {
-  return index + 1 < summary.pts.length ? framePresentationTime(summary, index + 1) - framePresentationTime(summary, index) : 1;
-}
-
-/**
- * The wanted frames grouped by the keyframe each decodes from: one ffmpeg input per group, seeking
- * half a frame past the keyframe (so the seek lands on it whatever the rounding) and reading one
- * frame past the last wanted one.
- */
-export function inputSegments(summary: PacketSummary, wanted: readonly number[]): InputSegment[] {
-  const groups = new Map<number, number[]>();
-  for (const frame of wanted) {
-    const keyframe = keyframeAtOrBefore(summary.keyframes, frame);
-    groups.set(keyframe, [...(groups.get(keyframe) ?? []), frame]);
-  }
-  return [...groups].map(([keyframe, frames]) => {
-    const seekSeconds = framePresentationTime(summary, keyframe) + gapAfter(summary, keyframe) / 2;
-    const last = frames[frames.length - 1];
-    const endSeconds = framePresentationTime(summary, last) + 2 * gapAfter(summary, last);
-    return { seekSeconds, durationSeconds: endSeconds - seekSeconds, pts: frames.map((frame) => summary.pts[frame]) };
-  });
-}
-
 /** A video decoded by the ffmpeg program: one ffprobe for the index, one ffmpeg run per request. */
 class FfmpegVideoSource implements OpenedVideoSource {
+  /** Whether reading stretches through the concat demuxer is worth trying (until a seek misses). */
+  private seekable: boolean;
+
   constructor(
     private readonly file: string,
     private readonly binary: FfmpegBinary,
     private readonly summary: PacketSummary,
     private readonly options: SourceOptions,
     readonly device: DecodeDevice,
-  ) {}
+  ) {
+    this.seekable = fitsConcatScript(file);
+  }
 
   async metadata(): Promise<VideoMetadata> {
     return describeVideo(this.summary);
@@ -143,16 +128,11 @@ class FfmpegVideoSource implements OpenedVideoSource {
       device: this.device,
       gpuId: this.options.gpuId,
     };
-    const decodeWith = async (segments: InputSegment[]) => {
-      const output = await run(this.binary.ffmpeg, extractionArgs({ ...plan, segments }), `decoding ${this.file}`);
+    const decodeWith = async (seek: SeekPlan) => {
+      const output = await run(this.binary.ffmpeg, extractionInvocation({ ...plan, seek }), `decoding ${this.file}`);
       return { stdout: output.stdout, complete: countOutputFrames(output.stdout, jpegDir, batch, size) >= wanted.length };
     };
-    let { stdout, complete } = await decodeWith(inputSegments(this.summary, wanted));
-    if (!complete) {
-      // Some demuxers seek less precisely than their index promises: read the whole file once instead.
-      this.options.log?.(`seeking in ${this.file} missed frames; decoding it in one pass`);
-      ({ stdout } = await decodeWith([{ pts: wanted.map((frame) => this.summary.pts[frame]) }]));
-    }
+    const { stdout } = await this.decodeSeekingFirst(wanted, decodeWith);
     const frameBytes = size.width * size.height * 3;
     if (pixels && stdout.length < frameBytes * wanted.length) {
       throw new Error(`decoding ${this.file}: ffmpeg gave ${Math.floor(stdout.length / frameBytes)} of ${wanted.length} frames (the file may be damaged)`);
@@ -168,6 +148,25 @@ class FfmpegVideoSource implements OpenedVideoSource {
       found.set(index, frame);
     });
     return indices.map((index) => ({ ...found.get(index)! }));
+  }
+
+  /**
+   * Reads only the needed stretches; some demuxers seek less precisely than their index promises
+   * (frames missing, or the seek itself failing), and then the whole file is read once instead.
+   */
+  private async decodeSeekingFirst(wanted: readonly number[], decodeWith: (seek: SeekPlan) => Promise<{ stdout: Buffer; complete: boolean }>): Promise<{ stdout: Buffer }> {
+    const whole = wholeFilePlan(this.summary, wanted);
+    const cheapest = cheapestSeekPlan(this.summary, wanted);
+    if (!cheapest.entries || !this.seekable) return decodeWith(whole);
+    try {
+      const seeking = await decodeWith(cheapest);
+      if (seeking.complete) return seeking;
+      this.options.log?.(`seeking in ${this.file} missed frames; decoding it in one pass from now on`);
+    } catch (error) {
+      this.options.log?.(`seeking in ${this.file} failed (${errorText(error)}); decoding it in one pass from now on`);
+    }
+    this.seekable = false;
+    return decodeWith(whole);
   }
 
   async close(): Promise<void> {
@@ -187,8 +186,9 @@ class FfmpegVideoSource implements OpenedVideoSource {
 async function packetSummary(binary: FfmpegBinary, file: string): Promise<PacketSummary> {
   try {
     return readPacketSummary(file);
-  } catch {
-    return probePackets(binary, file);
+  } catch (error) {
+    if (binary.ffprobe) return probePackets(binary.ffprobe, file);
+    throw new Error(`${errorText(error)} (and there is no ffprobe beside ${binary.ffmpeg} or on PATH to try instead)`);
   }
 }
 

@@ -1,0 +1,111 @@
+import { keyframeAtOrBefore } from '../libav/packetIndex';
+import { describeVideo, framePresentationTime, type PacketSummary } from '../videoDescription';
+
+/**
+ * One entry of an ffconcat script: the video read from the keyframe before `inpointUs` up to the
+ * first packet whose decoding time reaches `outpointUs`. Times are the stream's own clock, in µs.
+ */
+export interface ConcatEntry {
+  inpointUs: number;
+  outpointUs: number;
+  /** Room this entry takes on the concatenated timeline (longer than what it reads, see below). */
+  durationUs: number;
+}
+
+/** How one ffmpeg run reaches the wanted frames, and the timestamps by which it picks them. */
+export interface SeekPlan {
+  /** Stretches read through the concat demuxer; none: the file is read from its start. */
+  entries?: ConcatEntry[];
+  /** Presentation timestamps (stream time base) of the wanted frames as the filter graph sees them, ascending. */
+  selectPts: number[];
+}
+
+/**
+ * A concat entry costs about as much as decoding this many 360p frames (opening the file again,
+ * probing its streams): stretches closer together than this are read through in one entry, and
+ * seeking is chosen only when it saves more than its entries cost.
+ */
+export const FRAMES_PER_ENTRY = 12;
+
+const MICROSECONDS = 1_000_000;
+
+function toMicroseconds(summary: PacketSummary, index: number): number {
+  return framePresentationTime(summary, index) * MICROSECONDS;
+}
+
+/** Seconds between frame `index` and the next one (one second after the last: nothing follows it). */
+function gapAfter(summary: PacketSummary, index: number): number {
+  return index + 1 < summary.pts.length ? framePresentationTime(summary, index + 1) - framePresentationTime(summary, index) : 1;
+}
+
+/** av_rescale_q from µs to the stream time base, rounding halves away from zero as FFmpeg does. */
+function microsecondsToStreamTime(us: bigint, timeBase: { num: number; den: number }): bigint {
+  const numerator = us * BigInt(timeBase.den);
+  const denominator = BigInt(MICROSECONDS) * BigInt(timeBase.num);
+  const half = denominator / 2n;
+  return numerator >= 0n ? (numerator + half) / denominator : -((-numerator + half) / denominator);
+}
+
+/** Reads the whole file from its start; frames are picked by their own timestamps. */
+export function wholeFilePlan(summary: PacketSummary, wanted: readonly number[]): SeekPlan {
+  return { selectPts: wanted.map((frame) => summary.pts[frame]) };
+}
+
+/**
+ * Wanted frames (ascending) grouped into stretches that each start at the keyframe the first of
+ * them decodes from; a stretch absorbs the next one when fewer than FRAMES_PER_ENTRY frames lie
+ * between them.
+ */
+export function decodeStretches(summary: PacketSummary, wanted: readonly number[]): { keyframe: number; frames: number[] }[] {
+  const stretches: { keyframe: number; frames: number[] }[] = [];
+  for (const frame of wanted) {
+    const keyframe = keyframeAtOrBefore(summary.keyframes, frame);
+    const current = stretches.at(-1);
+    if (current && (keyframe === current.keyframe || keyframe - current.frames[current.frames.length - 1] - 1 < FRAMES_PER_ENTRY)) {
+      current.frames.push(frame);
+    } else {
+      stretches.push({ keyframe, frames: [frame] });
+    }
+  }
+  return stretches;
+}
+
+/**
+ * One concat entry per stretch, so one decoder reads only the stretches (the naive pass decodes
+ * everything). The demuxer seeks each entry to the keyframe at or before its in-point (half a frame
+ * past the keyframe, so rounding cannot land on the one before) and shifts its timestamps by
+ * (entry start on the timeline - in-point). Each entry's room on the timeline exceeds twice the
+ * video's length, so whatever a seek lands on, no two entries' shifted timestamps can meet and a
+ * wanted timestamp names exactly one frame.
+ */
+export function concatSeekPlan(summary: PacketSummary, wanted: readonly number[]): SeekPlan {
+  const spacingUs = Math.ceil(2 * describeVideo(summary).duration * MICROSECONDS) + MICROSECONDS;
+  const entries: ConcatEntry[] = [];
+  const selectPts: number[] = [];
+  let startUs = 0n;
+  for (const { keyframe, frames } of decodeStretches(summary, wanted)) {
+    const last = frames[frames.length - 1];
+    const inpointUs = Math.round(toMicroseconds(summary, keyframe) + (gapAfter(summary, keyframe) * MICROSECONDS) / 2);
+    // The entry ends at the first packet decoded at or after this: every frame shown before it has come.
+    const outpointUs = Math.max(Math.ceil(toMicroseconds(summary, last) + (gapAfter(summary, last) * MICROSECONDS) / 2), Math.floor(toMicroseconds(summary, last)) + 1);
+    const durationUs = outpointUs - inpointUs + spacingUs;
+    const shift = microsecondsToStreamTime(startUs - BigInt(inpointUs), summary.timeBase);
+    for (const frame of frames) selectPts.push(Number(BigInt(summary.pts[frame]) + shift));
+    entries.push({ inpointUs, outpointUs, durationUs });
+    startUs += BigInt(durationUs);
+  }
+  return { entries, selectPts };
+}
+
+/**
+ * The cheaper of reading the stretches and reading the file from its start up to the last wanted
+ * frame, counted in frames decoded (an entry as FRAMES_PER_ENTRY of them): with long GOPs and
+ * frames spread over the whole video, the stretches cover nearly everything and seeking only adds
+ * its entries.
+ */
+export function cheapestSeekPlan(summary: PacketSummary, wanted: readonly number[]): SeekPlan {
+  const stretches = decodeStretches(summary, wanted);
+  const seekingCost = stretches.reduce((sum, { keyframe, frames }) => sum + frames[frames.length - 1] - keyframe + 1 + FRAMES_PER_ENTRY, 0);
+  const wholeCost = wanted[wanted.length - 1] + 1;
+  return seekingCost < wholeCost ? concatSeekPlan(summary, wanted) : wholeFilePlan(summary, wanted);
+}
