@@ -211,6 +211,8 @@ describe('notebook renderers in Chromium', function () {
       assert.deepEqual((await texts('.vbk-video-id')).slice(0, 2), ['video0020', 'video0021']);
       assert.equal(await count('.vbk-video'), 20);
       assert.equal(await browser.page.locator('.vbk-page-previous').isEnabled(), true);
+      await setTheme('dark');
+      await browser.page.screenshot({ path: path.join(SCREENSHOTS, 'keyframes-paged-dark.png') });
     });
 
     it('asks the kernel for pages the output does not carry, and says so when no kernel is there', async () => {
