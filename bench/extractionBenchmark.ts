@@ -1,11 +1,15 @@
 /**
  * Times every extraction method over the dataset, each GOP length on its own (the target holds for
- * both), methods interleaved within each run so that load from elsewhere hits them alike.
+ * both). Within a run the methods follow each other closely, in an order that rotates from run to
+ * run, and ratios to the PyAV script are taken within a run before the median: load from elsewhere
+ * on the machine then moves a method and its reference together. CPU seconds of the method's
+ * processes are kept beside wall time, since other load barely moves them.
  */
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { GOP_LENGTHS, subset, type BenchDataset } from './benchDataset';
-import { EXTRACTION_METHODS, type ExtractionSettings } from './extractionMethods';
+import { childCpuSeconds } from './childCpu';
+import { EXTRACTION_METHODS, type ExtractionMethod, type ExtractionSettings } from './extractionMethods';
 import { checkFrames, type FrameCheck } from './frameCheck';
 
 export interface MethodResult {
@@ -14,13 +18,17 @@ export interface MethodResult {
   runSeconds: number[];
   seconds: number;
   videosPerSecond: number;
+  /** Median CPU seconds of the method's processes over the whole dataset (Linux). */
+  cpuSeconds?: number;
   /** Median seconds per GOP length. */
   secondsByGop: Record<string, number>;
   check: FrameCheck;
   exact: boolean;
   vsFastestExact: number;
+  /** Medians of the per-run ratios to the PyAV script: wall time, per GOP length, CPU time. */
   vsPyav?: number;
   vsPyavByGop?: Record<string, number>;
+  cpuVsPyav?: number;
   errors: string[];
 }
 
@@ -45,8 +53,16 @@ function addChecks(a: FrameCheck, b: FrameCheck): FrameCheck {
   return { expected: a.expected + b.expected, wrong: a.wrong + b.wrong, missing: a.missing + b.missing };
 }
 
-function ratios(seconds: Record<string, number>, base: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(seconds).map(([gop, value]) => [gop, value / base[gop]]));
+/** Wall and CPU seconds of one method on one GOP group, one entry per run. */
+interface Timing {
+  wall: number[];
+  cpu: number[];
+}
+
+/** The methods in an order shifted by one each run, so none is always timed first or last. */
+function rotated(methods: readonly ExtractionMethod[], run: number): ExtractionMethod[] {
+  const shift = run % methods.length;
+  return [...methods.slice(shift), ...methods.slice(0, shift)];
 }
 
 export async function runExtractionBenchmark(
@@ -57,14 +73,15 @@ export async function runExtractionBenchmark(
   log: (line: string) => void,
 ): Promise<ExtractionResult> {
   const groups = await Promise.all(GOP_LENGTHS.map(async (gop) => ({ gop: String(gop), data: await subset(dataset, `gop${gop}`, (video) => video.gop === gop) })));
-  const timings = new Map<string, Map<string, number[]>>();
+  const timings = new Map<string, Map<string, Timing>>(EXTRACTION_METHODS.map((method) => [method.name, new Map(groups.map(({ gop }) => [gop, { wall: [], cpu: [] }]))]));
   const checks = new Map<string, FrameCheck>();
   const errors = new Map<string, string[]>();
   for (let run = 0; run < runs; run++) {
-    for (const method of EXTRACTION_METHODS) {
-      for (const { gop, data } of groups) {
+    for (const { gop, data } of groups) {
+      for (const method of rotated(EXTRACTION_METHODS, run)) {
         const outDir = path.join(runDir, `${method.name.replace(/[^a-z0-9]+/gi, '-')}-gop${gop}`);
         await rm(outDir, { recursive: true, force: true });
+        const cpuBefore = childCpuSeconds();
         const started = performance.now();
         const extracted = await method.run(data, outDir, settings).catch((error: unknown) => {
           const message = error instanceof Error ? error.message : String(error);
@@ -73,45 +90,48 @@ export async function runExtractionBenchmark(
           return undefined;
         });
         const seconds = (performance.now() - started) / 1000;
+        const cpuAfter = childCpuSeconds();
         if (!extracted) continue;
-        const byGop = timings.get(method.name) ?? new Map<string, number[]>();
-        byGop.set(gop, [...(byGop.get(gop) ?? []), seconds]);
-        timings.set(method.name, byGop);
+        const timing = timings.get(method.name)!.get(gop)!;
+        timing.wall[run] = seconds;
+        timing.cpu[run] = cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : cpuAfter - cpuBefore;
         if (run === 0) {
           const check = await checkFrames(data, extracted, settings.numFrames, settings.size);
           checks.set(method.name, addChecks(checks.get(method.name) ?? { expected: 0, wrong: 0, missing: 0 }, check));
         }
-        log(`run ${run + 1}: ${method.name}, GOP ${gop}: ${seconds.toFixed(2)} s`);
+        log(`run ${run + 1}: ${method.name}, GOP ${gop}: ${seconds.toFixed(2)} s, ${timing.cpu[run].toFixed(2)} CPU s`);
       }
     }
   }
   // A method counts only when every run of every group finished: a partial total would flatter it.
-  const complete = [...timings].filter(([, byGop]) => groups.every(({ gop }) => byGop.get(gop)?.length === runs));
+  const finished = (byGop: Map<string, Timing>) => groups.every(({ gop }) => byGop.get(gop)!.wall.filter(Number.isFinite).length === runs);
+  const complete = [...timings].filter(([, byGop]) => finished(byGop));
+  const totals = (byGop: Map<string, Timing>, kind: keyof Timing) =>
+    Array.from({ length: runs }, (_, run) => groups.reduce((sum, { gop }) => sum + byGop.get(gop)![kind][run], 0));
+  const pyav = complete.find(([name]) => name.startsWith(PYAV_PREFIX))?.[1];
+  const pairedRatio = (mine: number[], reference: number[]) => median(mine.map((value, run) => value / reference[run]));
   const measured = complete.map(([name, byGop]) => {
-    const runSeconds = Array.from({ length: runs }, (_, run) => groups.reduce((sum, { gop }) => sum + byGop.get(gop)![run], 0));
     const check = checks.get(name)!;
+    const runSeconds = totals(byGop, 'wall');
+    const cpuSeconds = median(totals(byGop, 'cpu'));
     return {
       name,
       runSeconds,
       seconds: median(runSeconds),
-      secondsByGop: Object.fromEntries(groups.map(({ gop }) => [gop, median(byGop.get(gop)!)])),
+      videosPerSecond: dataset.videos.length / median(runSeconds),
+      cpuSeconds: Number.isNaN(cpuSeconds) ? undefined : cpuSeconds,
+      secondsByGop: Object.fromEntries(groups.map(({ gop }) => [gop, median(byGop.get(gop)!.wall)])),
       check,
       exact: check.wrong === 0 && check.missing === 0,
+      vsPyav: pyav && pairedRatio(runSeconds, totals(pyav, 'wall')),
+      vsPyavByGop: pyav && Object.fromEntries(groups.map(({ gop }) => [gop, pairedRatio(byGop.get(gop)!.wall, pyav.get(gop)!.wall)])),
+      cpuVsPyav: pyav && pairedRatio(totals(byGop, 'cpu'), totals(pyav, 'cpu')),
       errors: errors.get(name) ?? [],
     };
   });
-  const exact = measured.filter((entry) => entry.exact);
-  const fastestExact = exact.length ? Math.min(...exact.map((entry) => entry.seconds)) : Number.NaN;
-  const pyav = measured.find((entry) => entry.name.startsWith(PYAV_PREFIX));
-  const methods: MethodResult[] = measured.map((entry) => ({
-    ...entry,
-    videosPerSecond: dataset.videos.length / entry.seconds,
-    vsFastestExact: entry.seconds / fastestExact,
-    vsPyav: pyav && entry.seconds / pyav.seconds,
-    vsPyavByGop: pyav && ratios(entry.secondsByGop, pyav.secondsByGop),
-  }));
-  const failed = EXTRACTION_METHODS.filter((method) => !complete.some(([name]) => name === method.name));
-  for (const method of failed) log(`${method.name}: left out of the table, some runs failed`);
+  const fastestExact = Math.min(...measured.filter((entry) => entry.exact).map((entry) => entry.seconds));
+  const methods: MethodResult[] = measured.map((entry) => ({ ...entry, vsFastestExact: entry.seconds / fastestExact }));
+  for (const [name] of timings) if (!complete.some(([done]) => done === name)) log(`${name}: left out of the table, some runs failed`);
   return {
     videos: dataset.videos.length,
     frames: dataset.videos.reduce((sum, video) => sum + video.frameCount, 0),
@@ -131,6 +151,8 @@ export function formatExtraction(result: ExtractionResult): string {
     'videos/s'.padStart(9),
     'vs fastest'.padStart(10),
     'vs PyAV'.padStart(8),
+    'CPU s'.padStart(8),
+    'CPU/PyAV'.padStart(9),
     ...gops.map((gop) => `GOP${gop}/PyAV`.padStart(12)),
     'wrong'.padStart(9),
   ].join(' ');
@@ -141,6 +163,8 @@ export function formatExtraction(result: ExtractionResult): string {
       entry.videosPerSecond.toFixed(2).padStart(9),
       (entry.exact ? ratio(entry.vsFastestExact) : 'not exact').padStart(10),
       ratio(entry.vsPyav).padStart(8),
+      (entry.cpuSeconds === undefined ? '-' : entry.cpuSeconds.toFixed(1)).padStart(8),
+      ratio(entry.cpuVsPyav).padStart(9),
       ...gops.map((gop) => ratio(entry.vsPyavByGop?.[gop]).padStart(12)),
       `${entry.check.wrong + entry.check.missing}/${entry.check.expected}`.padStart(9),
     ].join(' '),
