@@ -110,8 +110,9 @@ function openContainer(output: FormatContext, file: string): void {
 
 export async function generateVideo(spec: GeneratedVideoSpec): Promise<GeneratedVideoInfo> {
   validate(spec);
-  // The encoders' statistics at info level would bury the output of whoever generates.
-  Log.setLevel(AV_LOG_ERROR);
+  // The encoders' statistics at info level would bury the output of whoever generates; a quieter
+  // level set by the caller stays.
+  if (Log.getLevel() > AV_LOG_ERROR) Log.setLevel(AV_LOG_ERROR);
   mkdirSync(path.dirname(spec.path), { recursive: true });
   const file = spec.path;
   const encoderName = ENCODERS[spec.codec];
