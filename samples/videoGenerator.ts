@@ -3,7 +3,8 @@
  * the x264/x265/vpx encoders), so nothing but Node is needed. Every frame is stamped with its own
  * index (frameStamp.ts) on top of moving content.
  */
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Codec, CodecContext, Dictionary, FormatContext, Frame, InputFormat, Log, Packet, Rational } from 'node-av/lib';
 import { AV_CODEC_FLAG_GLOBAL_HEADER, AV_LOG_ERROR, AVFMT_GLOBALHEADER, AV_PIX_FMT_YUV420P } from 'node-av/constants';
@@ -55,6 +56,13 @@ const ENCODERS: Record<GeneratedCodec, string> = { h264: 'libx264', hevc: 'libx2
 const TIME_BASE = new Rational(1, 1000);
 const EDIT_LIST_START_MS = 1000;
 const VFR_DURATIONS = [0.5, 1.5, 1, 0.75, 1.25];
+
+/** Changes whenever the generator's or the stamp's code does: files made by other code can be told apart. */
+export function generatorFingerprint(): string {
+  const hash = createHash('sha256');
+  for (const module of [__filename, require.resolve('./frameStamp')]) hash.update(readFileSync(module));
+  return hash.digest('hex');
+}
 
 /** Refuses specs the encoders or containers would reject, before any native object exists. */
 function validate(spec: GeneratedVideoSpec): void {
