@@ -83,9 +83,11 @@ function encoderOptions(spec: GeneratedVideoSpec): Record<string, string> {
   switch (spec.codec) {
     case 'h264':
       // scenecut=0 keeps keyframes exactly every `gop` frames, so GOP lengths are what the caller asks.
-      return { preset: 'superfast', 'x264-params': `scenecut=0:bframes=${bFrames}:keyint=${spec.gop}:min-keyint=${spec.gop}` };
+      // b-adapt=0: x264's adaptive decision places almost no B-frames in synthetic content, and
+      // then "with B-frames" would test nothing; fixed runs of `bFrames` look like camera footage.
+      return { preset: 'superfast', 'x264-params': `scenecut=0:bframes=${bFrames}:b-adapt=0:keyint=${spec.gop}:min-keyint=${spec.gop}` };
     case 'hevc':
-      return { preset: 'ultrafast', 'x265-params': `log-level=error:scenecut=0:bframes=${bFrames}:keyint=${spec.gop}:min-keyint=${spec.gop}` };
+      return { preset: 'ultrafast', 'x265-params': `log-level=error:scenecut=0:bframes=${bFrames}:b-adapt=0:keyint=${spec.gop}:min-keyint=${spec.gop}` };
     case 'vp9':
       // No lag: keyframes stay on the gop grid (gopSize) and frames come out as they go in.
       return { deadline: 'realtime', 'cpu-used': '8', 'lag-in-frames': '0', 'auto-alt-ref': '0' };
