@@ -108,7 +108,7 @@ const pyavScript: ExtractionMethod = {
     for (const video of dataset.videos) {
       const dir = path.join(outDir, path.parse(video.path).name);
       const files = await readdir(dir);
-      extracted.set(video.id, new Map(files.map((file) => [Number(/frame_(\d+)/.exec(file)![1]), path.join(dir, file)])));
+      extracted.set(video.id, new Map(files.map((file) => [Number(file.match(/frame_(\d+)/)![1]), path.join(dir, file)])));
     }
     return extracted;
   },

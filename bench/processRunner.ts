@@ -1,18 +1,9 @@
-import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { runProgram as runProgramOutput } from '../kernel/src/runProgram';
 
-/** Runs a program with an argument array; rejects with its last stderr lines when it fails. */
-export function runProgram(program: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`${program} ${args.slice(0, 3).join(' ')}… exited ${code}: ${stderr.trim().split('\n').slice(-4).join(' | ')}`)),
-    );
-  });
+/** Runs a program with an argument array and returns its output as text. */
+export async function runProgram(program: string, args: string[]): Promise<string> {
+  return (await runProgramOutput(program, { args }, `${path.basename(program)} ${args.slice(0, 3).join(' ')}…`)).toString('utf8');
 }
 
 /** Runs `work` over `items`, `concurrency` at a time. */

@@ -54,10 +54,14 @@ interface ActiveJob {
   finish: (message: { result?: unknown; error?: string; device?: DecodeDevice; framesDecoded: number; rssBytes?: number }) => void;
 }
 
-interface Slot {
-  workerId: number;
-  process: WorkerProcess;
+/** One place in the pool: the worker process there now (a dead one is replaced) and its job. */
+class Slot {
+  process!: WorkerProcess;
   job?: ActiveJob;
+
+  get workerId(): number {
+    return this.process.workerId;
+  }
 }
 
 /** A worker of the pool and the video it is decoding, for progress displays. */
@@ -82,7 +86,7 @@ export class WorkerPool {
 
   constructor(private readonly options: PoolOptions) {
     for (let i = 0; i < options.size; i++) {
-      const slot = this.spawnInto({ workerId: 0 } as Slot);
+      const slot = this.spawnInto(new Slot());
       this.slots.push(slot);
       this.idle.push(slot);
     }
@@ -115,9 +119,8 @@ export class WorkerPool {
   }
 
   private spawnInto(slot: Slot): Slot {
-    slot.workerId = this.nextWorkerId++;
     slot.job = undefined;
-    slot.process = new WorkerProcess(slot.workerId, this.options.settings, (message) => this.onMessage(slot, message));
+    slot.process = new WorkerProcess(this.nextWorkerId++, this.options.settings, (message) => this.onMessage(slot, message));
     // An unhandled rejection of a worker that never became ready is reported through its job instead.
     slot.process.ready.catch(() => undefined);
     return slot;

@@ -109,7 +109,8 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
   private async run(job: ProcessDatasetOptions & { processFn: ProcessFn; total: number; checkpoint: Checkpoint; checkpointPath: string }): Promise<ProcessingResults> {
     const { checkpoint, outputDir, signal } = job;
     const progress = new RunProgress(job.total);
-    const results = outputDir ? new ResultsWriter(outputDir, { saveInterval: job.saveInterval ?? 100 }) : undefined;
+    const saveInterval = job.saveInterval ?? 100;
+    const results = outputDir ? new ResultsWriter(outputDir, { saveInterval }) : undefined;
     const task = builtinTaskOf(job.processFn);
     let pool: WorkerPool | undefined;
     const startPool = (): WorkerPool =>
@@ -135,7 +136,6 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     if (signal?.aborted) onAbort();
 
     const stats = new ProcessingStats({ totalVideos: job.total });
-    const saveInterval = job.saveInterval ?? 100;
     let settledThisRun = 0;
     const settle = async (row: VideoRow, record: ProcessingRecord, outcome?: JobOutcome): Promise<void> => {
       await checkpoint.append(row, record);
@@ -150,14 +150,14 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
 
     const processRow = async (row: VideoRow): Promise<void> => {
       const started = performance.now();
-      const seconds = () => (performance.now() - started) / 1000;
       const missing = await stat(row.videoPath).then(
         (info) => (info.isFile() ? undefined : `not a file: ${row.videoPath}`),
         () => `file not found: ${row.videoPath}`,
       );
       if (missing) {
         this.emit('videoStarted', { id: row.id, videoPath: row.videoPath });
-        await settle(row, { id: row.id, video_path: row.videoPath, status: 'failed', error: missing, time: seconds() });
+        const time = (performance.now() - started) / 1000;
+        await settle(row, { id: row.id, video_path: row.videoPath, status: 'failed', error: missing, time });
         return;
       }
       const outcome = await startPool().run({
@@ -171,18 +171,8 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
           : async (source) => job.processFn(new VideoLoader({ videoId: row.id, videoPath: row.videoPath, outputDir }, async () => source)),
       });
       if (outcome.cancelled) return; // not an outcome: the resume runs it again
-      const time = outcome.seconds;
-      let record: ProcessingRecord;
-      if (outcome.error !== undefined) {
-        record = { id: row.id, video_path: row.videoPath, status: 'failed', error: outcome.error, time };
-      } else {
-        try {
-          record = { id: row.id, video_path: row.videoPath, status: 'processed', result: toJsonValue(outcome.result), time };
-        } catch (error) {
-          record = { id: row.id, video_path: row.videoPath, status: 'failed', error: `the processing function's result is not JSON: ${errorText(error)}`, time };
-        }
-      }
-      await settle(row, record, outcome);
+      const video = { id: row.id, video_path: row.videoPath, time: outcome.seconds };
+      await settle(row, outcomeRecord(video, outcome), outcome);
     };
 
     this.emit('start', { total: job.total, alreadyDone: checkpoint.settledCount, checkpointPath: job.checkpointPath });
@@ -215,6 +205,17 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     const statsDict = stats.toDict();
     await results?.writeFinal(checkpoint, statsDict);
     return { stats: statsDict, records: checkpoint.records(), checkpointPath: job.checkpointPath, outputDir, interrupted };
+  }
+}
+
+/** A worker's outcome as a record (keys in DESIGN.md's order): its result as plain JSON, or why it failed. */
+function outcomeRecord(video: Pick<ProcessingRecord, 'id' | 'video_path' | 'time'>, outcome: JobOutcome): ProcessingRecord {
+  const { id, video_path, time } = video;
+  if (outcome.error !== undefined) return { id, video_path, status: 'failed', error: outcome.error, time };
+  try {
+    return { id, video_path, status: 'processed', result: toJsonValue(outcome.result), time };
+  } catch (error) {
+    return { id, video_path, status: 'failed', error: `the processing function's result is not JSON: ${errorText(error)}`, time };
   }
 }
 

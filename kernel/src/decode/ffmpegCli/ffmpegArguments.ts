@@ -1,3 +1,4 @@
+import type { ProgramRun } from '../../runProgram';
 import type { DecodeDevice } from '../../video/videoTypes';
 import type { ConcatEntry, SeekPlan } from './seekPlan';
 
@@ -53,11 +54,6 @@ export interface ExtractionPlan {
   gpuId: number;
 }
 
-/** An ffmpeg command line, and what to write to its standard input (the concat script) if anything. */
-export interface FfmpegInvocation {
-  args: string[];
-  stdin?: string;
-}
 
 /**
  * One ffmpeg run, one decoder: the input is either the whole file or, through the concat demuxer,
@@ -65,7 +61,7 @@ export interface FfmpegInvocation {
  * picked by exact presentation timestamp (`-copyts` keeps the stream's own), scaled with the same
  * bicubic scaler as the libav backend, and written as raw RGB and/or JPEGs.
  */
-export function extractionInvocation(plan: ExtractionPlan): FfmpegInvocation {
+export function extractionInvocation(plan: ExtractionPlan): ProgramRun {
   const { entries, selectPts } = plan.seek;
   // A script read from a pipe may open only what is whitelisted; its entries are files.
   const input = entries

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runProgram } from '../../runProgram';
 import { mkdirSync, readdirSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DecodeDevice, FrameRequest, VideoFrame, VideoMetadata } from '../../video/videoTypes';
@@ -9,36 +9,11 @@ import { errorText } from '../../errorText';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { describeVideo, frameTimestamp, type PacketSummary } from '../videoDescription';
 import { readPacketSummary } from '../libav/videoStream';
-import { extractionInvocation, fitsConcatScript, packetProbeArgs, type FfmpegInvocation } from './ffmpegArguments';
+import { extractionInvocation, fitsConcatScript, packetProbeArgs } from './ffmpegArguments';
 import { resolveFfmpegBinary, type FfmpegBinary } from './ffmpegBinary';
 import { cheapestSeekPlan, wholeFilePlan, type SeekPlan } from './seekPlan';
 
-const STDERR_LINES_QUOTED = 6;
 const DEFAULT_JPEG_QUALITY = 90;
-
-interface RunOutput {
-  stdout: Buffer;
-}
-
-/** Runs a program with an argument array (never a shell); a failure quotes its last stderr lines. */
-function run(program: string, { args, stdin }: FfmpegInvocation, what: string): Promise<RunOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    // A program that fails before reading its input closes the pipe: its exit status tells why.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(stdin);
-    const chunks: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', (error) => reject(new Error(`${what}: cannot run ${program}: ${error.message}`)));
-    child.on('close', (code, signal) => {
-      if (code === 0) return resolve({ stdout: Buffer.concat(chunks) });
-      const tail = stderr.trim().split('\n').slice(-STDERR_LINES_QUOTED).join(' | ');
-      reject(new Error(`${what}: ${path.basename(program)} ${signal ? `killed by ${signal}` : `exited with ${code}`}${tail ? `: ${tail}` : ''}`));
-    });
-  });
-}
 
 interface ProbedPacket {
   pts?: number;
@@ -56,7 +31,7 @@ interface ProbeOutput {
 
 /** The packet summary from ffprobe's packet list; discarded packets (edit lists) are no frames. */
 async function probePackets(ffprobe: string, file: string): Promise<PacketSummary> {
-  const { stdout } = await run(ffprobe, { args: packetProbeArgs(file) }, `reading the packets of ${file}`);
+  const stdout = await runProgram(ffprobe, { args: packetProbeArgs(file) }, `reading the packets of ${file}`);
   const probe = JSON.parse(stdout.toString('utf8')) as ProbeOutput;
   const stream = probe.streams?.[0];
   if (!stream) throw new Error(`no video stream in ${file}`);
@@ -129,8 +104,8 @@ class FfmpegVideoSource implements OpenedVideoSource {
       gpuId: this.options.gpuId,
     };
     const decodeWith = async (seek: SeekPlan) => {
-      const output = await run(this.binary.ffmpeg, extractionInvocation({ ...plan, seek }), `decoding ${this.file}`);
-      return { stdout: output.stdout, complete: countOutputFrames(output.stdout, jpegDir, batch, size) >= wanted.length };
+      const stdout = await runProgram(this.binary.ffmpeg, extractionInvocation({ ...plan, seek }), `decoding ${this.file}`);
+      return { stdout, complete: countOutputFrames(stdout, jpegDir, batch, size) >= wanted.length };
     };
     const { stdout } = await this.decodeSeekingFirst(wanted, decodeWith);
     const frameBytes = size.width * size.height * 3;
