@@ -1,5 +1,6 @@
-// Bundles the library, the CLI and the decoding worker into dist/, side by side: the library finds
-// the worker script next to itself. node-av stays external: its native binary loads from node_modules.
+// Bundles the library, the CLI, the decoding worker and the notebook kernel into dist/, side by side:
+// each finds the scripts it forks next to itself. node-av stays external (its native binary loads from
+// node_modules), and so does tslab (its type checker reads TypeScript's lib files beside itself).
 import { build } from 'esbuild';
 
 await build({
@@ -7,6 +8,7 @@ await build({
     index: 'kernel/src/index.ts',
     cli: 'kernel/src/cli/cli.ts',
     decodeWorker: 'kernel/src/worker/decodeWorker.ts',
+    kernelProcess: 'kernel/src/notebookKernel/kernelProcess.ts',
   },
   outdir: 'dist',
   bundle: true,
@@ -14,7 +16,7 @@ await build({
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
-  external: ['node-av', 'node-av/*', '@seydx/*', 'ffmpeg-static', 'vscode'],
+  external: ['node-av', 'node-av/*', '@seydx/*', 'ffmpeg-static', 'vscode', 'tslab', 'tslab/*', '@tslab/*'],
   logLevel: 'warning',
 });
 

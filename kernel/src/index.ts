@@ -19,3 +19,7 @@ export { ProcessingStats } from './stats/processingStats';
 export type { ProcessingStatsDict } from './stats/processingStats';
 export type { ProcessingRecord } from './checkpoint/processingRecord';
 export { InputError } from './inputError';
+export { display, newDisplay, Display } from './display/display';
+export type { MimeBundle, FramesDisplayOptions } from './display/display';
+export { PROGRESS_MIME, KEYFRAMES_MIME } from './display/notebookOutputs';
+export type { ProgressOutput, KeyframesOutput } from './display/notebookOutputs';

@@ -1,3 +1,5 @@
+import { runEnvironment } from '../processor/runEnvironment';
+
 /** Where frames are decoded. `auto` probes once whether CUDA decode works and falls back to CPU. */
 export type DeviceChoice = 'gpu' | 'cpu' | 'auto';
 /** `libav`: FFmpeg's libraries in process through node-av. `ffmpeg`: the ffmpeg command-line program. */
@@ -32,11 +34,12 @@ export class DecoderConfig implements DecoderSettings {
   readonly ffmpegPath?: string;
 
   constructor(options: DecoderConfigOptions = {}) {
-    this.device = options.device ?? 'auto';
-    this.backend = options.backend ?? 'libav';
+    const defaults = runEnvironment().defaults;
+    this.device = options.device ?? defaults.device ?? 'auto';
+    this.backend = options.backend ?? defaults.backend ?? 'libav';
     this.gpuIds = options.gpuIds?.length ? [...options.gpuIds] : [0];
     this.threads = options.threads ?? 1;
-    this.ffmpegPath = options.ffmpegPath;
+    this.ffmpegPath = options.ffmpegPath ?? defaults.ffmpegPath;
     if (!['gpu', 'cpu', 'auto'].includes(this.device)) {
       throw new TypeError(`DecoderConfig: device must be 'gpu', 'cpu' or 'auto', got '${String(this.device)}'`);
     }

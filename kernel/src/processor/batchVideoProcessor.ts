@@ -11,7 +11,8 @@ import { toJsonValue } from './jsonRecord';
 import { processingFingerprint } from './processingFingerprint';
 import type { ProcessorEventMap } from './progressEvents';
 import { RunProgress } from './runProgress';
-import { openCheckpoint, defaultCheckpointPath, type Checkpoint } from '../checkpoint/checkpoint';
+import { runEnvironment } from './runEnvironment';
+import { openCheckpoint, type Checkpoint } from '../checkpoint/checkpoint';
 import { datasetFingerprint } from '../checkpoint/datasetFingerprint';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import { ResultsWriter } from '../checkpoint/resultsWriter';
@@ -22,7 +23,10 @@ export interface BatchVideoProcessorOptions {
   config?: DecoderConfig | DecoderConfigOptions;
   /** Decoding worker processes (default: CPU cores, at most 8). */
   numWorkers?: number;
-  /** The checkpoint file; default `<csv folder>/<csv name>.vbk-checkpoint.json`. */
+  /**
+   * The checkpoint file; default `<csv folder>/<csv name>.vbk-checkpoint.json`, or in a notebook
+   * `<notebook name>.vbk-checkpoint/<csv name>.json` beside the notebook.
+   */
   checkpointPath?: string;
   /** Per-video limit in seconds; a video past it is failed and its worker killed (default 600, 0 = none). */
   timeoutSeconds?: number;
@@ -74,7 +78,7 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
   constructor(options: BatchVideoProcessorOptions = {}) {
     super();
     this.config = options.config instanceof DecoderConfig ? options.config : new DecoderConfig(options.config);
-    this.numWorkers = options.numWorkers ?? Math.min(8, os.availableParallelism());
+    this.numWorkers = options.numWorkers ?? runEnvironment().defaults.numWorkers ?? Math.min(8, os.availableParallelism());
     if (!Number.isInteger(this.numWorkers) || this.numWorkers < 1) {
       throw new RangeError(`numWorkers must be a whole number >= 1, got ${options.numWorkers}`);
     }
@@ -89,20 +93,32 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
   }
 
   async processDataset(options: ProcessDatasetOptions): Promise<ProcessingResults> {
+    const environment = runEnvironment();
     const csvPath = path.resolve(options.csvPath);
     const processFn = options.processFn ?? builtins.keyframes();
-    const outputDir = options.outputDir === undefined ? undefined : path.resolve(options.outputDir);
-    const columns = { videoCol: options.videoCol, idCol: options.idCol };
-    const total = await countVideoRows(csvPath, columns);
-    const checkpointPath = path.resolve(this.checkpointPath ?? defaultCheckpointPath(csvPath));
-    const checkpoint = await openCheckpoint(checkpointPath, {
-      datasetFingerprint: await datasetFingerprint(csvPath, columns),
-      processingFingerprint: processingFingerprint(processFn),
-    });
+    const outputDirOption = options.outputDir ?? environment.outputDirFor(csvPath);
+    const outputDir = outputDirOption === undefined ? undefined : path.resolve(outputDirOption);
+    const checkpointPath = path.resolve(this.checkpointPath ?? environment.checkpointPathFor(csvPath));
+    const attachment = environment.attach({ processor: this, device: this.config.device, csvPath, checkpointPath, outputDir });
+    const signals = [options.signal, attachment.signal].filter((signal) => signal !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     try {
-      return await this.run({ ...options, csvPath, outputDir, processFn, total, checkpoint, checkpointPath });
-    } finally {
-      await checkpoint.close();
+      const columns = { videoCol: options.videoCol, idCol: options.idCol };
+      const total = await countVideoRows(csvPath, columns);
+      const checkpoint = await openCheckpoint(checkpointPath, {
+        datasetFingerprint: await datasetFingerprint(csvPath, columns),
+        processingFingerprint: processingFingerprint(processFn),
+      });
+      try {
+        const results = await this.run({ ...options, csvPath, outputDir, processFn, signal, total, checkpoint, checkpointPath });
+        attachment.finished({ results });
+        return results;
+      } finally {
+        await checkpoint.close();
+      }
+    } catch (error) {
+      attachment.finished({ error });
+      throw error;
     }
   }
 

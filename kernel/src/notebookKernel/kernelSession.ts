@@ -1,0 +1,256 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import * as path from 'node:path';
+import type {
+  CellOutput, CompletionResult, ExecutionResult, HostMessage, HoverResult, JobReport, KernelMessage, KernelStartOptions,
+} from './kernelProtocol';
+import type { KeyframesPageReply } from '../display/notebookOutputs';
+
+/** The kernel's script: beside this module in the compiled tree and in the bundle (dist/). */
+export const kernelProcessScript = path.join(__dirname, 'kernelProcess.js');
+
+/** tslab's type checker takes a second or two to start; a kernel not ready by then is broken. */
+const READY_TIMEOUT_MS = 60_000;
+/** An interrupted cell must end within this; otherwise it is stuck in synchronous code. */
+const DEFAULT_INTERRUPT_GRACE_MS = 20_000;
+/** stderr lines kept to explain a kernel's death. */
+const STDERR_LINES_KEPT = 20;
+
+export interface KernelExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** What the user reads: how it ended and the kernel's last stderr lines. */
+  reason: string;
+}
+
+export class KernelDiedError extends Error {
+  constructor(readonly exit: KernelExit) {
+    super(exit.reason);
+    this.name = 'KernelDiedError';
+  }
+}
+
+/** What an interrupt did: the cell stopped, the kernel had to be restarted (state lost), or nothing ran. */
+export type InterruptOutcome = 'interrupted' | 'restarted' | 'idle';
+
+export interface KernelSessionEvents {
+  /** The kernel process ended without being asked to (a crash, `process.exit` in a cell, out of memory). */
+  exit: [KernelExit];
+  /** A processing run in a cell started, progressed or finished. */
+  job: [JobReport];
+}
+
+interface PendingExecution {
+  onOutput: (output: CellOutput) => void;
+  resolve: (result: ExecutionResult) => void;
+  reject: (error: Error) => void;
+}
+
+interface PendingQuery {
+  resolve: (message: KernelMessage) => void;
+  reject: (error: Error) => void;
+}
+
+export interface KernelSessionOptions extends KernelStartOptions {
+  /** Extra environment for the kernel process (e.g. FFMPEG_PATH). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The host's handle on one notebook's kernel process: runs cells, interrupts, restarts, answers
+ * completions. A kernel that dies (whatever a cell did) only rejects the calls in flight and emits
+ * `exit`; `restart()` starts a fresh one.
+ */
+export class KernelSession extends EventEmitter<KernelSessionEvents> {
+  private child: ChildProcess | undefined;
+  private nextRequestId = 1;
+  private readonly executions = new Map<number, PendingExecution>();
+  private readonly queries = new Map<number, PendingQuery>();
+  private stderrTail: string[] = [];
+  private expectedExit = false;
+
+  constructor(private readonly options: KernelSessionOptions) {
+    super();
+  }
+
+  get alive(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** True while a cell runs or waits in the kernel. */
+  get busy(): boolean {
+    return this.executions.size > 0;
+  }
+
+  /** Starts the kernel process and waits until its type checker is ready. */
+  async start(): Promise<Record<string, string>> {
+    if (this.child) throw new Error('the kernel is already running');
+    const { notebookPath, settings } = this.options;
+    const child = fork(kernelProcessScript, [JSON.stringify({ notebookPath, settings } satisfies KernelStartOptions)], {
+      cwd: path.dirname(path.resolve(notebookPath)),
+      env: { ...process.env, ...this.options.env },
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    this.expectedExit = false;
+    this.stderrTail = [];
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      this.stderrTail = [...this.stderrTail, ...text.split('\n').filter((line) => line.trim() !== '')].slice(-STDERR_LINES_KEPT);
+    });
+    const ready = new Promise<Record<string, string>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the kernel did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+      child.on('message', (message: KernelMessage) => {
+        if (message.type !== 'ready') return;
+        clearTimeout(timer);
+        resolve(message.versions);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new KernelDiedError(this.describeExit(code, signal)));
+      });
+    });
+    child.on('message', (message: KernelMessage) => this.receive(message));
+    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+    try {
+      return await ready;
+    } catch (error) {
+      this.kill();
+      throw error;
+    }
+  }
+
+  /** Runs a cell; `onOutput` receives its outputs in order. Cells queue in the kernel. */
+  execute(code: string, onOutput: (output: CellOutput) => void): Promise<ExecutionResult> {
+    const requestId = this.nextRequestId++;
+    return new Promise((resolve, reject) => {
+      this.executions.set(requestId, { onOutput, resolve, reject });
+      this.post({ type: 'execute', requestId, code }, reject);
+    });
+  }
+
+  /**
+   * Interrupts the running cell (SIGINT). A cell awaiting work (a processing run, a timer) stops
+   * at once and its runs save their checkpoints; a cell stuck in synchronous code that SIGINT
+   * cannot break gets `graceMs`, then the kernel is restarted and `'restarted'` says so.
+   */
+  async interrupt(graceMs = DEFAULT_INTERRUPT_GRACE_MS): Promise<InterruptOutcome> {
+    const child = this.child;
+    if (!child || this.executions.size === 0) return 'idle';
+    const [running] = this.executions.keys();
+    const ended = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), graceMs);
+      const check = setInterval(() => {
+        if (!this.executions.has(running!)) {
+          clearTimeout(timer);
+          clearInterval(check);
+          resolve(true);
+        }
+      }, 20);
+      timer.unref?.();
+    });
+    child.kill('SIGINT');
+    if (await ended) return 'interrupted';
+    await this.restart();
+    return 'restarted';
+  }
+
+  /** A fresh kernel: all state gone, cells in flight rejected. */
+  async restart(): Promise<Record<string, string>> {
+    await this.stop();
+    return this.start();
+  }
+
+  complete(code: string, offset: number): Promise<CompletionResult> {
+    return this.query({ type: 'complete', requestId: this.nextRequestId++, code, offset }).then((reply) =>
+      reply.type === 'completed' ? reply.completion : { start: offset, end: offset, candidates: [] });
+  }
+
+  hover(code: string, offset: number): Promise<HoverResult | null> {
+    return this.query({ type: 'hover', requestId: this.nextRequestId++, code, offset }).then((reply) => (reply.type === 'hovered' ? reply.hover : null));
+  }
+
+  /** A page of a keyframe grid the kernel showed (for the renderer's page requests); null when it no longer has it. */
+  keyframesPage(displayId: string, offset: number, limit: number): Promise<Omit<KeyframesPageReply, 'type' | 'outputId'> | null> {
+    return this.query({ type: 'keyframesPage', requestId: this.nextRequestId++, displayId, offset, limit }).then((reply) =>
+      reply.type === 'keyframesPage' ? reply.page : null);
+  }
+
+  /** Ends the kernel process (and so its workers); calls in flight are rejected. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.expectedExit = true;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (child.connected) child.send({ type: 'shutdown' } satisfies HostMessage);
+    const forced = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(forced);
+  }
+
+  dispose(): void {
+    this.expectedExit = true;
+    this.kill();
+  }
+
+  private kill(): void {
+    this.child?.kill('SIGKILL');
+  }
+
+  private query(message: HostMessage & { requestId: number }): Promise<KernelMessage> {
+    return new Promise((resolve, reject) => {
+      this.queries.set(message.requestId, { resolve, reject });
+      this.post(message, reject);
+    });
+  }
+
+  private post(message: HostMessage, reject: (error: Error) => void): void {
+    const child = this.child;
+    if (!child?.connected) {
+      reject(new KernelDiedError({ code: null, signal: null, reason: 'the kernel is not running' }));
+      return;
+    }
+    child.send(message);
+  }
+
+  private receive(message: KernelMessage): void {
+    switch (message.type) {
+      case 'output':
+        this.executions.get(message.requestId)?.onOutput(message.output);
+        break;
+      case 'executed': {
+        const execution = this.executions.get(message.requestId);
+        this.executions.delete(message.requestId);
+        execution?.resolve(message.result);
+        break;
+      }
+      case 'job':
+        this.emit('job', message.job);
+        break;
+      case 'ready':
+        break;
+      default: {
+        const query = this.queries.get(message.requestId);
+        this.queries.delete(message.requestId);
+        query?.resolve(message);
+      }
+    }
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child !== child) return;
+    this.child = undefined;
+    const exit = this.describeExit(code, signal);
+    const error = new KernelDiedError(exit);
+    for (const pending of [...this.executions.values(), ...this.queries.values()]) pending.reject(error);
+    this.executions.clear();
+    this.queries.clear();
+    if (!this.expectedExit) this.emit('exit', exit);
+  }
+
+  private describeExit(code: number | null, signal: NodeJS.Signals | null): KernelExit {
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const tail = this.stderrTail.length ? `\n${this.stderrTail.join('\n')}` : '';
+    return { code, signal, reason: `The kernel ${how}.${tail}` };
+  }
+}

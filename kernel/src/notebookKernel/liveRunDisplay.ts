@@ -1,0 +1,96 @@
+import type { EventEmitter } from 'node:events';
+import type { Display } from '../display/display';
+import type { DeviceInUse, ProgressOutput, RunState } from '../display/notebookOutputs';
+import { progressOutput } from '../display/progressOutput';
+import type { ProcessorEventMap, ProgressSnapshot } from '../processor/progressEvents';
+import type { ProcessingError } from '../stats/processingStats';
+import type { DeviceChoice } from '../config/decoderConfig';
+
+/** About ten updates a second: smooth to watch, and cheap for the notebook to store and redraw. */
+const UPDATE_INTERVAL_MS = 100;
+/** Failures kept for the panel; the rest are only counted (the panel lists the first ones). */
+const ERRORS_KEPT = 200;
+
+/** The engine's log line when a GPU was asked for and decoding runs on the CPU. */
+const CPU_FALLBACK_LINE = /decoding on CPU(?: instead)?: (.*)$/;
+
+/**
+ * The live progress output of one processing run in a cell: it follows the processor's events,
+ * coalesces them into at most one update per UPDATE_INTERVAL_MS, and writes the final state once.
+ */
+export class LiveRunDisplay {
+  private snapshot: ProgressSnapshot | undefined;
+  private readonly errors: ProcessingError[] = [];
+  private errorsNotListed = 0;
+  private readonly videoPaths = new Map<string, string>();
+  private device: DeviceInUse;
+  private lastSentAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private ended = false;
+
+  constructor(
+    processor: EventEmitter<ProcessorEventMap>,
+    requestedDevice: DeviceChoice,
+    private readonly display: Display,
+    private readonly onOutput: (progress: ProgressOutput) => void = () => undefined,
+  ) {
+    this.device = { device: requestedDevice === 'cpu' ? 'cpu' : 'gpu' };
+    processor.on('start', ({ total }) => {
+      this.snapshot ??= { total, done: 0, processed: 0, failed: 0, skipped: 0, elapsedSeconds: 0, videosPerSecond: 0, etaSeconds: null, framesPerSecond: { cpu: 0, gpu: 0 }, workers: [] };
+      this.schedule();
+    });
+    processor.on('progress', (snapshot) => {
+      this.snapshot = snapshot;
+      this.schedule();
+    });
+    processor.on('videoStarted', ({ id, videoPath }) => this.videoPaths.set(id, videoPath));
+    processor.on('videoFinished', ({ record, device }) => {
+      this.videoPaths.delete(record.id);
+      if (device && !this.device.fallbackReason) this.device = { device };
+      if (record.status !== 'failed') return;
+      if (this.errors.length < ERRORS_KEPT) this.errors.push({ id: record.id, video_path: record.video_path, error: record.error ?? '' });
+      else this.errorsNotListed++;
+    });
+    processor.on('log', (line) => {
+      const fallback = CPU_FALLBACK_LINE.exec(line);
+      if (fallback) this.device = { device: 'cpu', fallbackReason: fallback[1]! };
+    });
+  }
+
+  /** The final state, written once; later events change nothing. */
+  end(state: Exclude<RunState, 'running'>, message?: string): ProgressOutput | undefined {
+    if (this.ended) return undefined;
+    this.ended = true;
+    if (this.timer) clearTimeout(this.timer);
+    return this.send(state, message);
+  }
+
+  private schedule(): void {
+    if (this.ended || this.timer) return;
+    const wait = this.lastSentAt + UPDATE_INTERVAL_MS - performance.now();
+    if (wait <= 0) {
+      this.send('running');
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.ended) this.send('running');
+    }, wait);
+  }
+
+  private send(state: RunState, message?: string): ProgressOutput | undefined {
+    if (!this.snapshot) return undefined;
+    this.lastSentAt = performance.now();
+    const output = progressOutput(this.snapshot, {
+      state,
+      device: this.device,
+      errors: this.errors,
+      errorsNotListed: this.errorsNotListed,
+      videoPaths: this.videoPaths,
+      ...(message === undefined ? {} : { message }),
+    });
+    this.display.progress(output);
+    this.onOutput(output);
+    return output;
+  }
+}
