@@ -54,6 +54,8 @@ interface PendingQuery {
 export interface KernelSessionOptions extends KernelStartOptions {
   /** Extra environment for the kernel process (e.g. FFMPEG_PATH). */
   env?: NodeJS.ProcessEnv;
+  /** The kernel's JavaScript heap limit in MiB (default: Node's); a cell past it ends the kernel, not the host. */
+  maxHeapMb?: number;
 }
 
 /**
@@ -68,6 +70,8 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
   private readonly queries = new Map<number, PendingQuery>();
   private stderrTail: string[] = [];
   private expectedExit = false;
+  /** Why the host itself is ending the kernel, for the calls it rejects. */
+  private stopReason: string | undefined;
 
   constructor(private readonly options: KernelSessionOptions) {
     super();
@@ -91,9 +95,11 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
       env: { ...process.env, ...this.options.env },
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      execArgv: this.options.maxHeapMb ? [`--max-old-space-size=${this.options.maxHeapMb}`] : [],
     });
     this.child = child;
     this.expectedExit = false;
+    this.stopReason = undefined;
     this.stderrTail = [];
     child.stderr?.setEncoding('utf8').on('data', (text: string) => {
       this.stderrTail = [...this.stderrTail, ...text.split('\n').filter((line) => line.trim() !== '')].slice(-STDERR_LINES_KEPT);
@@ -151,6 +157,7 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
     });
     child.kill('SIGINT');
     if (await ended) return 'interrupted';
+    this.stopReason = `The cell did not stop within ${graceMs / 1000} s of the interrupt (it runs synchronous code that SIGINT cannot break), so the kernel was restarted: variables from earlier cells are gone. Processing runs keep their checkpoints; run the cells again to resume.`;
     await this.restart();
     return 'restarted';
   }
@@ -249,6 +256,7 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
   }
 
   private describeExit(code: number | null, signal: NodeJS.Signals | null): KernelExit {
+    if (this.stopReason) return { code, signal, reason: this.stopReason };
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const tail = this.stderrTail.length ? `\n${this.stderrTail.join('\n')}` : '';
     return { code, signal, reason: `The kernel ${how}.${tail}` };
