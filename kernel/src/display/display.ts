@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import type { VideoFrame } from '../video/videoTypes';
 import { jpegDataUri } from './jpegDataUri';
+import { thumbnailDataUri } from './thumbnailDataUri';
 import { keyframesOutput, type KeyframesWindow } from './keyframesOutput';
 import { KEYFRAMES_MIME, PROGRESS_MIME, type KeyframesOutput, type ProgressOutput } from './notebookOutputs';
 import { rgbToPng } from './pngImage';
@@ -141,7 +142,7 @@ export class Display {
    * fetched page by page when the user asks, so a 10k-video run never puts 10k images in the notebook.
    */
   records(records: readonly ProcessingRecord[], window: KeyframesWindow = {}): void {
-    this.keyframes(keyframesOutput(records, jpegDataUri, window), records);
+    this.keyframes(keyframesOutput(records, thumbnailDataUri, window), records);
   }
 }
 

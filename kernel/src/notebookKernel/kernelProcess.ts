@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as library from '../index';
 import { setDisplaySink, type DisplayRequest } from '../display/display';
 import { keyframesOutput } from '../display/keyframesOutput';
-import { jpegDataUri } from '../display/jpegDataUri';
+import { thumbnailDataUri } from '../display/thumbnailDataUri';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import { setRunEnvironment } from '../processor/runEnvironment';
 import type { CellOutput, ErrorOutput, ExecutionStatus, HostMessage, KernelMessage, KernelStartOptions } from './kernelProtocol';
@@ -125,7 +125,7 @@ process.on('message', (message: HostMessage) => {
       break;
     case 'keyframesPage': {
       const records = pagedGrids.get(message.displayId);
-      const page = records ? keyframesOutput(records, jpegDataUri, { offset: message.offset, limit: message.limit }) : undefined;
+      const page = records ? keyframesOutput(records, thumbnailDataUri, { offset: message.offset, limit: message.limit }) : undefined;
       send({ type: 'keyframesPage', requestId: message.requestId, page: page ? { offset: page.offset, videos: page.videos, totalVideos: page.totalVideos } : null });
       break;
     }

@@ -3,6 +3,7 @@ import { notebookCheckpointPath } from '../checkpoint/notebookCheckpoints';
 import { newDisplay } from '../display/display';
 import { keyframeRecords } from '../display/keyframesOutput';
 import { errorText } from '../errorText';
+import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import type { RunAttachment, RunBeginning, RunEnvironment } from '../processor/runEnvironment';
 import type { JobReport, KernelSettings } from './kernelProtocol';
 import { LiveRunDisplay } from './liveRunDisplay';
@@ -71,12 +72,20 @@ export class NotebookRunEnvironment implements RunEnvironment {
           ? live.end(outcome.results.interrupted ? 'interrupted' : 'done')
           : live.end('failed', errorText(outcome.error));
         if (final) report('finished')(final);
-        if ('results' in outcome && keyframeRecords(outcome.results.records).length > 0) {
-          newDisplay().records(outcome.results.records, { pageSize: GRID_PAGE_SIZE });
-        }
+        if ('results' in outcome) this.showKeyframeGrid(outcome.results.records);
         this.activeRuns.delete(active);
         markSettled();
       },
     };
+  }
+
+  /** The grid is a courtesy: a JPEG deleted meanwhile must not fail the run that wrote it. */
+  private showKeyframeGrid(records: readonly ProcessingRecord[]): void {
+    if (keyframeRecords(records).length === 0) return;
+    try {
+      newDisplay().records(records, { pageSize: GRID_PAGE_SIZE });
+    } catch (error) {
+      process.stderr.write(`The keyframe grid could not be shown: ${errorText(error)}\n`);
+    }
   }
 }
