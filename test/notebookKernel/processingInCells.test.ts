@@ -102,4 +102,26 @@ describe('notebook kernel: processing runs in cells', function () {
     assert.equal(new Set(ids).size, ids.length - 1, 'each video once (the duplicate-id row is the one repeat)');
     assert.deepEqual(stored.filter((record) => record.status === 'processed').map((record) => record.id), dataset.goodIds);
   });
+
+  it('resumes in a fresh kernel after the kernel process was killed mid-run', async () => {
+    let killed = false;
+    const doomed = await runCell(fixture.kernel, processingCell(dataset.csvPath, SLOW_KEYFRAMES), (output) => {
+      const progress = (output.kind === 'updateDisplay' || output.kind === 'display') ? output.data[PROGRESS_MIME] as ProgressOutput | undefined : undefined;
+      if (progress && progress.processed >= 2 && !killed) {
+        killed = true;
+        process.kill(fixture.kernel.pid!, 'SIGKILL');
+      }
+    }).then(() => 'finished', (error: Error) => error.message);
+    assert.match(doomed, /killed by SIGKILL/);
+
+    await fixture.kernel.restart();
+    const resumed = await runCell(fixture.kernel, processingCell(dataset.csvPath, SLOW_KEYFRAMES));
+    assert.equal(resumed.status, 'ok', JSON.stringify(resumed.outputs.filter((output) => output.kind === 'error')));
+    const final = progressUpdates(resumed.outputs).at(-1)!;
+    assert.equal(final.state, 'done');
+    assert.ok(final.skipped >= 2 + 2, `videos done before the kill are not redone (${final.skipped} skipped)`);
+    const stored = JSON.parse(await readFile(path.join(fixture.notebookDir, 'analysis.vbk-output', 'videos', 'processing_results.json'), 'utf8')) as ProcessingRecord[];
+    assert.deepEqual(stored.filter((record) => record.status === 'processed').map((record) => record.id), dataset.goodIds);
+    assert.equal(stored.length, 10, 'every row once');
+  });
 });

@@ -81,6 +81,11 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
     return this.child !== undefined;
   }
 
+  /** The kernel process's id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** True while a cell runs or waits in the kernel. */
   get busy(): boolean {
     return this.executions.size > 0;
