@@ -72,6 +72,9 @@ describe('notebook kernel: processing runs in cells', function () {
     // The checkpoint is beside the notebook, named after it; results went beside it too.
     const checkpointPath = path.join(fixture.notebookDir, 'analysis.vbk-checkpoint', 'videos.json');
     assert.ok(existsSync(checkpointPath), 'checkpoint beside the notebook');
+    const manifest = JSON.parse(await readFile(checkpointPath, 'utf8')) as { dataset: { csv_path: string; total_rows: number }; counts: Record<string, number> };
+    assert.deepEqual([manifest.dataset.csv_path, manifest.dataset.total_rows], [dataset.csvPath, 10], 'the manifest says which job it belongs to');
+    assert.deepEqual(manifest.counts, { processed: 6, failed: 2, skipped: 2 });
     const stored = JSON.parse(await readFile(path.join(fixture.notebookDir, 'analysis.vbk-output', 'videos', 'processing_results.json'), 'utf8')) as ProcessingRecord[];
     assert.equal(stored.length, 10);
     assert.deepEqual([jobs[0]?.phase, jobs.at(-1)?.phase], ['started', 'finished']);

@@ -17,7 +17,8 @@ const VERSION = 1;
 interface CheckpointManifest {
   format: typeof FORMAT;
   version: number;
-  dataset: { csv_sha256: string; video_col: string; id_col: string | null };
+  /** `csv_path` and `total_rows` describe the job for tools that list unfinished ones (the editor's resume item). */
+  dataset: { csv_sha256: string; video_col: string; id_col: string | null; csv_path?: string; total_rows?: number };
   processing_fingerprint: string;
   created: string;
   updated: string;
@@ -27,6 +28,8 @@ interface CheckpointManifest {
 
 export interface CheckpointIdentity {
   datasetFingerprint: DatasetFingerprint;
+  /** Where the CSV is now and how many rows with a video it has; recorded, not compared. */
+  datasetLocation?: { csvPath: string; totalRows: number };
   /** Identifies the processing function (its name and options, or its source); given by the caller. */
   processingFingerprint: string;
 }
@@ -99,6 +102,11 @@ export class Checkpoint {
     try {
       const journalPath = journalPathOf(checkpointPath);
       const manifest = await loadOrCreateManifest(checkpointPath, journalPath, identity);
+      const location = identity.datasetLocation;
+      if (location && (manifest.dataset.csv_path !== location.csvPath || manifest.dataset.total_rows !== location.totalRows)) {
+        Object.assign(manifest.dataset, { csv_path: location.csvPath, total_rows: location.totalRows });
+        await writeManifest(checkpointPath, manifest);
+      }
       const outcomes = new RowOutcomes();
       let lines = 0;
       if (existsSync(journalPath)) {

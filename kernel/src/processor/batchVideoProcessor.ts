@@ -108,6 +108,7 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
       const checkpoint = await openCheckpoint(checkpointPath, {
         datasetFingerprint: await datasetFingerprint(csvPath, columns),
         processingFingerprint: processingFingerprint(processFn),
+        datasetLocation: { csvPath, totalRows: total },
       });
       try {
         const results = await this.run({ ...options, csvPath, outputDir, processFn, signal, total, checkpoint, checkpointPath });
