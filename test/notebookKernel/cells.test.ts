@@ -101,4 +101,28 @@ describe('notebook kernel: TypeScript cells', function () {
     const hover = await fixture.kernel.hover('videoCount.toFixed(1)', 2);
     assert.equal(hover?.signature, 'const videoCount: 12');
   });
+
+  it('shows rich displays: updatable ones, frames as PNG, and tslab.display', async () => {
+    const run = await runCell(fixture.kernel, [
+      'import { newDisplay, display } from "video-batch-kernel";',
+      'import * as tslab from "tslab";',
+      'const counter = newDisplay();',
+      'for (let i = 1; i <= 3; i++) counter.text(`step ${i}`);',
+      'const pixels = new Uint8Array(4 * 2 * 3).fill(200);',
+      'display.frames([{ index: 7, timestamp: 0.28, width: 4, height: 2, data: pixels }], { title: "mine" });',
+      'tslab.display.html("<i>from tslab</i>");',
+    ].join('\n'));
+    assert.equal(run.status, 'ok', JSON.stringify(run.outputs));
+    const [first, second, third, frames, html] = run.outputs;
+    assert.ok(first?.kind === 'display' && first.displayId && first.data['text/plain'] === 'step 1');
+    assert.deepEqual(second, { kind: 'updateDisplay', displayId: first.displayId, data: { 'text/plain': 'step 2' } });
+    assert.deepEqual(third, { kind: 'updateDisplay', displayId: first.displayId, data: { 'text/plain': 'step 3' } });
+    assert.ok(frames?.kind === 'display');
+    const grid = frames.data['application/vnd.video-batch-kernel.keyframes+json'] as { videos: { id: string; frames: { index: number; src: string }[] }[] };
+    assert.equal(grid.videos[0]?.id, 'mine');
+    const png = Buffer.from(grid.videos[0]!.frames[0]!.src.replace(/^data:image\/png;base64,/, ''), 'base64');
+    assert.equal(png.subarray(1, 4).toString('ascii'), 'PNG');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [4, 2]);
+    assert.ok(html?.kind === 'display' && html.data['text/html'] === '<i>from tslab</i>');
+  });
 });
