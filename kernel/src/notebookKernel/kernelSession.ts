@@ -42,6 +42,8 @@ export interface KernelSessionEvents {
 
 interface PendingExecution {
   onOutput: (output: CellOutput) => void;
+  /** Resolves when the cell ends, however it ends. */
+  settled: Promise<unknown>;
   resolve: (result: ExecutionResult) => void;
   reject: (error: Error) => void;
 }
@@ -134,10 +136,12 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
   /** Runs a cell; `onOutput` receives its outputs in order. Cells queue in the kernel. */
   execute(code: string, onOutput: (output: CellOutput) => void): Promise<ExecutionResult> {
     const requestId = this.nextRequestId++;
-    return new Promise((resolve, reject) => {
-      this.executions.set(requestId, { onOutput, resolve, reject });
+    let settle = (): void => undefined;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    return new Promise<ExecutionResult>((resolve, reject) => {
+      this.executions.set(requestId, { onOutput, settled, resolve, reject });
       this.post({ type: 'execute', requestId, code }, reject);
-    });
+    }).finally(settle);
   }
 
   /**
@@ -148,18 +152,12 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
   async interrupt(graceMs = DEFAULT_INTERRUPT_GRACE_MS): Promise<InterruptOutcome> {
     const child = this.child;
     if (!child || this.executions.size === 0) return 'idle';
-    const [running] = this.executions.keys();
-    const ended = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), graceMs);
-      const check = setInterval(() => {
-        if (!this.executions.has(running!)) {
-          clearTimeout(timer);
-          clearInterval(check);
-          resolve(true);
-        }
-      }, 20);
-      timer.unref?.();
-    });
+    const [running] = this.executions.values();
+    let timer: NodeJS.Timeout | undefined;
+    const ended = Promise.race([
+      running!.settled.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+    ]).finally(() => clearTimeout(timer));
     child.kill('SIGINT');
     if (await ended) return 'interrupted';
     this.stopReason = `The cell did not stop within ${graceMs / 1000} s of the interrupt (it runs synchronous code that SIGINT cannot break), so the kernel was restarted: variables from earlier cells are gone. Processing runs keep their checkpoints; run the cells again to resume.`;
