@@ -11,6 +11,7 @@ import { keyframesOutput } from '../display/keyframesOutput';
 import { thumbnailDataUri } from '../display/thumbnailDataUri';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import { setRunEnvironment } from '../processor/runEnvironment';
+import { errorText } from '../errorText';
 import type { CellOutput, ErrorOutput, ExecutionStatus, HostMessage, KernelMessage, KernelStartOptions } from './kernelProtocol';
 import { forwardLibraryTypes, provideLibraryToCells } from './libraryResolution';
 import { NotebookRunEnvironment } from './notebookRunEnvironment';
@@ -76,7 +77,12 @@ async function execute(requestId: number, code: string): Promise<void> {
   cellAbort = new AbortController();
   interruptRequested = false;
   const started = performance.now();
-  const run = await cells.run(code);
+  // tslab reports a cell's own errors itself; what escapes is tslab failing, reported as the cell's error.
+  const run = await cells.run(code).catch((error: unknown) => ({
+    ok: false,
+    interruptedSynchronously: false,
+    errors: [{ kind: 'error', name: 'KernelError', message: `the kernel could not run the cell: ${errorText(error)}` } satisfies ErrorOutput],
+  }));
   streams.flush();
   const interrupted = interruptRequested || run.interruptedSynchronously;
   const status: ExecutionStatus = interrupted ? 'interrupted' : run.ok ? 'ok' : 'error';
