@@ -1,34 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { copyFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { ProcessingRecord } from '../../kernel/src/index';
 import { makeDataset, type DatasetFixture } from '../processor/processorFixture';
-import { runCli, startCli } from './cliRun';
-
-function readResults(outputDir: string): ProcessingRecord[] {
-  return JSON.parse(readFileSync(path.join(outputDir, 'processing_results.json'), 'utf8')) as ProcessingRecord[];
-}
-
-/** A record without its timing and paths, which differ between two runs of the same job. */
-function comparable(record: ProcessingRecord): unknown {
-  const result = record.result as { frames?: { index: number; timestamp: number }[] } | undefined;
-  return { id: record.id, status: record.status, frames: result?.frames?.map((frame) => [frame.index, frame.timestamp]), error: record.error?.replace(/\/tmp\/[^ ]+\//g, '') };
-}
-
-function journalLines(checkpointPath: string): number {
-  const journal = `${checkpointPath}.journal`;
-  if (!existsSync(journal)) return 0;
-  return readFileSync(journal, 'utf8').split('\n').filter((line) => line.trim()).length;
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { comparable, journalEntries, readResults, runCli, startCli, waitFor } from './cliRun';
 
 describe('CLI', function () {
   let data: DatasetFixture;
@@ -75,7 +50,7 @@ describe('CLI', function () {
     await writeFile(csvPath, 'video_path\n-i.mp4\n"$(touch pwned).mp4"\n');
     for (const backend of ['libav', 'ffmpeg']) {
       const out = path.join(dir, `out-${backend}`);
-      const run = await runCli(['process', csvPath, '--video-col', 'video_path', '--backend', backend, '--device', 'cpu', '--out', out, '--checkpoint', path.join(dir, `${backend}.json`)], dir);
+      const run = await runCli(['process', csvPath, '--video-col', 'video_path', '--backend', backend, '--device', 'cpu', '--out', out, '--checkpoint', path.join(dir, `${backend}.json`)], { cwd: dir });
       assert.equal(run.code, 0, run.stderr);
       assert.deepEqual(readResults(out).map((record) => record.status), ['processed', 'processed'], run.stderr);
     }
@@ -90,7 +65,7 @@ describe('CLI', function () {
       const name = `killed-${killAfter}`;
       const checkpointPath = path.join(data.dir, `${name}.json`);
       const { child, done } = startCli(common(name));
-      await waitFor(() => journalLines(checkpointPath) >= killAfter, 60_000);
+      await waitFor(() => journalEntries(checkpointPath).length >= killAfter, 60_000);
       child.kill('SIGKILL');
       const killed = await done;
       assert.equal(killed.signal, 'SIGKILL');
@@ -106,7 +81,7 @@ describe('CLI', function () {
   it('exits 130 on SIGINT with a checkpoint the same command resumes', async () => {
     const checkpointPath = path.join(data.dir, 'interrupted.json');
     const { child, done } = startCli(common('interrupted'));
-    await waitFor(() => journalLines(checkpointPath) >= 1, 60_000);
+    await waitFor(() => journalEntries(checkpointPath).length >= 1, 60_000);
     child.kill('SIGINT');
     const interrupted = await done;
     assert.equal(interrupted.code, 130, interrupted.stderr);
