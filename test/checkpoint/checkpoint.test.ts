@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { temporaryNameFor } from '../../kernel/src/checkpoint/atomicFile';
 import { CheckpointMismatchError, defaultCheckpointPath, openCheckpoint } from '../../kernel/src/checkpoint/checkpoint';
 import { CheckpointLockedError } from '../../kernel/src/checkpoint/checkpointLock';
 import { JournalDamagedError } from '../../kernel/src/checkpoint/journal';
@@ -131,6 +132,18 @@ describe('checkpoint', () => {
     assert.equal(second.settledCount, 0);
     await second.close();
     assert.ok((await readdir(dir)).some((name) => name.startsWith('job.vbk-checkpoint.json.journal.orphaned-')));
+  });
+
+  it("clears temporaries a killed writer left beside the checkpoint, never a live writer's", async () => {
+    await (await openCheckpoint(checkpointPath, identity)).close();
+    const dead = temporaryNameFor(checkpointPath, 999_999_999);
+    const live = temporaryNameFor(`${checkpointPath}.journal`, process.ppid);
+    const unrelated = `${checkpointPath}.notes.tmp`;
+    for (const file of [dead, live, unrelated]) await writeFile(file, 'x');
+    await (await openCheckpoint(checkpointPath, identity)).close();
+    const names = await readdir(dir);
+    assert.ok(!names.includes(path.basename(dead)), 'the dead writer\'s temporary is gone');
+    assert.ok(names.includes(path.basename(live)) && names.includes(path.basename(unrelated)), names.join(', '));
   });
 
   it('drops superseded lines once they outnumber the live ones', async () => {

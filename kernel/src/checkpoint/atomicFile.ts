@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 
 /** Text gathered before one write call: large enough that a huge file costs few syscalls. */
@@ -24,14 +24,42 @@ export async function writeFully(handle: FileHandle, data: Buffer): Promise<void
   }
 }
 
+/** The name of a temporary file beside `file`, for process `pid`: its own, so concurrent writers never share one. */
+export function temporaryNameFor(file: string, pid = process.pid): string {
+  return `${file}.${pid}-${randomBytes(4).toString('hex')}.tmp`;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporaries of `file` (see `temporaryNameFor`) whose writer no longer runs: a process
+ * killed mid-write leaves one, and nothing else ever would. A live writer's are left alone.
+ */
+export async function removeAbandonedTemporaries(file: string): Promise<void> {
+  const prefix = `${path.basename(file)}.`;
+  const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
+  for (const name of names) {
+    const writer = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (writer && Number(writer[1]) !== process.pid && !isRunning(Number(writer[1]))) await rm(path.join(path.dirname(file), name), { force: true });
+  }
+}
+
 /**
  * Writes a file so that readers see the old or the new contents, never a mix, even across a crash
- * or a kill: write a temporary file beside it (a name of its own, so concurrent writers never share
- * one), fsync, rename over, fsync the folder. `write` receives a function that appends text; the
- * text is buffered, so appending record by record is cheap.
+ * or a kill: write a temporary file beside it (`temporaryNameFor`), fsync, rename over, fsync the
+ * folder. A kill leaves the temporary behind; `removeAbandonedTemporaries` clears it on the next
+ * run. `write` receives a function that appends text; the text is buffered, so appending record by
+ * record is cheap.
  */
 export async function writeFileAtomically(file: string, write: (append: (text: string) => Promise<void>) => Promise<void>): Promise<void> {
-  const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  const temporary = temporaryNameFor(file);
   const handle = await open(temporary, 'w');
   try {
     let pending: string[] = [];

@@ -3,7 +3,7 @@ import { mkdir, open, readFile, rename, stat, type FileHandle } from 'node:fs/pr
 import * as path from 'node:path';
 import { InputError } from '../inputError';
 import type { VideoRow } from '../csv/videoRows';
-import { syncDirectory, writeFileAtomically, writeFully } from './atomicFile';
+import { removeAbandonedTemporaries, syncDirectory, writeFileAtomically, writeFully } from './atomicFile';
 import { lockCheckpoint } from './checkpointLock';
 import { datasetDifferences, type DatasetFingerprint } from './datasetFingerprint';
 import { journalLine, readJournalLines, replayJournal, type JournalEntry } from './journal';
@@ -101,6 +101,8 @@ export class Checkpoint {
     const unlock = await lockCheckpoint(`${checkpointPath}.lock`, checkpointPath);
     try {
       const journalPath = journalPathOf(checkpointPath);
+      // Holding the lock, no writer of this checkpoint runs: temporaries beside it are a killed run's.
+      for (const file of [checkpointPath, journalPath, `${checkpointPath}.lock`]) await removeAbandonedTemporaries(file);
       const manifest = await loadOrCreateManifest(checkpointPath, journalPath, identity);
       const location = identity.datasetLocation;
       if (location && (manifest.dataset.csv_path !== location.csvPath || manifest.dataset.total_rows !== location.totalRows)) {

@@ -3,6 +3,7 @@ import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { InputError } from '../inputError';
+import { temporaryNameFor } from './atomicFile';
 
 /** Who holds a checkpoint: enough to tell, on this host, whether that process still runs. */
 interface LockOwner {
@@ -55,7 +56,7 @@ const sameOwner = (a: LockOwner | undefined, b: LockOwner) => a?.pid === b.pid &
  */
 export async function lockCheckpoint(lockPath: string, checkpointPath: string): Promise<() => Promise<void>> {
   const owner: LockOwner = { pid: process.pid, host: os.hostname(), process_start: processStart(process.pid), since: new Date().toISOString() };
-  const ownFile = `${lockPath}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  const ownFile = temporaryNameFor(lockPath);
   await writeFile(ownFile, JSON.stringify(owner), { flush: true });
   try {
     for (let attempt = 0; attempt < 5; attempt++) {

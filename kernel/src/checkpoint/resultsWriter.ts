@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ProcessingStatsDict } from '../stats/processingStats';
-import { writeFileAtomically } from './atomicFile';
+import { removeAbandonedTemporaries, writeFileAtomically } from './atomicFile';
 import type { Checkpoint } from './checkpoint';
 
 /**
@@ -29,6 +29,7 @@ export class ResultsWriter {
   private lastWriteEndedAt = 0;
   private lastWriteTook = 0;
   private writing?: Promise<void>;
+  private abandonedRemoved = false;
 
   constructor(
     readonly outputDir: string,
@@ -69,6 +70,11 @@ export class ResultsWriter {
     this.finishedSinceWrite = 0;
     this.writing = (async () => {
       await mkdir(this.outputDir, { recursive: true });
+      if (!this.abandonedRemoved) {
+        // A run killed while rewriting these files left its temporaries; this run owns the files now.
+        for (const file of [this.resultsPath, this.statsPath]) await removeAbandonedTemporaries(file);
+        this.abandonedRemoved = true;
+      }
       await writeFileAtomically(this.resultsPath, async (append) => {
         let separator = '\n  ';
         await append('[');
