@@ -108,7 +108,7 @@ describe('checkpoint', () => {
   it('refuses another dataset or processing function, saying what differs and what to do', async () => {
     await (await openCheckpoint(checkpointPath, identity)).close();
     const refusal = (pattern: RegExp) => (error: Error) =>
-      error instanceof CheckpointMismatchError && pattern.test(error.message) && error.message.includes(`delete ${checkpointPath}`) && /nothing is resumed/.test(error.message);
+      error instanceof CheckpointMismatchError && pattern.test(error.message) && /--fresh \(CLI\) or fresh: true/.test(error.message) && /moves the old checkpoint aside/.test(error.message);
     await assert.rejects(openCheckpoint(checkpointPath, { ...identity, datasetFingerprint: { ...dataset, csvSha256: 'b'.repeat(64) } }), refusal(/another dataset: the CSV's contents changed/));
     await assert.rejects(openCheckpoint(checkpointPath, { ...identity, datasetFingerprint: { ...dataset, videoCol: 'path' } }), refusal(/the video column was 'video_path', now 'path'/));
     await assert.rejects(

@@ -61,11 +61,13 @@ describe('ffmpeg backend', function () {
       assert.deepEqual(resolveFfmpegBinary(undefined, { PATH: lone }), { ffmpeg: path.join(lone, 'ffmpeg'), ffprobe: null, source: 'PATH' });
     });
 
-    it('says what it tried when there is no ffmpeg', async () => {
+    it('says what it tried when there is no ffmpeg, and never replaces a setting that names none', async () => {
       const notExecutable = path.join(dir, 'not-a-program');
       await writeFile(notExecutable, 'text');
       await chmod(notExecutable, 0o644);
-      assert.throws(() => resolveFfmpegBinary(notExecutable, { PATH: path.join(dir, 'empty') }), /setting: .*not-a-program is not an executable file; FFMPEG_PATH: not set; PATH: not set/);
+      assert.throws(() => resolveFfmpegBinary(undefined, { FFMPEG_PATH: notExecutable, PATH: path.join(dir, 'empty') }), /FFMPEG_PATH: .*not-a-program is not an executable file; PATH: not set/);
+      const onPath = await fakeBin('path');
+      assert.throws(() => resolveFfmpegBinary(notExecutable, { PATH: onPath }), /the ffmpeg setting names .*not-a-program, which is not an executable file/);
     });
   });
 

@@ -48,7 +48,7 @@ describe('environment faults', function () {
       const missing = path.join(dir, 'no-such-ffmpeg');
       const run = await runCli(args(path.join(dir, 'out'), path.join(dir, 'job.json'), '--backend', 'ffmpeg', '--ffmpeg', missing));
       assert.equal(run.code, 2, run.stderr);
-      assert.match(run.stderr, new RegExp(`${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not an executable file`));
+      assert.ok(run.stderr.includes(`the ffmpeg setting names ${missing}, which is not an executable file`), run.stderr);
       assert.deepEqual(readdirSync(dir), [], 'no checkpoint, no outputs');
     });
 
@@ -59,7 +59,7 @@ describe('environment faults', function () {
       await chmod(notExecutable, 0o644);
       const run = await runCli(args(path.join(dir, 'out'), path.join(dir, 'job.json'), '--backend', 'ffmpeg', '--ffmpeg', notExecutable));
       assert.equal(run.code, 2, run.stderr);
-      assert.match(run.stderr, /ffmpeg is not an executable file/);
+      assert.ok(run.stderr.includes(`the ffmpeg setting names ${notExecutable}, which is not an executable file`), run.stderr);
       assert.deepEqual(readdirSync(dir), ['ffmpeg']);
     });
 
@@ -127,14 +127,15 @@ describe('environment faults', function () {
     it('while appending to the checkpoint: the run stops with a clear error, the checkpoint stays valid, and the resume completes', async () => {
       const out = path.join(await jobDir(), 'out');
       const checkpointPath = path.join(mountPoint, 'job.json');
-      const filler = await fill(6 * 1024);
+      // Room for the manifest, its rewrite's temporary and a first page of journal: a few videos get recorded.
+      const filler = await fill(12 * 1024);
       const full = await runCli(args(out, checkpointPath, '--save-interval', '1'));
       assert.equal(full.code, 1, full.stderr);
       assert.match(full.stderr, /no space left on device/i);
       assert.match(full.stderr, /job\.json/);
       assert.match(full.stderr, /run the same command to resume/);
       const before = journalEntries(checkpointPath);
-      assert.ok(before.length < expected.length, `${before.length} of ${expected.length} recorded before the disk filled`);
+      assert.ok(before.length > 0 && before.length < expected.length, `${before.length} of ${expected.length} recorded before the disk filled\n${full.stderr}`);
       await rm(filler);
       const resumed = await runCli(args(out, checkpointPath));
       assert.equal(resumed.code, 0, resumed.stderr);

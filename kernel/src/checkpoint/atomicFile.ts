@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
+import { isStorageFull, StorageFullError } from './storageFull';
 
 /** Text gathered before one write call: large enough that a huge file costs few syscalls. */
 const WRITE_BUFFER_CHARS = 1 << 20;
@@ -60,7 +61,9 @@ export async function removeAbandonedTemporaries(file: string): Promise<void> {
  */
 export async function writeFileAtomically(file: string, write: (append: (text: string) => Promise<void>) => Promise<void>): Promise<void> {
   const temporary = temporaryNameFor(file);
-  const handle = await open(temporary, 'w');
+  const handle = await open(temporary, 'w').catch((error: unknown) => {
+    throw isStorageFull(error) ? new StorageFullError(`no space left on device for ${file}`) : error;
+  });
   try {
     let pending: string[] = [];
     let pendingChars = 0;
@@ -82,7 +85,7 @@ export async function writeFileAtomically(file: string, write: (append: (text: s
   } catch (error) {
     await handle.close().catch(() => undefined);
     await rm(temporary, { force: true });
-    throw error;
+    throw isStorageFull(error) ? new StorageFullError(`no space left on device while writing ${file}`) : error;
   }
   await syncDirectory(path.dirname(file));
 }

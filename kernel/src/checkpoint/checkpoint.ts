@@ -5,10 +5,12 @@ import { InputError } from '../inputError';
 import type { VideoRow } from '../csv/videoRows';
 import { removeAbandonedTemporaries, syncDirectory, writeFileAtomically, writeFully } from './atomicFile';
 import { lockCheckpoint } from './checkpointLock';
+import { FRESH_START_HINT, moveCheckpointAside } from './freshStart';
 import { datasetDifferences, type DatasetFingerprint } from './datasetFingerprint';
 import { journalLine, readJournalLines, replayJournal, type JournalEntry } from './journal';
 import type { ProcessingRecord } from './processingRecord';
 import { RowOutcomes, type RecordStatus } from './rowOutcomes';
+import { isStorageFull, StorageFullError } from './storageFull';
 
 const FORMAT = 'video-batch-kernel-checkpoint';
 const VERSION = 1;
@@ -36,6 +38,14 @@ export interface CheckpointIdentity {
 
 /** The checkpoint belongs to another dataset or processing function, or is not a checkpoint of this format. */
 export class CheckpointMismatchError extends InputError {}
+
+/** The checkpoint file cannot be read as JSON: damaged on disk (atomic writes never leave it half written). */
+export class CheckpointDamagedError extends InputError {}
+
+export interface CheckpointOpenOptions {
+  /** Move an existing checkpoint (damaged, or another job's) aside and start a new one. */
+  fresh?: boolean;
+}
 
 /** `videos.csv` -> `videos.vbk-checkpoint.json` beside it (likewise for a notebook). */
 export function defaultCheckpointPath(csvOrNotebookPath: string): string {
@@ -94,15 +104,16 @@ export class Checkpoint {
 
   /**
    * Takes the lock, checks that the checkpoint belongs to this dataset and processing function (a
-   * new one is created when none exists), and replays the journal.
+   * new one is created when none exists, or with `fresh`), and replays the journal.
    */
-  static async open(checkpointPath: string, identity: CheckpointIdentity): Promise<Checkpoint> {
+  static async open(checkpointPath: string, identity: CheckpointIdentity, options: CheckpointOpenOptions = {}): Promise<Checkpoint> {
     await mkdir(path.dirname(checkpointPath), { recursive: true });
     const unlock = await lockCheckpoint(`${checkpointPath}.lock`, checkpointPath);
     try {
       const journalPath = journalPathOf(checkpointPath);
       // Holding the lock, no writer of this checkpoint runs: temporaries beside it are a killed run's.
       for (const file of [checkpointPath, journalPath, `${checkpointPath}.lock`]) await removeAbandonedTemporaries(file);
+      if (options.fresh) await moveCheckpointAside([checkpointPath, journalPath]);
       const manifest = await loadOrCreateManifest(checkpointPath, journalPath, identity);
       const location = identity.datasetLocation;
       if (location && (manifest.dataset.csv_path !== location.csvPath || manifest.dataset.total_rows !== location.totalRows)) {
@@ -205,7 +216,10 @@ export class Checkpoint {
       } catch (error) {
         // Cut a partly written batch off, so the next append does not follow a broken line.
         await this.journal.truncate(startsAt).catch(() => undefined);
-        for (const item of batch) item.reject(new Error(`cannot write checkpoint journal ${this.journalPath}: ${(error as Error).message}`));
+        const failure = isStorageFull(error)
+          ? new StorageFullError(`no space left on device while appending to the checkpoint journal ${this.journalPath}`)
+          : new Error(`cannot write checkpoint journal ${this.journalPath}: ${(error as Error).message}`);
+        for (const item of batch) item.reject(failure);
         continue;
       }
       let offset = startsAt;
@@ -220,8 +234,8 @@ export class Checkpoint {
   }
 }
 
-export function openCheckpoint(checkpointPath: string, identity: CheckpointIdentity): Promise<Checkpoint> {
-  return Checkpoint.open(checkpointPath, identity);
+export function openCheckpoint(checkpointPath: string, identity: CheckpointIdentity, options?: CheckpointOpenOptions): Promise<Checkpoint> {
+  return Checkpoint.open(checkpointPath, identity, options);
 }
 
 const journalPathOf = (checkpointPath: string) => `${checkpointPath}.journal`;
@@ -264,9 +278,7 @@ async function loadOrCreateManifest(checkpointPath: string, journalPath: string,
     await writeManifest(checkpointPath, manifest);
     return manifest;
   }
-  const startOver =
-    `Resuming it would mix in outcomes that are not this job's: give this run another checkpoint path, ` +
-    `or delete ${checkpointPath} to start over (nothing is resumed then; every video runs again)`;
+  const startOver = `Resuming it would mix in outcomes that are not this job's: give this run another checkpoint path, or ${FRESH_START_HINT}`;
   const manifest = await readManifest(checkpointPath);
   const recorded: DatasetFingerprint = {
     csvSha256: manifest.dataset.csv_sha256,
@@ -287,14 +299,17 @@ async function loadOrCreateManifest(checkpointPath: string, journalPath: string,
 
 async function readManifest(checkpointPath: string): Promise<CheckpointManifest> {
   const notOurs = (why: string) =>
-    new CheckpointMismatchError(`${checkpointPath} is not a video-batch-kernel checkpoint (${why}); give this run another checkpoint path`);
+    new CheckpointMismatchError(`${checkpointPath} is not a video-batch-kernel checkpoint (${why}); give this run another checkpoint path, or ${FRESH_START_HINT}`);
   const info = await stat(checkpointPath);
   if (!info.isFile()) throw notOurs('not a file');
   let manifest: CheckpointManifest;
   try {
     manifest = JSON.parse(await readFile(checkpointPath, 'utf8')) as CheckpointManifest;
   } catch (error) {
-    throw notOurs(`not JSON: ${(error as Error).message}`);
+    throw new CheckpointDamagedError(
+      `checkpoint ${checkpointPath} is damaged (not JSON: ${(error as Error).message}); it is left as it is. ` +
+        `Give this run another checkpoint path, or ${FRESH_START_HINT}`,
+    );
   }
   if (manifest?.format !== FORMAT) throw notOurs(`its "format" is not '${FORMAT}'`);
   if (typeof manifest.dataset?.csv_sha256 !== 'string' || typeof manifest.dataset.video_col !== 'string') {

@@ -1,5 +1,6 @@
 import { createReadStream, readSync } from 'node:fs';
 import { InputError } from '../inputError';
+import { FRESH_START_HINT } from './freshStart';
 import type { ProcessingRecord } from './processingRecord';
 import type { JournalSpan, RecordStatus } from './rowOutcomes';
 
@@ -61,7 +62,7 @@ export async function replayJournal(journalPath: string, onEntry: (row: number, 
       } else if (firstBad) {
         throw new JournalDamagedError(
           `checkpoint journal ${journalPath} is damaged at line ${firstBad.line} (byte ${firstBad.offset}) while later lines are whole; ` +
-            `move it and its checkpoint aside to start over, or remove that line to keep the rest`,
+            `remove that line to keep the rest, or ${FRESH_START_HINT}`,
         );
       } else {
         lines++;

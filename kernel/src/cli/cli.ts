@@ -10,6 +10,7 @@ import { DecoderConfig } from '../config/decoderConfig';
 import { errorText } from '../errorText';
 import { BatchVideoProcessor } from '../processor/batchVideoProcessor';
 import { InputError } from '../inputError';
+import { StorageFullError } from '../checkpoint/storageFull';
 import { parseCliArguments, USAGE, type ProcessCommand } from './cliArguments';
 import { formatProgressLine } from './progressLine';
 
@@ -78,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
       outputDir: command.outputDir,
       saveInterval: command.saveInterval,
       retryFailed: command.retryFailed,
+      fresh: command.fresh,
       signal: abort.signal,
     });
     if (onTerminal) process.stderr.write('\n');
@@ -94,6 +96,9 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (onTerminal) process.stderr.write('\n');
     process.stderr.write(`error: ${errorText(error)}\n`);
+    if (error instanceof StorageFullError) {
+      process.stderr.write('the checkpoint keeps every video recorded before this: free some space and run the same command to resume\n');
+    }
     return error instanceof InputError ? EXIT_BAD_INPUT : 1;
   }
 }

@@ -6,9 +6,11 @@ export const USAGE = `Usage: video-batch-kernel process <csv> --video-col <name>
     [--fn keyframes|metadata|adaptive] [--num-frames N] [--min-frames N] [--max-frames N] [--size PX]
     [--out DIR] [--checkpoint FILE] [--workers N] [--device auto|cpu|gpu] [--gpus 0,1]
     [--backend libav|ffmpeg] [--ffmpeg PATH] [--save-interval N] [--timeout SECONDS] [--retry-failed]
+    [--fresh]
 
 Runs a processing function over every video of a CSV, with a checkpoint beside the CSV:
-run the same command again to resume after a crash or Ctrl-C.`;
+run the same command again to resume after a crash or Ctrl-C. --fresh moves an existing checkpoint
+aside and starts over.`;
 
 export interface ProcessCommand {
   csvPath: string;
@@ -29,6 +31,7 @@ export interface ProcessCommand {
   saveInterval: number;
   timeoutSeconds: number;
   retryFailed: boolean;
+  fresh: boolean;
 }
 
 /** Bad command-line input; the CLI prints it with the usage and exits 2. */
@@ -70,6 +73,7 @@ export function parseCliArguments(argv: string[]): ProcessCommand {
       'save-interval': { type: 'string' },
       timeout: { type: 'string' },
       'retry-failed': { type: 'boolean' },
+      fresh: { type: 'boolean' },
     },
   });
   const [command, csvPath, ...extra] = positionals;
@@ -98,5 +102,6 @@ export function parseCliArguments(argv: string[]): ProcessCommand {
     saveInterval: wholeNumber('--save-interval', values['save-interval'], 100, 1),
     timeoutSeconds: wholeNumber('--timeout', values.timeout, 600, 0),
     retryFailed: values['retry-failed'] ?? false,
+    fresh: values.fresh ?? false,
   };
 }

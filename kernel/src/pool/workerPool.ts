@@ -5,6 +5,7 @@ import type { OpenedVideoSource } from '../decode/sourceOptions';
 import type { DecodeDevice, FrameRequest, VideoFrame, VideoMetadata } from '../video/videoTypes';
 import type { CallResult, FromWorker, SourceCall } from '../worker/workerProtocol';
 import { WorkerProcess } from './workerProcess';
+import { isStorageFullCode, StorageFullError } from '../checkpoint/storageFull';
 
 export interface PoolOptions {
   size: number;
@@ -51,7 +52,7 @@ interface ActiveJob {
   device?: DecodeDevice;
   calls: Map<number, PendingCall>;
   /** Settles with the worker's closing word on the job (done/failed), or its death. */
-  finish: (message: { result?: unknown; error?: string; device?: DecodeDevice; framesDecoded: number; rssBytes?: number }) => void;
+  finish: (message: { result?: unknown; error?: string; errorCode?: string; device?: DecodeDevice; framesDecoded: number; rssBytes?: number }) => void;
 }
 
 /** One place in the pool: the worker process there now (a dead one is replaced) and its job. */
@@ -171,6 +172,10 @@ export class WorkerPool {
       const first = await Promise.race([work.then((message) => ({ message })), died, timedOut]);
       if ('message' in first) {
         const { message } = first;
+        if (isStorageFullCode(message.errorCode)) {
+          // Not the video's failure: every video after it would fail the same way. The run stops.
+          throw new StorageFullError(`no space left on device while writing the outputs of ${job.videoPath}: ${message.error}`);
+        }
         await this.recycleIfBloated(slot, message.rssBytes);
         return { result: message.result, error: message.error, device: message.device, framesDecoded: message.framesDecoded, workerId };
       }
@@ -259,6 +264,7 @@ export class WorkerPool {
         job.finish({
           result: message.type === 'done' ? message.result : undefined,
           error: message.type === 'failed' ? message.error : undefined,
+          errorCode: message.type === 'failed' ? message.errorCode : undefined,
           device: message.device,
           framesDecoded: message.framesDecoded,
           rssBytes: message.rssBytes,

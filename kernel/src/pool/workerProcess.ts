@@ -36,6 +36,8 @@ export class WorkerProcess {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       // The parent may run under a debugger or a loader; the worker needs neither.
       execArgv: [],
+      // Its own process group, so that killing the worker also ends the programs it started (ffmpeg).
+      detached: process.platform !== 'win32',
     });
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (chunk: string) => this.keepStderr(chunk));
@@ -83,9 +85,19 @@ export class WorkerProcess {
     if (this.alive && this.child.connected) this.child.send(message);
   }
 
-  /** Ends the process at once: a decode stuck in native code cannot be asked politely. */
+  /**
+   * Ends the process at once, with the programs it started (its process group): a decode stuck in
+   * native code, or an ffmpeg that hangs, cannot be asked politely.
+   */
   kill(): Promise<string> {
-    if (this.alive) this.child.kill('SIGKILL');
+    if (this.alive) {
+      try {
+        if (process.platform === 'win32' || this.child.pid === undefined) throw new Error('no process groups');
+        process.kill(-this.child.pid, 'SIGKILL');
+      } catch {
+        this.child.kill('SIGKILL');
+      }
+    }
     return this.exited;
   }
 

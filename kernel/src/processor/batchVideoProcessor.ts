@@ -17,6 +17,7 @@ import { datasetFingerprint } from '../checkpoint/datasetFingerprint';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import { ResultsWriter } from '../checkpoint/resultsWriter';
 import { countVideoRows, readVideoRows, type VideoRow } from '../csv/videoRows';
+import { checkBackendAvailable } from '../decode/openVideoSource';
 import { ProcessingStats, type ProcessingStatsDict } from '../stats/processingStats';
 
 export interface BatchVideoProcessorOptions {
@@ -46,6 +47,8 @@ export interface ProcessDatasetOptions {
   saveInterval?: number;
   /** Re-run videos that failed in an earlier run of this checkpoint. */
   retryFailed?: boolean;
+  /** Move an existing checkpoint (damaged, or another job's) aside and start over instead of resuming. */
+  fresh?: boolean;
   /** Aborting stops the workers, ending their decodes; the checkpoint stays valid for a resume. */
   signal?: AbortSignal;
 }
@@ -104,12 +107,13 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     try {
       const columns = { videoCol: options.videoCol, idCol: options.idCol };
+      checkBackendAvailable(this.config);
       const total = await countVideoRows(csvPath, columns);
       const checkpoint = await openCheckpoint(checkpointPath, {
         datasetFingerprint: await datasetFingerprint(csvPath, columns),
         processingFingerprint: processingFingerprint(processFn),
         datasetLocation: { csvPath, totalRows: total },
-      });
+      }, { fresh: options.fresh });
       try {
         const results = await this.run({ ...options, csvPath, outputDir, processFn, signal, total, checkpoint, checkpointPath });
         attachment.finished({ results });

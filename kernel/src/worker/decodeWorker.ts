@@ -67,7 +67,10 @@ async function finishJob(job: OpenJob, outcome: { result?: unknown; error?: unkn
   current = undefined;
   const rssBytes = process.memoryUsage.rss();
   const common = { jobId: job.jobId, device: job.source?.device, framesDecoded: job.framesDecoded, rssBytes };
-  if (outcome.error !== undefined) send({ type: 'failed', error: errorText(outcome.error), ...common });
+  if (outcome.error !== undefined) {
+    const errorCode = (outcome.error as NodeJS.ErrnoException | undefined)?.code;
+    send({ type: 'failed', error: errorText(outcome.error), errorCode: typeof errorCode === 'string' ? errorCode : undefined, ...common });
+  }
   else send({ type: 'done', result: outcome.result, ...common });
 }
 
@@ -111,6 +114,13 @@ process.on('message', (message: ToWorker) => {
     }
   });
 });
-// The parent going away (killed, crashed) must not leave decoders running.
-process.on('disconnect', () => process.exit(0));
+// The parent going away (killed, crashed) must not leave decoders running, nor the ffmpeg programs
+// they started: the worker leads its own process group (see WorkerProcess), so ending the group ends them.
+process.on('disconnect', () => {
+  try {
+    process.kill(-process.pid, 'SIGKILL');
+  } catch {
+    process.exit(0);
+  }
+});
 send({ type: 'ready' });

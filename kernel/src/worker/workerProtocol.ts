@@ -51,6 +51,8 @@ export interface FailedMessage {
   type: 'failed';
   jobId: number;
   error: string;
+  /** The errno code of a system error (ENOSPC, ...): the pool tells the environment's faults from the video's. */
+  errorCode?: string;
   device?: DecodeDevice;
   framesDecoded: number;
   rssBytes: number;

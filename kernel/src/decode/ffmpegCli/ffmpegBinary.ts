@@ -1,5 +1,6 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { InputError } from '../../inputError';
 
 export type FfmpegSource = 'setting' | 'FFMPEG_PATH' | 'PATH' | 'ffmpeg-static';
 
@@ -12,6 +13,9 @@ export interface FfmpegBinary {
   ffprobe: string | null;
   source: FfmpegSource;
 }
+
+/** No usable ffmpeg program: the message says what was tried. */
+export class FfmpegNotFoundError extends InputError {}
 
 function isExecutable(file: string): boolean {
   try {
@@ -52,11 +56,16 @@ function ffprobeBeside(ffmpeg: string): string | undefined {
 
 /**
  * The ffmpeg program for the CLI backend: the setting, then $FFMPEG_PATH, then ffmpeg on PATH, then
- * ffmpeg-static when its binary is really there. The error lists what was tried.
+ * ffmpeg-static when its binary is really there. A setting is taken as given: when it names no
+ * program, that is the error, rather than another ffmpeg the user did not ask for. Otherwise the
+ * error lists what was tried.
  */
 export function resolveFfmpegBinary(configured?: string, env: NodeJS.ProcessEnv = process.env): FfmpegBinary {
+  if (configured) {
+    if (!isExecutable(configured)) throw new FfmpegNotFoundError(`the ffmpeg setting names ${configured}, which is not an executable file`);
+    return { ffmpeg: configured, ffprobe: ffprobeBeside(configured) ?? findOnPath('ffprobe', env.PATH ?? '') ?? null, source: 'setting' };
+  }
   const candidates: [FfmpegSource, string | undefined][] = [
-    ['setting', configured],
     ['FFMPEG_PATH', env.FFMPEG_PATH],
     ['PATH', findOnPath('ffmpeg', env.PATH ?? '')],
     ['ffmpeg-static', ffmpegStaticBinary()],
@@ -73,5 +82,5 @@ export function resolveFfmpegBinary(configured?: string, env: NodeJS.ProcessEnv 
     }
     return { ffmpeg: candidate, ffprobe: ffprobeBeside(candidate) ?? findOnPath('ffprobe', env.PATH ?? '') ?? null, source };
   }
-  throw new Error(`no ffmpeg program found for the ffmpeg backend (${tried.join('; ')})`);
+  throw new FfmpegNotFoundError(`no ffmpeg program found for the ffmpeg backend (${tried.join('; ')})`);
 }
