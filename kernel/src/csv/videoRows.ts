@@ -27,7 +27,7 @@ export interface VideoRow {
 /** A column the job names is not in the CSV; the message lists the ones that are. */
 export class CsvColumnError extends InputError {}
 
-/** The CSV file cannot be opened (missing, a folder, no permission) or has no header row. */
+/** The CSV file cannot be opened (missing, a folder, no permission), is not text, or has no header row. */
 export class CsvFileError extends InputError {}
 
 const BYTE_ORDER_MARK = /^\uFEFF/;
@@ -40,17 +40,25 @@ const BUFFERED_CHUNKS = 2;
  * only what it is given), so a slow consumer holds a bounded number of rows. Rows come per chunk
  * rather than per row: papaparse's per-row stepping re-parses the rest of a chunk on every pause.
  * The BOM goes before parsing: papaparse strips it from strings only, and left in a stream it turns
- * a quoted first header into a name with quotes in it.
+ * a quoted first header into a name with quotes in it. A NUL character marks a binary file (a video
+ * given in place of the CSV, say): no text CSV holds one, and parsing it would only yield garbage.
  */
 async function* csvRecords(csvPath: string): AsyncGenerator<string[]> {
   const file = await open(csvPath, 'r').catch((error: NodeJS.ErrnoException) => {
     throw new CsvFileError(error.code === 'ENOENT' ? `CSV file not found: ${csvPath}` : `cannot read CSV ${csvPath}: ${error.message}`);
   });
   let first = true;
+  let charactersSeen = 0;
   const withoutBom = new Transform({
     decodeStrings: false,
     encoding: 'utf8',
     transform(chunk: string, _encoding, done) {
+      const nul = chunk.indexOf('\u0000');
+      if (nul >= 0) {
+        done(new CsvFileError(`${csvPath} is not a text CSV (it holds binary data: a NUL character at character ${charactersSeen + nul}); give the CSV that lists the videos`));
+        return;
+      }
+      charactersSeen += chunk.length;
       done(null, first ? chunk.replace(BYTE_ORDER_MARK, '') : chunk);
       first = false;
     },
@@ -89,7 +97,7 @@ async function* csvRecords(csvPath: string): AsyncGenerator<string[]> {
         if (parsed.length < BUFFERED_CHUNKS && text.isPaused()) text.resume();
         yield* chunk;
       } else if (failure) {
-        throw new CsvFileError(`cannot read CSV ${csvPath}: ${failure.message}`);
+        throw failure instanceof CsvFileError ? failure : new CsvFileError(`cannot read CSV ${csvPath}: ${failure.message}`);
       } else if (finished) {
         return;
       } else {
