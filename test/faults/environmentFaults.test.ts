@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
 import { appendFile, chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { makeDataset, type DatasetFixture } from '../processor/processorFixture';
@@ -96,7 +96,10 @@ describe('environment faults', function () {
     beforeEach(async function () {
       mountPoint = await jobDir();
       const why = mountTmpfs(mountPoint, '1m');
-      if (why) this.skip(); // reported below by the test's title; see the skip reason in `why`
+      if (why) {
+        console.log(`      skipped: ${why}`);
+        this.skip();
+      }
       mounted = true;
     });
     afterEach(() => {
@@ -108,11 +111,11 @@ describe('environment faults', function () {
     async function fill(leaveBytes: number): Promise<string> {
       const filler = path.join(mountPoint, 'filler');
       await writeFile(filler, Buffer.alloc(0));
-      const chunk = Buffer.alloc(4096);
       for (;;) {
-        const free = Number(/\s(\d+)\s+\d+%/.exec(spawnSync('df', ['-B1', '--output=avail,pcent', mountPoint], { encoding: 'utf8' }).stdout)?.[1] ?? 0);
+        const { bavail, bsize } = statfsSync(mountPoint);
+        const free = bavail * bsize;
         if (free <= leaveBytes) return filler;
-        await appendFile(filler, chunk.subarray(0, Math.min(chunk.length, free - leaveBytes)));
+        await appendFile(filler, Buffer.alloc(free - leaveBytes));
       }
     }
 

@@ -89,7 +89,10 @@ describe('hostile inputs', function () {
 
     before(async function () {
       const ffmpeg = findOnPath('ffmpeg');
-      if (!ffmpeg) this.skip(); // the audio-only file is made with the ffmpeg program
+      if (!ffmpeg) {
+        console.log('      skipped: no ffmpeg program on PATH to make the audio-only file with');
+        this.skip();
+      }
       const videos = path.join(dir, 'videos');
       await mkdir(path.join(videos, 'folder.mp4'), { recursive: true });
       const broken = await writeBrokenFiles(videos, good());
@@ -130,7 +133,7 @@ describe('hostile inputs', function () {
 
     it('an unreadable file: failed with the permission error', async function () {
       if (process.getuid?.() === 0) {
-        // chmod 000 does not stop root from reading; the row would simply be processed.
+        console.log('      skipped: running as root, whom chmod 000 does not keep from reading a file');
         this.skip();
       }
       const locked = path.join(dir, 'locked.mp4');
