@@ -4,7 +4,8 @@
  * Each start costs 10 to 15 s, so the suites are few and broad.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
@@ -16,6 +17,9 @@ const SUITE_ENTRY = path.join(REPO, 'out', 'test', 'vscode', 'suite', 'index.js'
 async function runSuite(suite: 'trusted' | 'restricted'): Promise<void> {
   const workspace = mkdtempSync(path.join(tmpdir(), `vbk-workspace-${suite}-`));
   try {
+    // The sample notebook beside the sample dataset, as in samples/.
+    copyFileSync(path.join(REPO, 'samples', 'sample.ipynb'), path.join(workspace, 'sample.ipynb'));
+    execFileSync(process.execPath, [path.join(REPO, 'out', 'samples', 'generateSamples.js'), path.join(workspace, 'data')], { stdio: 'ignore' });
     const exitCode = await runTests({
       vscodeExecutablePath: LAUNCHER,
       extensionDevelopmentPath: REPO,

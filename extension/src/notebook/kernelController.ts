@@ -91,8 +91,9 @@ export class KernelController implements vscode.Disposable {
       execution.end(false, Date.now());
     }
     this.log.warn(`refused to run ${cells.length} cell(s): the workspace is not trusted`);
+    // Not awaited: the cells end now, whenever (if ever) the user answers.
     const manage = 'Manage Workspace Trust';
-    if ((await vscode.window.showWarningMessage(message, manage)) === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+    void vscode.window.showWarningMessage(message, manage).then((choice) => (choice === manage ? vscode.commands.executeCommand('workbench.trust.manage') : undefined));
   }
 
   private async reportDeath(session: NotebookSession, exit: KernelExit): Promise<void> {

@@ -11,16 +11,13 @@ export interface CheckpointProgress {
   /** Rows with an outcome: the journal's lines when it is ahead of the manifest's counts. */
   settled: number;
   total: number;
-  finished: boolean;
 }
 
 /** The manifest fields read here; anything else in it is ignored, anything missing makes it unusable. */
 interface ManifestFields {
   format?: unknown;
   counts?: { processed?: unknown; failed?: unknown; skipped?: unknown };
-  total_rows?: unknown;
-  csv_path?: unknown;
-  finished?: unknown;
+  dataset?: { total_rows?: unknown; csv_path?: unknown };
   journal?: unknown;
 }
 
@@ -54,7 +51,7 @@ export async function readCheckpointProgress(checkpointPath: string): Promise<Ch
     return undefined;
   }
   if (typeof manifest !== 'object' || manifest === null || manifest.format !== MANIFEST_FORMAT) return undefined;
-  const total = count(manifest.total_rows);
+  const total = count(manifest.dataset?.total_rows);
   if (total === 0) return undefined;
   const counted = count(manifest.counts?.processed) + count(manifest.counts?.failed) + count(manifest.counts?.skipped);
   const journalName = typeof manifest.journal === 'string' ? path.basename(manifest.journal) : `${path.basename(checkpointPath)}.journal`;
@@ -63,10 +60,9 @@ export async function readCheckpointProgress(checkpointPath: string): Promise<Ch
   const journalLines = await countJournalLines(path.join(path.dirname(checkpointPath), journalName));
   return {
     checkpointPath,
-    ...(typeof manifest.csv_path === 'string' ? { csvPath: manifest.csv_path } : {}),
+    ...(typeof manifest.dataset?.csv_path === 'string' ? { csvPath: manifest.dataset.csv_path } : {}),
     settled: Math.min(total, Math.max(counted, journalLines)),
     total,
-    finished: manifest.finished === true,
   };
 }
 
@@ -82,7 +78,7 @@ export async function unfinishedJobsOf(notebookPath: string): Promise<Checkpoint
   const found = await Promise.all(names.map(async (name) => {
     const checkpointPath = path.join(folder, name);
     const progress = await readCheckpointProgress(checkpointPath);
-    if (!progress || progress.finished || progress.settled >= progress.total) return undefined;
+    if (!progress || progress.settled >= progress.total) return undefined;
     const modified = await stat(checkpointPath).then((info) => info.mtimeMs, () => 0);
     return { progress, modified };
   }));
