@@ -1,6 +1,7 @@
-// Bundles the library, the CLI, the decoding worker and the notebook kernel into dist/, side by side:
-// each finds the scripts it forks next to itself. node-av stays external (its native binary loads from
-// node_modules), and so does tslab (its type checker reads TypeScript's lib files beside itself).
+// Bundles the library, the CLI, the decoding worker, the notebook kernel and the VS Code extension into
+// dist/, side by side: each finds the scripts it forks next to itself. node-av stays external (its native
+// binary loads from node_modules), and so does tslab (its type checker reads TypeScript's lib files beside
+// itself); `vscode` is the editor's own module.
 import { build } from 'esbuild';
 
 await build({
@@ -9,6 +10,7 @@ await build({
     cli: 'kernel/src/cli/cli.ts',
     decodeWorker: 'kernel/src/worker/decodeWorker.ts',
     kernelProcess: 'kernel/src/notebookKernel/kernelProcess.ts',
+    extension: 'extension/src/extension.ts',
   },
   outdir: 'dist',
   bundle: true,

@@ -1,0 +1,32 @@
+import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import type { HarnessAnswer, HarnessRequest } from './harnessRequests';
+
+async function textsInFrames(page: Page, selector: string): Promise<string[]> {
+  const texts: string[] = [];
+  for (const frame of page.frames()) {
+    // A frame may navigate away while it is asked; it then simply has no matches.
+    const found = await frame.$$eval(selector, (elements) => elements.map((element) => element.textContent ?? '')).catch(() => []);
+    texts.push(...found);
+  }
+  return texts;
+}
+
+/** Does what the request asks and writes the answer atomically, so the waiting test never reads half of it. */
+export async function answerHarnessRequest(page: Page, request: HarnessRequest): Promise<void> {
+  let answer: HarnessAnswer;
+  try {
+    if (request.type === 'screenshot') {
+      mkdirSync(path.dirname(request.path), { recursive: true });
+      await page.screenshot({ path: request.path });
+      answer = { ok: true, texts: [] };
+    } else {
+      answer = { ok: true, texts: await textsInFrames(page, request.selector) };
+    }
+  } catch (error) {
+    answer = { ok: false, error: (error as Error).message };
+  }
+  writeFileSync(`${request.answerPath}.partial`, JSON.stringify(answer));
+  renameSync(`${request.answerPath}.partial`, request.answerPath);
+}

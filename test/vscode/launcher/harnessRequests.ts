@@ -1,0 +1,15 @@
+/**
+ * What tests inside the extension host may ask of the browser that drives VS Code, and how. The
+ * extension host reaches the launcher only through its console (forwarded to `codeAutomationLog`),
+ * so a request is one console line with a prefix; the launcher writes its answer as JSON to the
+ * file the request names, which the test, on the same machine, waits for.
+ */
+export const HARNESS_REQUEST_PREFIX = '[vbk-harness] ';
+
+export type HarnessRequest =
+  /** A PNG of the whole page, as a person would see it. */
+  | { type: 'screenshot'; path: string; answerPath: string }
+  /** The text of every element matching `selector` in every frame (notebook outputs live in iframes). */
+  | { type: 'queryFrames'; selector: string; answerPath: string };
+
+export type HarnessAnswer = { ok: true; texts: string[] } | { ok: false; error: string };

@@ -1,0 +1,45 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { KEYFRAMES_MIME, PROGRESS_MIME, type KeyframesOutput, type ProgressOutput } from '../../../../kernel/src/display/notebookOutputs';
+import { queryFrames, screenshot, waitFor } from '../harness';
+import { cellsEnded, cellText, extensionApi, openWithController, outputJson, runCells, WORKSPACE } from '../notebookHelpers';
+
+const SCREENSHOTS = path.join(process.env.VBK_REPO ?? '', 'docs');
+
+describe('the sample notebook in VS Code', () => {
+  it('runs top to bottom: live progress, keyframe grid drawn by the renderers, checkpoint beside the notebook', async () => {
+    await extensionApi();
+    const notebookPath = path.join(WORKSPACE, 'sample.ipynb');
+    const notebook = await openWithController(notebookPath);
+    await runCells(notebook, 0, notebook.cellCount);
+    const cells = await cellsEnded(notebook, 0, notebook.cellCount);
+    for (const cell of cells) assert.equal(cell.executionSummary?.success, true, `cell ${cell.index + 1} failed:\n${cellText(cell)}`);
+    assert.deepEqual(cells.map((cell) => cell.executionSummary?.executionOrder), cells.map((_, index) => index + 1));
+
+    const processing = notebook.cellAt(2);
+    const progress = outputJson<ProgressOutput>(processing, PROGRESS_MIME);
+    assert.equal(progress.length, 1, 'one progress output, updated in place');
+    assert.equal(progress[0]!.state, 'done');
+    assert.equal(progress[0]!.processed + progress[0]!.failed + progress[0]!.skipped, progress[0]!.total);
+    assert.ok(progress[0]!.processed >= 12, `processed ${progress[0]!.processed}`);
+    const grids = outputJson<KeyframesOutput>(processing, KEYFRAMES_MIME);
+    assert.equal(grids.length, 1);
+    assert.ok(grids[0]!.videos.length > 0 && grids[0]!.videos.every((video) => video.frames.length === 8));
+    assert.match(cellText(notebook.cellAt(4)), /success_rate/);
+    assert.ok(existsSync(path.join(WORKSPACE, 'sample.vbk-checkpoint', 'videos.json')), `checkpoint folder: ${readdirSync(WORKSPACE).join(', ')}`);
+
+    // The renderers ran in the output webview: their DOM is there, with the run's numbers.
+    const progressTexts = await waitFor('the progress renderer', async () => ((await queryFrames('.vbk-progress')).length ? queryFrames('.vbk-progress') : undefined));
+    assert.match(progressTexts[0]!, new RegExp(`${progress[0]!.processed}`));
+    const thumbnails = await waitFor('the keyframe grid', async () => ((await queryFrames('.vbk-keyframes img')).length > 0 ? true : undefined));
+    assert.ok(thumbnails);
+
+    await screenshot(path.join(SCREENSHOTS, 'vscode-notebook-light.png'));
+    await vscode.workspace.getConfiguration('workbench').update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await screenshot(path.join(SCREENSHOTS, 'vscode-notebook-dark.png'));
+    await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+  });
+});

@@ -1,0 +1,29 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { PROGRESS_MIME, type ProgressOutput } from '../../../../kernel/src/display/notebookOutputs';
+import { cellsEnded, cellText, WORKSPACE, outputJson } from '../notebookHelpers';
+
+describe('Process Video Dataset', () => {
+  it('writes a TypeScript notebook beside the CSV with the answered choices and runs it', async () => {
+    const csv = vscode.Uri.file(path.join(WORKSPACE, 'data', 'videos.csv'));
+    const answers = { videoCol: 'video_path', idCol: 'video_id', processing: 'metadata', numWorkers: 2, device: 'cpu', outputDir: '' };
+    const notebookPath = await vscode.commands.executeCommand<string | undefined>('videoBatchKernel.processDataset', csv, answers);
+    assert.equal(notebookPath, path.join(WORKSPACE, 'data', 'videos-metadata.ipynb'));
+    const saved = JSON.parse(readFileSync(notebookPath, 'utf8')) as { metadata: { kernelspec: { language: string } }; cells: { source: string[] }[] };
+    assert.equal(saved.metadata.kernelspec.language, 'typescript');
+    const source = saved.cells.map((cell) => cell.source.join('')).join('\n');
+    assert.match(source, /builtins\.metadata\(\)/);
+    assert.match(source, /numWorkers: 2/);
+    assert.match(source, /device: "cpu"/);
+
+    const notebook = vscode.workspace.notebookDocuments.find((candidate) => candidate.uri.fsPath === notebookPath);
+    assert.ok(notebook, 'the notebook is open');
+    const cells = await cellsEnded(notebook, 0, notebook.cellCount);
+    for (const cell of cells) assert.equal(cell.executionSummary?.success, true, `cell ${cell.index + 1} failed:\n${cellText(cell)}`);
+    const [progress] = outputJson<ProgressOutput>(notebook.cellAt(2), PROGRESS_MIME);
+    assert.equal(progress?.state, 'done');
+    assert.ok(existsSync(path.join(WORKSPACE, 'data', 'videos-metadata.vbk-checkpoint', 'videos.json')));
+  });
+});
