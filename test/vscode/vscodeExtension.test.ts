@@ -25,7 +25,7 @@ async function runSuite(suite: 'trusted' | 'restricted'): Promise<void> {
       extensionDevelopmentPath: REPO,
       extensionTestsPath: SUITE_ENTRY,
       launchArgs: [workspace, ...(suite === 'restricted' ? ['--restricted-mode'] : [])],
-      extensionTestsEnv: { VBK_VSCODE_SUITE: suite, VBK_TEST_WORKSPACE: workspace, VBK_REPO: REPO },
+      extensionTestsEnv: { VBK_VSCODE_SUITE: suite, VBK_TEST_WORKSPACE: workspace, VBK_REPO: REPO, VBK_VSCODE_GREP: process.env.VBK_VSCODE_GREP ?? '', VBK_SCREENSHOTS_DIR: process.env.VBK_SCREENSHOTS_DIR ?? '' },
     });
     assert.equal(exitCode, 0);
   } finally {

@@ -10,6 +10,8 @@ import Mocha from 'mocha';
 export function run(): Promise<void> {
   const suite = process.env.VBK_VSCODE_SUITE ?? 'trusted';
   const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, color: false, reporter: 'spec' });
+  // VBK_VSCODE_GREP runs only the matching tests (while working on one).
+  if (process.env.VBK_VSCODE_GREP) mocha.grep(process.env.VBK_VSCODE_GREP);
   const folder = path.join(__dirname, suite);
   for (const file of readdirSync(folder).filter((name) => name.endsWith('.suite.js')).sort()) mocha.addFile(path.join(folder, file));
   return new Promise((resolve, reject) => {

@@ -6,7 +6,8 @@ import { KEYFRAMES_MIME, PROGRESS_MIME, type KeyframesOutput, type ProgressOutpu
 import { queryFrames, screenshot, waitFor } from '../harness';
 import { cellsEnded, cellText, extensionApi, openWithController, outputJson, runCells, WORKSPACE } from '../notebookHelpers';
 
-const SCREENSHOTS = path.join(process.env.VBK_REPO ?? '', 'docs');
+/** Screenshots go to out/screenshots; `VBK_SCREENSHOTS_DIR=docs` refreshes the README's. */
+const SCREENSHOTS = path.resolve(process.env.VBK_REPO ?? '', process.env.VBK_SCREENSHOTS_DIR || path.join('out', 'screenshots'));
 
 describe('the sample notebook in VS Code', () => {
   it('runs top to bottom: live progress, keyframe grid drawn by the renderers, checkpoint beside the notebook', async () => {

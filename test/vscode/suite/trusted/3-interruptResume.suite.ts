@@ -8,11 +8,14 @@ import { cellsEnded, cellText, extensionApi, openWithController, runCells, WORKS
 
 const code = (source: string) => ({ cell_type: 'code', metadata: {}, source: [source], execution_count: null, outputs: [] });
 
-/** A run slow enough to interrupt: one worker, and a processing function that waits before each video. */
+/**
+ * A run slow enough to interrupt. Rows are in flight several per worker, so a plain delay per video
+ * would elapse for all of them at once: the delays are chained, one video after another.
+ */
 function writeSlowNotebook(file: string): void {
   const cells = [
-    code("import { BatchVideoProcessor, DecoderConfig } from 'video-batch-kernel';\nconst processor = new BatchVideoProcessor({ config: new DecoderConfig({ device: 'cpu' }), numWorkers: 1 });"),
-    code("const results = await processor.processDataset({ csvPath: 'data/videos.csv', videoCol: 'video_path', idCol: 'video_id', processFn: async (loader) => { await new Promise((r) => setTimeout(r, 400)); return { frames: (await loader.getMetadata()).num_frames }; } });"),
+    code("import { BatchVideoProcessor, DecoderConfig } from 'video-batch-kernel';\nconst processor = new BatchVideoProcessor({ config: new DecoderConfig({ device: 'cpu' }), numWorkers: 1 });\nlet turn = Promise.resolve();"),
+    code("const results = await processor.processDataset({ csvPath: 'data/videos.csv', videoCol: 'video_path', idCol: 'video_id', processFn: async (loader) => { await (turn = turn.then(() => new Promise((r) => setTimeout(r, 400)))); return { frames: (await loader.getMetadata()).num_frames }; } });"),
     code('results.stats'),
   ];
   writeFileSync(file, JSON.stringify({ cells, metadata: TYPESCRIPT_NOTEBOOK_METADATA, nbformat: 4, nbformat_minor: 5 }));
@@ -24,15 +27,17 @@ describe('interrupt and resume', () => {
     const notebookPath = path.join(WORKSPACE, 'slow.ipynb');
     writeSlowNotebook(notebookPath);
     const notebook = await openWithController(notebookPath);
-    await runCells(notebook, 0, 2);
+    // The command resolves only when the controller's handler returns, after the cells: not awaited.
+    const executing = runCells(notebook, 0, 2);
     await waitFor('a few videos done', () => {
       const progress = api.kernels.sessionOf(notebook)?.job?.report.progress;
       return progress && progress.processed + progress.failed >= 3 ? true : undefined;
     });
     // What the notebook toolbar's Interrupt calls.
     await api.kernels.controller.interruptHandler?.(notebook);
+    await executing;
     const [, processing] = await cellsEnded(notebook, 0, 2);
-    assert.equal(processing!.executionSummary?.success, false);
+    assert.equal(processing!.executionSummary?.success, false, cellText(processing!));
     assert.match(cellText(processing!), /interrupted/i);
 
     await api.jobStatus.refresh();
@@ -45,8 +50,8 @@ describe('interrupt and resume', () => {
     });
     assert.ok(items.some((text) => text.includes(`Resume ${resumable.job.settled}/${resumable.job.total} videos`)));
 
+    // The command returns once the re-run cells have ended.
     assert.equal(await vscode.commands.executeCommand('videoBatchKernel.resume'), true);
-    await waitFor('the resumed run to start', () => (notebook.cellAt(1).executionSummary?.success === undefined ? true : undefined), 30_000).catch(() => true);
     const [, resumed] = await cellsEnded(notebook, 0, 2, 180_000);
     assert.equal(resumed!.executionSummary?.success, true, cellText(resumed!));
 
