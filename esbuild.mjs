@@ -11,6 +11,8 @@ await build({
     decodeWorker: 'kernel/src/worker/decodeWorker.ts',
     kernelProcess: 'kernel/src/notebookKernel/kernelProcess.ts',
     extension: 'extension/src/extension.ts',
+    // The sample dataset's generator: the walkthrough runs it where the user opens the sample.
+    generateSamples: 'samples/generateSamples.ts',
   },
   outdir: 'dist',
   bundle: true,

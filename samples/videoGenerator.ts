@@ -60,8 +60,17 @@ const VFR_DURATIONS = [0.5, 1.5, 1, 0.75, 1.25];
 /** Changes whenever the generator's or the stamp's code does: files made by other code can be told apart. */
 export function generatorFingerprint(): string {
   const hash = createHash('sha256');
-  for (const module of [__filename, require.resolve('./frameStamp')]) hash.update(readFileSync(module));
+  for (const module of generatorSources()) hash.update(readFileSync(module));
   return hash.digest('hex');
+}
+
+/** The generator's code: two files in the compiled tree, one in a bundle (which then holds both). */
+function generatorSources(): string[] {
+  try {
+    return [__filename, require.resolve('./frameStamp')];
+  } catch {
+    return [__filename];
+  }
 }
 
 /** Refuses specs the encoders or containers would reject, before any native object exists. */

@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): VideoBatchKernelApi 
     registerProcessDatasetCommand(log),
     registerResumeCommand(jobStatus, log),
     registerRestartKernelCommand(kernels),
-    registerOpenSampleNotebookCommand(context),
+    registerOpenSampleNotebookCommand(context, log),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsKernelSettings(event) && kernels.allSessions.length > 0) log.info('settings changed: running kernels use them after a restart');
     }),

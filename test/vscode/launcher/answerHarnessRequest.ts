@@ -21,6 +21,10 @@ export async function answerHarnessRequest(page: Page, request: HarnessRequest):
       mkdirSync(path.dirname(request.path), { recursive: true });
       await page.screenshot({ path: request.path });
       answer = { ok: true, texts: [] };
+    } else if (request.type === 'keyboard') {
+      await page.keyboard.type(request.text);
+      await page.keyboard.press(request.key);
+      answer = { ok: true, texts: [] };
     } else {
       answer = { ok: true, texts: await textsInFrames(page, request.selector) };
     }

@@ -10,6 +10,8 @@ export type HarnessRequest =
   /** A PNG of the whole page, as a person would see it. */
   | { type: 'screenshot'; path: string; answerPath: string }
   /** The text of every element matching `selector` in every frame (notebook outputs live in iframes). */
-  | { type: 'queryFrames'; selector: string; answerPath: string };
+  | { type: 'queryFrames'; selector: string; answerPath: string }
+  /** Types `text` on the keyboard, then presses `key` (e.g. "Enter"): a person answering a quick pick. */
+  | { type: 'keyboard'; text: string; key: string; answerPath: string };
 
 export type HarnessAnswer = { ok: true; texts: string[] } | { ok: false; error: string };

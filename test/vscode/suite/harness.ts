@@ -31,6 +31,11 @@ export function queryFrames(selector: string): Promise<string[]> {
   return ask({ type: 'queryFrames', selector });
 }
 
+/** Types on the page's keyboard, then presses `key`. */
+export async function typeKeys(text: string, key = 'Enter'): Promise<void> {
+  await ask({ type: 'keyboard', text, key });
+}
+
 /** Polls `probe` until it returns a value other than undefined. */
 export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const started = Date.now();
