@@ -47,7 +47,7 @@ export async function removeAbandonedTemporaries(file: string): Promise<void> {
   const prefix = `${path.basename(file)}.`;
   const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
   for (const name of names) {
-    const writer = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length)) : null;
+    const writer = name.startsWith(prefix) ? name.slice(prefix.length).match(/^(\d+)-[0-9a-f]{8}\.tmp$/) : null;
     if (writer && Number(writer[1]) !== process.pid && !isRunning(Number(writer[1]))) await rm(path.join(path.dirname(file), name), { force: true });
   }
 }

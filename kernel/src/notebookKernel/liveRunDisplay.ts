@@ -52,7 +52,7 @@ export class LiveRunDisplay {
       else this.errorsNotListed++;
     });
     processor.on('log', (line) => {
-      const fallback = CPU_FALLBACK_LINE.exec(line);
+      const fallback = line.match(CPU_FALLBACK_LINE);
       if (fallback) this.device = { device: 'cpu', fallbackReason: fallback[1]! };
     });
   }

@@ -107,7 +107,7 @@ export class TypeScriptCells {
     const frames = (thrown.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
     let position: ErrorOutput['position'];
     const cellFrames = frames.flatMap((frame) => {
-      const match = CELL_FRAME.exec(frame);
+      const match = frame.match(CELL_FRAME);
       if (!match) return isKernelFrame(frame) ? [] : [frame];
       const line = this.lineOf(Number(match[1]));
       if (line === undefined) return [];
