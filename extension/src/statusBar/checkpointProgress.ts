@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { CHECKPOINT_FORMAT, journalPathOf } from '../../../kernel/src/checkpoint/checkpointFiles';
 import { notebookCheckpointFolder } from '../../../kernel/src/checkpoint/notebookCheckpoints';
 
 /** How far the job of one checkpoint got, as read from its files. */
@@ -18,10 +19,8 @@ interface ManifestFields {
   format?: unknown;
   counts?: { processed?: unknown; failed?: unknown; skipped?: unknown };
   dataset?: { total_rows?: unknown; csv_path?: unknown };
-  journal?: unknown;
 }
 
-const MANIFEST_FORMAT = 'video-batch-kernel-checkpoint';
 const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0);
 
 /** Complete lines of the journal (a torn last line is not an outcome). Streams, so a large journal costs no memory. */
@@ -50,14 +49,13 @@ export async function readCheckpointProgress(checkpointPath: string): Promise<Ch
   } catch {
     return undefined;
   }
-  if (typeof manifest !== 'object' || manifest === null || manifest.format !== MANIFEST_FORMAT) return undefined;
+  if (typeof manifest !== 'object' || manifest === null || manifest.format !== CHECKPOINT_FORMAT) return undefined;
   const total = count(manifest.dataset?.total_rows);
   if (total === 0) return undefined;
   const counted = count(manifest.counts?.processed) + count(manifest.counts?.failed) + count(manifest.counts?.skipped);
-  const journalName = typeof manifest.journal === 'string' ? path.basename(manifest.journal) : `${path.basename(checkpointPath)}.journal`;
   // The manifest is rewritten every few videos; the journal has every finished one. A retried
   // failure adds a second line for its row, hence the cap.
-  const journalLines = await countJournalLines(path.join(path.dirname(checkpointPath), journalName));
+  const journalLines = await countJournalLines(journalPathOf(checkpointPath));
   return {
     checkpointPath,
     ...(typeof manifest.dataset?.csv_path === 'string' ? { csvPath: manifest.dataset.csv_path } : {}),

@@ -3,6 +3,7 @@ import { mkdir, open, readFile, rename, stat, type FileHandle } from 'node:fs/pr
 import * as path from 'node:path';
 import { InputError } from '../inputError';
 import type { VideoRow } from '../csv/videoRows';
+import { CHECKPOINT_FORMAT, journalPathOf } from './checkpointFiles';
 import { removeAbandonedTemporaries, syncDirectory, writeFileAtomically, writeFully } from './atomicFile';
 import { lockCheckpoint } from './checkpointLock';
 import { FRESH_START_HINT, moveCheckpointAside } from './freshStart';
@@ -12,12 +13,11 @@ import type { ProcessingRecord } from './processingRecord';
 import { RowOutcomes, type RecordStatus } from './rowOutcomes';
 import { isStorageFull, StorageFullError } from './storageFull';
 
-const FORMAT = 'video-batch-kernel-checkpoint';
 const VERSION = 1;
 
 /** The small JSON file at the checkpoint path; the journal beside it holds the outcomes. */
 interface CheckpointManifest {
-  format: typeof FORMAT;
+  format: typeof CHECKPOINT_FORMAT;
   version: number;
   /** `csv_path` and `total_rows` describe the job for tools that list unfinished ones (the editor's resume item). */
   dataset: { csv_sha256: string; video_col: string; id_col: string | null; csv_path?: string; total_rows?: number };
@@ -238,7 +238,6 @@ export function openCheckpoint(checkpointPath: string, identity: CheckpointIdent
   return Checkpoint.open(checkpointPath, identity, options);
 }
 
-const journalPathOf = (checkpointPath: string) => `${checkpointPath}.journal`;
 
 /** Drops the torn tail a kill left (its append never resolved, so it never counted). */
 async function cutJournal(journalPath: string, validBytes: number): Promise<void> {
@@ -266,7 +265,7 @@ async function loadOrCreateManifest(checkpointPath: string, journalPath: string,
     }
     const now = new Date().toISOString();
     const manifest: CheckpointManifest = {
-      format: FORMAT,
+      format: CHECKPOINT_FORMAT,
       version: VERSION,
       dataset: { csv_sha256: dataset.csvSha256, video_col: dataset.videoCol, id_col: dataset.idCol ?? null },
       processing_fingerprint: processingFingerprint,
@@ -311,7 +310,7 @@ async function readManifest(checkpointPath: string): Promise<CheckpointManifest>
         `Give this run another checkpoint path, or ${FRESH_START_HINT}`,
     );
   }
-  if (manifest?.format !== FORMAT) throw notOurs(`its "format" is not '${FORMAT}'`);
+  if (manifest?.format !== CHECKPOINT_FORMAT) throw notOurs(`its "format" is not '${CHECKPOINT_FORMAT}'`);
   if (typeof manifest.dataset?.csv_sha256 !== 'string' || typeof manifest.dataset.video_col !== 'string') {
     throw notOurs('it names no dataset; an earlier version of video-batch-kernel may have written it');
   }

@@ -62,6 +62,11 @@ function frameSource(frame: VideoFrame): string | undefined {
   return undefined;
 }
 
+/** A page of the keyframe grid of a run's records, with thumbnails for the videos it carries. */
+export function keyframeGridPage(records: readonly ProcessingRecord[], window: KeyframesWindow = {}): KeyframesOutput {
+  return keyframesOutput(records, thumbnailDataUri, window);
+}
+
 /**
  * Rich output from a notebook cell. `display` adds a new output per call; `newDisplay()` gives
  * one output that each call replaces (a chart redrawn in a loop, a live counter).
@@ -142,7 +147,7 @@ export class Display {
    * fetched page by page when the user asks, so a 10k-video run never puts 10k images in the notebook.
    */
   records(records: readonly ProcessingRecord[], window: KeyframesWindow = {}): void {
-    this.keyframes(keyframesOutput(records, thumbnailDataUri, window), records);
+    this.keyframes(keyframeGridPage(records, window), records);
   }
 }
 

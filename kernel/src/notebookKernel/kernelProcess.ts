@@ -6,9 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as library from '../index';
-import { setDisplaySink, type DisplayRequest } from '../display/display';
-import { keyframesOutput } from '../display/keyframesOutput';
-import { thumbnailDataUri } from '../display/thumbnailDataUri';
+import { keyframeGridPage, setDisplaySink, type DisplayRequest } from '../display/display';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import { setRunEnvironment } from '../processor/runEnvironment';
 import { errorText } from '../errorText';
@@ -131,7 +129,7 @@ process.on('message', (message: HostMessage) => {
       break;
     case 'keyframesPage': {
       const records = pagedGrids.get(message.displayId);
-      const page = records ? keyframesOutput(records, thumbnailDataUri, { offset: message.offset, limit: message.limit }) : undefined;
+      const page = records ? keyframeGridPage(records, { offset: message.offset, limit: message.limit }) : undefined;
       send({ type: 'keyframesPage', requestId: message.requestId, page: page ? { offset: page.offset, videos: page.videos, totalVideos: page.totalVideos } : null });
       break;
     }
