@@ -105,6 +105,7 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     const attachment = environment.attach({ processor: this, device: this.config.device, csvPath, checkpointPath, outputDir });
     const signals = [options.signal, attachment.signal].filter((signal) => signal !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    let results: ProcessingResults;
     try {
       const columns = { videoCol: options.videoCol, idCol: options.idCol };
       checkBackendAvailable(this.config);
@@ -115,9 +116,7 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
         datasetLocation: { csvPath, totalRows: total },
       }, { fresh: options.fresh });
       try {
-        const results = await this.run({ ...options, csvPath, outputDir, processFn, signal, total, checkpoint, checkpointPath });
-        attachment.finished({ results });
-        return results;
+        results = await this.run({ ...options, csvPath, outputDir, processFn, signal, total, checkpoint, checkpointPath });
       } finally {
         await checkpoint.close();
       }
@@ -125,6 +124,10 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
       attachment.finished({ error });
       throw error;
     }
+    // Only now, with the checkpoint closed and unlocked: a host that starts the next run when it
+    // hears this one end (a cell run again after an interrupt) must find the checkpoint free.
+    attachment.finished({ results });
+    return results;
   }
 
   private async run(job: ProcessDatasetOptions & { processFn: ProcessFn; total: number; checkpoint: Checkpoint; checkpointPath: string }): Promise<ProcessingResults> {
