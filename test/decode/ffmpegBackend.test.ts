@@ -65,7 +65,13 @@ describe('ffmpeg backend', function () {
       const notExecutable = path.join(dir, 'not-a-program');
       await writeFile(notExecutable, 'text');
       await chmod(notExecutable, 0o644);
-      assert.throws(() => resolveFfmpegBinary(undefined, { FFMPEG_PATH: notExecutable, PATH: path.join(dir, 'empty') }), /FFMPEG_PATH: .*not-a-program is not an executable file; PATH: not set/);
+      const emptyDir = path.join(dir, 'empty');
+      await mkdir(emptyDir, { recursive: true });
+      assert.throws(
+        () => resolveFfmpegBinary(undefined, { FFMPEG_PATH: notExecutable, PATH: emptyDir }),
+        (error: Error) => error.message.includes(`FFMPEG_PATH names ${notExecutable}, which is not an executable file; no executable ffmpeg in any PATH folder (${emptyDir})`),
+      );
+      assert.throws(() => resolveFfmpegBinary(undefined, { PATH: '' }), /FFMPEG_PATH is not set; PATH is empty/);
       const onPath = await fakeBin('path');
       assert.throws(() => resolveFfmpegBinary(notExecutable, { PATH: onPath }), /the ffmpeg setting names .*not-a-program, which is not an executable file/);
     });

@@ -12,7 +12,7 @@ export interface DecoderConfigOptions {
   gpuIds?: number[];
   /** Decoder threads per video. 1 is fastest when several workers decode at once (default 1). */
   threads?: number;
-  /** ffmpeg binary for the `ffmpeg` backend; otherwise FFMPEG_PATH, then ffmpeg on PATH, then ffmpeg-static. */
+  /** ffmpeg binary for the `ffmpeg` backend; otherwise FFMPEG_PATH, then ffmpeg on PATH. */
   ffmpegPath?: string;
 }
 

@@ -1,8 +1,8 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../../inputError';
 
-export type FfmpegSource = 'setting' | 'FFMPEG_PATH' | 'PATH' | 'ffmpeg-static';
+export type FfmpegSource = 'setting' | 'FFMPEG_PATH' | 'PATH';
 
 export interface FfmpegBinary {
   ffmpeg: string;
@@ -38,49 +38,39 @@ export function findOnPath(program: string, searchPath = process.env.PATH ?? '')
   return undefined;
 }
 
-/** ffmpeg-static is optional: its install step downloads a binary and fails offline, leaving none. */
-function ffmpegStaticBinary(): string | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const binary = require('ffmpeg-static') as string | null;
-    return binary && existsSync(binary) ? binary : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function ffprobeBeside(ffmpeg: string): string | undefined {
   const candidate = path.join(path.dirname(ffmpeg), path.basename(ffmpeg).replace(/ffmpeg/i, 'ffprobe'));
   return candidate !== ffmpeg && isExecutable(candidate) ? candidate : undefined;
 }
 
 /**
- * The ffmpeg program for the CLI backend: the setting, then $FFMPEG_PATH, then ffmpeg on PATH, then
- * ffmpeg-static when its binary is really there. A setting is taken as given: when it names no
- * program, that is the error, rather than another ffmpeg the user did not ask for. Otherwise the
- * error lists what was tried.
+ * The ffmpeg program for the CLI backend: the setting, then $FFMPEG_PATH, then ffmpeg on PATH. A
+ * setting is taken as given: when it names no program, that is the error, rather than another ffmpeg
+ * the user did not ask for. Otherwise the error says what was looked for and where.
  */
 export function resolveFfmpegBinary(configured?: string, env: NodeJS.ProcessEnv = process.env): FfmpegBinary {
+  const searchPath = env.PATH ?? '';
+  const withProbe = (ffmpeg: string, source: FfmpegSource): FfmpegBinary => ({
+    ffmpeg,
+    ffprobe: ffprobeBeside(ffmpeg) ?? findOnPath('ffprobe', searchPath) ?? null,
+    source,
+  });
   if (configured) {
     if (!isExecutable(configured)) throw new FfmpegNotFoundError(`the ffmpeg setting names ${configured}, which is not an executable file`);
-    return { ffmpeg: configured, ffprobe: ffprobeBeside(configured) ?? findOnPath('ffprobe', env.PATH ?? '') ?? null, source: 'setting' };
+    return withProbe(configured, 'setting');
   }
-  const candidates: [FfmpegSource, string | undefined][] = [
-    ['FFMPEG_PATH', env.FFMPEG_PATH],
-    ['PATH', findOnPath('ffmpeg', env.PATH ?? '')],
-    ['ffmpeg-static', ffmpegStaticBinary()],
-  ];
   const tried: string[] = [];
-  for (const [source, candidate] of candidates) {
-    if (!candidate) {
-      tried.push(`${source}: not set`);
-      continue;
-    }
-    if (!isExecutable(candidate)) {
-      tried.push(`${source}: ${candidate} is not an executable file`);
-      continue;
-    }
-    return { ffmpeg: candidate, ffprobe: ffprobeBeside(candidate) ?? findOnPath('ffprobe', env.PATH ?? '') ?? null, source };
+  if (env.FFMPEG_PATH) {
+    if (isExecutable(env.FFMPEG_PATH)) return withProbe(env.FFMPEG_PATH, 'FFMPEG_PATH');
+    tried.push(`FFMPEG_PATH names ${env.FFMPEG_PATH}, which is not an executable file`);
+  } else {
+    tried.push('FFMPEG_PATH is not set');
   }
-  throw new FfmpegNotFoundError(`no ffmpeg program found for the ffmpeg backend (${tried.join('; ')})`);
+  const onPath = findOnPath('ffmpeg', searchPath);
+  if (onPath) return withProbe(onPath, 'PATH');
+  const dirs = searchPath.split(path.delimiter).filter(Boolean);
+  tried.push(dirs.length ? `no executable ffmpeg in any PATH folder (${dirs.join(path.delimiter)})` : 'PATH is empty');
+  throw new FfmpegNotFoundError(
+    `no ffmpeg program found for the ffmpeg backend: ${tried.join('; ')}. Install one (Debian: apt-get install ffmpeg), set FFMPEG_PATH or the ffmpeg setting, or use the libav backend, which needs no program`,
+  );
 }
