@@ -9,6 +9,7 @@ await build({
     index: 'kernel/src/index.ts',
     cli: 'kernel/src/cli/cli.ts',
     decodeWorker: 'kernel/src/worker/decodeWorker.ts',
+    deviceProbeProcess: 'kernel/src/worker/deviceProbeProcess.ts',
     kernelProcess: 'kernel/src/notebookKernel/kernelProcess.ts',
     extension: 'extension/src/extension.ts',
     // The sample dataset's generator: the walkthrough runs it where the user opens the sample.

@@ -2,7 +2,7 @@
  * Writes the sample dataset: a dozen short videos of mixed size, codec and GOP, two more whose
  * names look like an option and a shell command, a few broken files, and videos.csv listing them
  * all (plus one row whose file does not exist).
- * Usage: node out/samples/generateSamples.js [dir] [--force]   (dir defaults to samples/data)
+ * Usage: node dist/generateSamples.js [dir] [--force]   (dir defaults to samples/data in the working directory)
  * A video is made again only when it is missing, its size differs from what was written, or its
  * spec or the generator changed (recorded in dir/samples.json); --force remakes every one.
  */
@@ -69,7 +69,7 @@ function parseArguments(args: string[]): { dir: string; force: boolean } {
   const unknown = args.filter((arg) => arg.startsWith('--') && arg !== '--force');
   const dirs = args.filter((arg) => !arg.startsWith('--'));
   if (unknown.length || dirs.length > 1) throw new Error(`usage: generateSamples.js [dir] [--force] (got ${args.join(' ')})`);
-  return { dir: path.resolve(dirs[0] ?? path.join(__dirname, '..', '..', 'samples', 'data')), force: args.includes('--force') };
+  return { dir: path.resolve(dirs[0] ?? path.join('samples', 'data')), force: args.includes('--force') };
 }
 
 async function main(): Promise<void> {

@@ -17,10 +17,11 @@ export interface CliStartOptions {
   cwd?: string;
   /** Its own process group (pgid = its pid), so a test can tell whether anything it started outlives it. */
   detached?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
 export function startCli(args: string[], options: CliStartOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [CLI_SCRIPT, ...args], { cwd: options.cwd, detached: options.detached, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_SCRIPT, ...args], { cwd: options.cwd, detached: options.detached, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

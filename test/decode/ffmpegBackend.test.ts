@@ -16,7 +16,7 @@ import { writeBrokenFiles } from '../../samples/brokenFiles';
 import { describeFrameAccuracy } from './frameAccuracySuite';
 import { readFrameStamp } from '../../samples/frameStamp';
 
-const cpuOptions: SourceOptions = { settings: new DecoderConfig({ device: 'cpu', backend: 'ffmpeg' }).toSettings(), gpuId: 0 };
+const cpuOptions: SourceOptions = { settings: { ...new DecoderConfig({ backend: 'ffmpeg' }).toSettings(), device: 'cpu' }, gpuId: 0 };
 
 // The ffmpeg program may be another FFmpeg version than node-av's, with a slightly different
 // scaler: the frames must be the same ones (stamps, timestamps), the pixels nearly identical.

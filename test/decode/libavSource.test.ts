@@ -14,9 +14,9 @@ import { writeBrokenFiles } from '../../samples/brokenFiles';
 import { describeFrameAccuracy } from './frameAccuracySuite';
 import { decodeAllFrames } from '../../samples/referenceDecode';
 
-const cpuOptions: SourceOptions = { settings: new DecoderConfig({ device: 'cpu' }).toSettings(), gpuId: 0 };
+const cpuOptions: SourceOptions = { settings: { ...new DecoderConfig().toSettings(), device: 'cpu' }, gpuId: 0 };
 /** Frame threading: the decoder takes packets ahead of its output, skipping settings included. */
-const threadedOptions: SourceOptions = { settings: new DecoderConfig({ device: 'cpu', threads: 2 }).toSettings(), gpuId: 0 };
+const threadedOptions: SourceOptions = { settings: { ...new DecoderConfig({ threads: 2 }).toSettings(), device: 'cpu' }, gpuId: 0 };
 
 // The in-process backend scales with the same swscale call as the reference: pixels match exactly.
 describeFrameAccuracy('libav (in process)', (file) => openLibavSource(file, cpuOptions, 'cpu'), 0);

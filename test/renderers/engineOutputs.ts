@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BatchVideoProcessor, builtins, type ProcessingRecord, type ProgressSnapshot } from '../../kernel/src/index';
 import type { DecodeDevice } from '../../kernel/src/video/videoTypes';
+import type { RunDevice } from '../../kernel/src/device/runDevice';
 import { generateVideo } from '../../samples/videoGenerator';
 
 /** A file name that would run script if it were ever parsed as HTML. */
@@ -17,7 +18,8 @@ export interface EngineRun {
   /** Paths by id, as videoStarted events named them. */
   videoPaths: Map<string, string>;
   devices: DecodeDevice[];
-  logLines: string[];
+  /** The run's device decision (one per run). */
+  runDevices: RunDevice[];
   records: ProcessingRecord[];
   errors: { id: string; video_path: string; error: string }[];
   cleanup(): Promise<void>;
@@ -39,11 +41,11 @@ export async function runEngine(): Promise<EngineRun> {
   await writeFile(csvPath, `${rows.join('\n')}\n`);
 
   const processor = new BatchVideoProcessor({ numWorkers: 2, checkpointPath: path.join(dir, 'run.vbk-checkpoint') });
-  const run: Omit<EngineRun, 'records' | 'errors'> = { dir, snapshots: [], videoPaths: new Map(), devices: [], logLines: [], cleanup: () => rm(dir, { recursive: true, force: true }) };
+  const run: Omit<EngineRun, 'records' | 'errors'> = { dir, snapshots: [], videoPaths: new Map(), devices: [], runDevices: [], cleanup: () => rm(dir, { recursive: true, force: true }) };
   processor.on('progress', (snapshot) => run.snapshots.push(structuredClone(snapshot)));
   processor.on('videoStarted', ({ id, videoPath }) => run.videoPaths.set(id, videoPath));
   processor.on('videoFinished', ({ device }) => device && run.devices.push(device));
-  processor.on('log', (line) => run.logLines.push(line));
+  processor.on('device', (choice) => run.runDevices.push(choice));
   const results = await processor.processDataset({
     csvPath,
     videoCol: 'video_path',

@@ -2,6 +2,7 @@ import type { VideoLoader } from '../video/videoLoader';
 import { uniformIndices } from '../video/frameSampling';
 import type { VideoFrame, VideoMetadata } from '../video/videoTypes';
 import { videoOutputDir } from './outputPaths';
+import { DEFAULT_NUM_FRAMES } from '../processingDefaults';
 
 export interface KeyframeOptions {
   /** How many frames, spread evenly from the first to the last (default 16). */
@@ -65,7 +66,7 @@ export async function recordFrames(
  */
 export async function extractKeyframes(loader: VideoLoader, options: KeyframeOptions = {}): Promise<KeyframesRecord> {
   const metadata = await loader.getMetadata();
-  const indices = uniformIndices(metadata.num_frames, options.numFrames ?? 16);
+  const indices = uniformIndices(metadata.num_frames, options.numFrames ?? DEFAULT_NUM_FRAMES);
   const { record } = await recordFrames(loader, indices, 'keyframes', options);
   return record;
 }

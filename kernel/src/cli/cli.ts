@@ -1,105 +1,85 @@
 #!/usr/bin/env node
 /**
- * `video-batch-kernel process <csv> ...`: the engine without VS Code. Exit codes: 0 when the run
- * finished (failed videos are data, not a crash), 2 for unusable input, 130 when interrupted (the
- * checkpoint is saved, so the same command resumes).
+ * `video-batch-kernel <command>`: the engine without VS Code. `--help` lists the commands,
+ * `<command> --help` every flag with its default and the exit codes (see exitCodes.ts).
  */
-import * as path from 'node:path';
-import { builtins, type BuiltinProcessFn } from '../builtins/builtinTasks';
-import { DecoderConfig } from '../config/decoderConfig';
 import { errorText } from '../errorText';
-import { BatchVideoProcessor } from '../processor/batchVideoProcessor';
-import { InputError } from '../inputError';
-import { StorageFullError } from '../checkpoint/storageFull';
-import { parseCliArguments, USAGE, type ProcessCommand } from './cliArguments';
-import { formatProgressLine } from './progressLine';
+import { packageVersion } from '../packageInfo';
+import { PROCESS_COMMAND, parseProcessArguments } from './cliArguments';
+import { commandHelp, UsageError, type CommandSpec } from './cliFlags';
+import { DOCTOR_COMMAND, runDoctorCommand } from './doctorCommand';
+import { EXIT_BAD_INPUT, EXIT_OK, PROCESS_EXIT_CODES } from './exitCodes';
 
-const EXIT_BAD_INPUT = 2;
-const EXIT_INTERRUPTED = 130;
-/** Plain progress lines (no terminal) come at most this often. */
-const PLAIN_LINE_INTERVAL_MS = 5000;
+const PROGRAM = 'video-batch-kernel';
 
-function processFnFor(command: ProcessCommand): BuiltinProcessFn {
-  switch (command.fn) {
-    case 'keyframes':
-      return builtins.keyframes({ numFrames: command.numFrames, size: command.size });
-    case 'metadata':
-      return builtins.metadata();
-    case 'adaptive':
-      return builtins.adaptive({ minFrames: command.minFrames, maxFrames: command.maxFrames, size: command.size });
-  }
+interface Command {
+  spec: CommandSpec;
+  /** The exit code, or 'help' when the command's own --help was asked for. */
+  run(argv: string[]): Promise<number | 'help'>;
+}
+
+const COMMANDS: Command[] = [
+  {
+    spec: PROCESS_COMMAND,
+    run: async (argv) => {
+      const command = parseProcessArguments(argv);
+      if (command === 'help') return 'help';
+      // Loaded only to run: the engine loads FFmpeg's libraries, which --help and doctor must not
+      // need (doctor is what says why they cannot load).
+      const { runProcessCommand } = await import('./processCommand.js');
+      return runProcessCommand(command);
+    },
+  },
+  { spec: DOCTOR_COMMAND, run: runDoctorCommand },
+];
+
+function programHelp(): string {
+  const width = Math.max(...COMMANDS.map(({ spec }) => `${spec.name} ${spec.positionals}`.length)) + 2;
+  return [
+    `Usage: ${PROGRAM} <command> [flags]`,
+    '',
+    'Keyframes, sampled frames and metadata out of every video of a CSV, with a crash-safe checkpoint.',
+    '',
+    'Commands:',
+    ...COMMANDS.map(({ spec }) => `  ${`${spec.name} ${spec.positionals}`.padEnd(width)}${spec.summary}`),
+    '',
+    `Run '${PROGRAM} <command> --help' for a command's flags and defaults.`,
+    `  ${PROGRAM} --version    prints the version`,
+    '',
+    ...PROCESS_EXIT_CODES,
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
-  let command: ProcessCommand;
-  try {
-    command = parseCliArguments(argv);
-  } catch (error) {
-    process.stderr.write(`${errorText(error)}\n\n${USAGE}\n`);
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(`${programHelp()}\n`);
     return EXIT_BAD_INPUT;
   }
-  const processor = new BatchVideoProcessor({
-    config: new DecoderConfig({ device: command.device, backend: command.backend, gpuIds: command.gpuIds, ffmpegPath: command.ffmpegPath }),
-    numWorkers: command.workers,
-    checkpointPath: command.checkpointPath,
-    timeoutSeconds: command.timeoutSeconds,
-  });
-  const onTerminal = process.stderr.isTTY === true;
-  let lastPlainLine = 0;
-  let lastPlainDone = -1;
-  processor.on('start', ({ total, alreadyDone, checkpointPath }) => {
-    const resumed = alreadyDone ? `, resuming: ${alreadyDone} already done` : '';
-    process.stderr.write(`${total} videos${resumed}; checkpoint ${checkpointPath}\n`);
-  });
-  processor.on('progress', (snapshot) => {
-    if (onTerminal) {
-      process.stderr.write(`\r\x1b[2K${formatProgressLine(snapshot, true)}`);
-    } else if (Date.now() - lastPlainLine >= PLAIN_LINE_INTERVAL_MS || (snapshot.done === snapshot.total && lastPlainDone !== snapshot.done)) {
-      lastPlainLine = Date.now();
-      lastPlainDone = snapshot.done;
-      process.stderr.write(`${formatProgressLine(snapshot, false)}\n`);
-    }
-  });
-  processor.on('videoFinished', ({ record }) => {
-    if (record.status !== 'failed') return;
-    process.stderr.write(`${onTerminal ? '\r\x1b[2K' : ''}failed: ${record.id} (${record.video_path}): ${record.error}\n`);
-  });
-  processor.on('log', (line) => process.stderr.write(`${onTerminal ? '\r\x1b[2K' : ''}${line}\n`));
-
-  const abort = new AbortController();
-  const interrupt = () => abort.abort();
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${programHelp()}\n`);
+    return EXIT_OK;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return EXIT_OK;
+  }
+  const command = COMMANDS.find(({ spec }) => spec.name === name);
+  if (!command) {
+    process.stderr.write(`error: unknown command '${name}' (commands: ${COMMANDS.map(({ spec }) => spec.name).join(', ')}); see ${PROGRAM} --help\n`);
+    return EXIT_BAD_INPUT;
+  }
   try {
-    const results = await processor.processDataset({
-      csvPath: command.csvPath,
-      videoCol: command.videoCol,
-      idCol: command.idCol,
-      processFn: processFnFor(command),
-      outputDir: command.outputDir,
-      saveInterval: command.saveInterval,
-      retryFailed: command.retryFailed,
-      fresh: command.fresh,
-      signal: abort.signal,
-    });
-    if (onTerminal) process.stderr.write('\n');
-    process.stdout.write(`${JSON.stringify(results.stats, null, 2)}\n`);
-    if (results.outputDir) {
-      const images = command.fn === 'metadata' ? '' : `; images in ${path.join(results.outputDir, command.fn)}${path.sep}<id>${path.sep}`;
-      process.stderr.write(`results in ${path.join(results.outputDir, 'processing_results.json')}${images}\n`);
-    }
-    if (results.interrupted) {
-      process.stderr.write(`interrupted; checkpoint saved at ${results.checkpointPath}: run the same command to resume\n`);
-      return EXIT_INTERRUPTED;
-    }
-    return 0;
+    const outcome = await command.run(rest);
+    if (outcome !== 'help') return outcome;
+    process.stdout.write(`${commandHelp(PROGRAM, command.spec)}\n`);
+    return EXIT_OK;
   } catch (error) {
-    if (onTerminal) process.stderr.write('\n');
-    process.stderr.write(`error: ${errorText(error)}\n`);
-    if (error instanceof StorageFullError) {
-      process.stderr.write('the checkpoint keeps every video recorded before this: free some space and run the same command to resume\n');
-    }
-    return error instanceof InputError ? EXIT_BAD_INPUT : 1;
+    // parseArgs's own errors (an unknown flag, a missing value) are usage errors too.
+    const usage = error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
+    if (!usage) throw error;
+    process.stderr.write(`error: ${errorText(error)}\nsee ${PROGRAM} ${command.spec.name} --help\n`);
+    return EXIT_BAD_INPUT;
   }
 }
 

@@ -1,16 +1,45 @@
 import { parseArgs } from 'node:util';
-import type { BackendChoice, DeviceChoice } from '../config/decoderConfig';
+import {
+  BACKEND_CHOICES, DEFAULT_BACKEND, DEFAULT_DEVICE, DEVICE_CHOICES, type BackendChoice, type DeviceChoice,
+} from '../config/decoderConfig';
 import { BUILTIN_NAMES, type BuiltinName } from '../builtins/builtinTasks';
+import {
+  DEFAULT_ADAPTIVE_FRAMES, DEFAULT_NUM_FRAMES, DEFAULT_SAVE_INTERVAL, DEFAULT_TIMEOUT_SECONDS, DEFAULT_WORKERS_TEXT,
+} from '../processingDefaults';
+import { parseArgsOptions, UsageError, type CommandSpec } from './cliFlags';
+import { PROCESS_EXIT_CODES } from './exitCodes';
 
-export const USAGE = `Usage: video-batch-kernel process <csv> --video-col <name> [--id-col <name>]
-    [--fn keyframes|metadata|adaptive] [--num-frames N] [--min-frames N] [--max-frames N] [--size PX]
-    [--out DIR] [--checkpoint FILE] [--workers N] [--device auto|cpu|gpu] [--gpus 0,1]
-    [--backend libav|ffmpeg] [--ffmpeg PATH] [--save-interval N] [--timeout SECONDS] [--retry-failed]
-    [--fresh]
-
-Runs a processing function over every video of a CSV, with a checkpoint beside the CSV:
-run the same command again to resume after a crash or Ctrl-C. --fresh moves an existing checkpoint
-aside and starts over.`;
+export const PROCESS_COMMAND: CommandSpec = {
+  name: 'process',
+  positionals: '<csv>',
+  summary: 'Runs a processing function over every video of a CSV, in decoding worker processes, with a crash-safe checkpoint.',
+  flags: [
+    { name: 'video-col', value: 'NAME', description: 'The column holding the video paths (required; relative paths resolve against the CSV\'s folder)' },
+    { name: 'id-col', value: 'NAME', description: 'The column holding the ids', defaultText: 'the row number' },
+    { name: 'fn', value: BUILTIN_NAMES.join('|'), description: 'What to extract per video', defaultText: 'keyframes' },
+    { name: 'num-frames', value: 'N', description: 'Frames per video for keyframes, evenly spaced', defaultText: String(DEFAULT_NUM_FRAMES) },
+    { name: 'min-frames', value: 'N', description: 'Fewest frames per video for adaptive', defaultText: String(DEFAULT_ADAPTIVE_FRAMES.minFrames) },
+    { name: 'max-frames', value: 'N', description: 'Most frames per video for adaptive', defaultText: String(DEFAULT_ADAPTIVE_FRAMES.maxFrames) },
+    { name: 'size', value: 'PX', description: 'Shorter side of the written JPEGs, aspect kept', defaultText: 'the video\'s own size' },
+    { name: 'out', value: 'DIR', description: 'Where processing_results.json, processing_stats.json and the JPEGs go', defaultText: 'none: only the stats are printed' },
+    { name: 'checkpoint', value: 'FILE', description: 'The checkpoint', defaultText: '<csv folder>/<csv name>.vbk-checkpoint.json' },
+    { name: 'workers', value: 'N', description: 'Decoding worker processes', defaultText: DEFAULT_WORKERS_TEXT },
+    { name: 'device', value: DEVICE_CHOICES.join('|'), description: 'Where to decode; auto decodes a test clip on the GPU first and says why when it falls back to the CPU', defaultText: DEFAULT_DEVICE },
+    { name: 'gpus', value: 'LIST', description: 'CUDA device ordinals to spread videos over, e.g. 0,1', defaultText: '0' },
+    { name: 'backend', value: BACKEND_CHOICES.join('|'), description: 'FFmpeg\'s libraries in process (libav) or the ffmpeg program (ffmpeg)', defaultText: DEFAULT_BACKEND },
+    { name: 'ffmpeg', value: 'PATH', description: 'The ffmpeg program of the ffmpeg backend', defaultText: '$FFMPEG_PATH, then ffmpeg on PATH' },
+    { name: 'save-interval', value: 'N', description: 'Rewrite the results file at most every N finished videos', defaultText: String(DEFAULT_SAVE_INTERVAL) },
+    { name: 'timeout', value: 'SECONDS', description: 'Per-video limit; a video past it is failed (0: none)', defaultText: String(DEFAULT_TIMEOUT_SECONDS) },
+    { name: 'retry-failed', description: 'Process again the videos that failed in an earlier run of this checkpoint', defaultText: 'off' },
+    { name: 'fresh', description: 'Move an existing checkpoint aside and start over instead of resuming', defaultText: 'off' },
+  ],
+  details: [
+    'Run the same command again to resume after a crash, a kill or Ctrl-C: every finished video is in',
+    'the checkpoint and is not processed again.',
+    '',
+    ...PROCESS_EXIT_CODES,
+  ],
+};
 
 export interface ProcessCommand {
   csvPath: string;
@@ -23,10 +52,12 @@ export interface ProcessCommand {
   size?: number;
   outputDir?: string;
   checkpointPath?: string;
-  workers: number;
-  device: DeviceChoice;
+  /** Absent: the library's default. */
+  workers?: number;
+  /** Absent: the library's default (DecoderConfig's). */
+  device?: DeviceChoice;
   gpuIds: number[];
-  backend: BackendChoice;
+  backend?: BackendChoice;
   ffmpegPath?: string;
   saveInterval: number;
   timeoutSeconds: number;
@@ -34,74 +65,51 @@ export interface ProcessCommand {
   fresh: boolean;
 }
 
-/** Bad command-line input; the CLI prints it with the usage and exits 2. */
-export class UsageError extends Error {}
-
-function wholeNumber(flag: string, text: string | undefined, fallback: number, min: number): number {
-  if (text === undefined) return fallback;
+function wholeNumber(flag: string, text: string, min: number): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new UsageError(`${flag} takes a whole number >= ${min}, got '${text}'`);
+  if (!Number.isInteger(value) || value < min) throw new UsageError(`--${flag} takes a whole number >= ${min}, got '${text}'`);
   return value;
 }
 
-function oneOf<T extends string>(flag: string, text: string | undefined, allowed: readonly T[], fallback: T): T {
-  if (text === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`${flag} takes one of ${allowed.join(', ')}; got '${text}'`);
+function oneOf<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
+  if (text === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`--${flag} takes one of ${allowed.join(', ')}; got '${text}'`);
   return text as T;
 }
 
-export function parseCliArguments(argv: string[]): ProcessCommand {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      'video-col': { type: 'string' },
-      'id-col': { type: 'string' },
-      fn: { type: 'string' },
-      'num-frames': { type: 'string' },
-      'min-frames': { type: 'string' },
-      'max-frames': { type: 'string' },
-      size: { type: 'string' },
-      out: { type: 'string' },
-      checkpoint: { type: 'string' },
-      workers: { type: 'string' },
-      device: { type: 'string' },
-      gpus: { type: 'string' },
-      backend: { type: 'string' },
-      ffmpeg: { type: 'string' },
-      'save-interval': { type: 'string' },
-      timeout: { type: 'string' },
-      'retry-failed': { type: 'boolean' },
-      fresh: { type: 'boolean' },
-    },
-  });
-  const [command, csvPath, ...extra] = positionals;
-  if (command !== 'process') throw new UsageError(command ? `unknown command '${command}'` : 'no command given');
+/** Parses `process`'s arguments (after the command name); `'help'` when --help was asked for. */
+export function parseProcessArguments(argv: string[]): ProcessCommand | 'help' {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: parseArgsOptions(PROCESS_COMMAND) });
+  const text = (name: string) => values[name] as string | undefined;
+  const flag = (name: string) => values[name] === true;
+  if (flag('help')) return 'help';
+  const [csvPath, ...extra] = positionals;
   if (!csvPath) throw new UsageError('process needs the CSV file');
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-  const videoCol = values['video-col'];
+  const videoCol = text('video-col');
   if (!videoCol) throw new UsageError('--video-col is required: the column that holds the video paths');
-  const gpuIds = (values.gpus ?? '0').split(',').map((id) => wholeNumber('--gpus', id.trim(), 0, 0));
+  const number = (name: string, fallback: number, min: number) => (text(name) === undefined ? fallback : wholeNumber(name, text(name)!, min));
+  const workers = text('workers');
+  const size = text('size');
   return {
     csvPath,
     videoCol,
-    idCol: values['id-col'],
-    fn: oneOf('--fn', values.fn, BUILTIN_NAMES, 'keyframes'),
-    numFrames: wholeNumber('--num-frames', values['num-frames'], 16, 1),
-    minFrames: wholeNumber('--min-frames', values['min-frames'], 8, 1),
-    maxFrames: wholeNumber('--max-frames', values['max-frames'], 32, 1),
-    size: values.size === undefined ? undefined : wholeNumber('--size', values.size, 0, 2),
-    outputDir: values.out,
-    checkpointPath: values.checkpoint,
-    workers: wholeNumber('--workers', values.workers, 2, 1),
-    device: oneOf('--device', values.device, ['auto', 'cpu', 'gpu'] as const, 'auto'),
-    gpuIds,
-    backend: oneOf('--backend', values.backend, ['libav', 'ffmpeg'] as const, 'libav'),
-    ffmpegPath: values.ffmpeg,
-    saveInterval: wholeNumber('--save-interval', values['save-interval'], 100, 1),
-    timeoutSeconds: wholeNumber('--timeout', values.timeout, 600, 0),
-    retryFailed: values['retry-failed'] ?? false,
-    fresh: values.fresh ?? false,
+    idCol: text('id-col'),
+    fn: oneOf('fn', text('fn'), BUILTIN_NAMES) ?? 'keyframes',
+    numFrames: number('num-frames', DEFAULT_NUM_FRAMES, 1),
+    minFrames: number('min-frames', DEFAULT_ADAPTIVE_FRAMES.minFrames, 1),
+    maxFrames: number('max-frames', DEFAULT_ADAPTIVE_FRAMES.maxFrames, 1),
+    size: size === undefined ? undefined : wholeNumber('size', size, 2),
+    outputDir: text('out'),
+    checkpointPath: text('checkpoint'),
+    workers: workers === undefined ? undefined : wholeNumber('workers', workers, 1),
+    device: oneOf('device', text('device'), DEVICE_CHOICES),
+    gpuIds: (text('gpus') ?? '0').split(',').map((id) => wholeNumber('gpus', id.trim(), 0)),
+    backend: oneOf('backend', text('backend'), BACKEND_CHOICES),
+    ffmpegPath: text('ffmpeg'),
+    saveInterval: number('save-interval', DEFAULT_SAVE_INTERVAL, 1),
+    timeoutSeconds: number('timeout', DEFAULT_TIMEOUT_SECONDS, 0),
+    retryFailed: flag('retry-failed'),
+    fresh: flag('fresh'),
   };
 }

@@ -1,9 +1,13 @@
 import { runEnvironment } from '../processor/runEnvironment';
 
-/** Where frames are decoded. `auto` probes once whether CUDA decode works and falls back to CPU. */
-export type DeviceChoice = 'gpu' | 'cpu' | 'auto';
+/** Where frames are decoded. `auto` decodes a test clip on the GPU once per run and falls back to CPU. */
+export const DEVICE_CHOICES = ['auto', 'cpu', 'gpu'] as const;
+export type DeviceChoice = (typeof DEVICE_CHOICES)[number];
 /** `libav`: FFmpeg's libraries in process through node-av. `ffmpeg`: the ffmpeg command-line program. */
-export type BackendChoice = 'libav' | 'ffmpeg';
+export const BACKEND_CHOICES = ['libav', 'ffmpeg'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+export const DEFAULT_DEVICE: DeviceChoice = 'auto';
+export const DEFAULT_BACKEND: BackendChoice = 'libav';
 
 export interface DecoderConfigOptions {
   device?: DeviceChoice;
@@ -35,15 +39,15 @@ export class DecoderConfig implements DecoderSettings {
 
   constructor(options: DecoderConfigOptions = {}) {
     const defaults = runEnvironment().defaults;
-    this.device = options.device ?? defaults.device ?? 'auto';
-    this.backend = options.backend ?? defaults.backend ?? 'libav';
+    this.device = options.device ?? defaults.device ?? DEFAULT_DEVICE;
+    this.backend = options.backend ?? defaults.backend ?? DEFAULT_BACKEND;
     this.gpuIds = options.gpuIds?.length ? [...options.gpuIds] : [0];
     this.threads = options.threads ?? 1;
     this.ffmpegPath = options.ffmpegPath ?? defaults.ffmpegPath;
-    if (!['gpu', 'cpu', 'auto'].includes(this.device)) {
+    if (!(DEVICE_CHOICES as readonly string[]).includes(this.device)) {
       throw new TypeError(`DecoderConfig: device must be 'gpu', 'cpu' or 'auto', got '${String(this.device)}'`);
     }
-    if (!['libav', 'ffmpeg'].includes(this.backend)) {
+    if (!(BACKEND_CHOICES as readonly string[]).includes(this.backend)) {
       throw new TypeError(`DecoderConfig: backend must be 'libav' or 'ffmpeg', got '${String(this.backend)}'`);
     }
     if (!Number.isInteger(this.threads) || this.threads < 0) {

@@ -3,7 +3,6 @@ import { openLibavSource } from './libav/libavVideoSource';
 import { openFfmpegSource } from './ffmpegCli/ffmpegVideoSource';
 import type { OpenedVideoSource, SourceOptions } from './sourceOptions';
 import type { DecodeDevice, FrameRequest } from '../video/videoTypes';
-import { cudaAvailability } from './cudaAvailability';
 import { resolveFfmpegBinary } from './ffmpegCli/ffmpegBinary';
 import type { DecoderSettings } from '../config/decoderConfig';
 
@@ -23,21 +22,14 @@ export function checkBackendAvailable(settings: Pick<DecoderSettings, 'backend' 
 }
 
 /**
- * Opens a video with the configured backend and device. `gpu` decodes with CUDA and, when the device
- * cannot open or a decode fails, retries that video on the CPU (logged), never failing it for the
- * GPU's sake; `auto` first asks, once per process, whether CUDA decoding works at all.
+ * Opens a video with the backend and the device the run chose. On `gpu` it decodes with CUDA and,
+ * when the device cannot open or a decode fails, retries that video on the CPU (logged), never
+ * failing it for the GPU's sake.
  */
 export async function openVideoSource(file: string, options: SourceOptions): Promise<OpenedVideoSource> {
   const open = BACKENDS[options.settings.backend];
   const { device } = options.settings;
   if (device === 'cpu') return open(file, options, 'cpu');
-  if (device === 'auto') {
-    const cuda = cudaAvailability(options.gpuId);
-    if (!cuda.available) {
-      if (cuda.firstAnswer) options.log?.(`decoding on CPU: ${cuda.reason}`);
-      return open(file, options, 'cpu');
-    }
-  }
   try {
     return withCpuRetry(await open(file, options, 'gpu'), file, options, open);
   } catch (error) {

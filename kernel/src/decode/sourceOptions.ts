@@ -1,9 +1,12 @@
 import type { DecoderSettings } from '../config/decoderConfig';
 import type { DecodeDevice, VideoSource } from '../video/videoTypes';
 
+/** Decoder settings once the run has chosen its device (see device/runDevice.ts): workers never choose it. */
+export type SourceSettings = Omit<DecoderSettings, 'device'> & { device: DecodeDevice };
+
 /** What a backend needs to open one video. */
 export interface SourceOptions {
-  settings: DecoderSettings;
+  settings: SourceSettings;
   /** The CUDA device this video was assigned to (round-robin over settings.gpuIds), for GPU decoding. */
   gpuId: number;
   /** Diagnostic lines (fallback reasons, ...), shown in the log. */

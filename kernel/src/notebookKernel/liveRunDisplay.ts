@@ -11,9 +11,6 @@ const UPDATE_INTERVAL_MS = 100;
 /** Failures kept for the panel; the rest are only counted (the panel lists the first ones). */
 const ERRORS_KEPT = 200;
 
-/** The engine's log line when a GPU was asked for and decoding runs on the CPU. */
-const CPU_FALLBACK_LINE = /decoding on CPU(?: instead)?: (.*)$/;
-
 /**
  * The live progress output of one processing run in a cell: it follows the processor's events,
  * coalesces them into at most one update per UPDATE_INTERVAL_MS, and writes the final state once.
@@ -51,9 +48,8 @@ export class LiveRunDisplay {
       if (this.errors.length < ERRORS_KEPT) this.errors.push({ id: record.id, video_path: record.video_path, error: record.error ?? '' });
       else this.errorsNotListed++;
     });
-    processor.on('log', (line) => {
-      const fallback = line.match(CPU_FALLBACK_LINE);
-      if (fallback) this.device = { device: 'cpu', fallbackReason: fallback[1]! };
+    processor.on('device', ({ device, reason }) => {
+      this.device = device === 'cpu' && reason ? { device, fallbackReason: reason } : { device };
     });
   }
 

@@ -1,4 +1,4 @@
-import type { DecoderSettings } from '../config/decoderConfig';
+import type { SourceSettings } from '../decode/sourceOptions';
 import type { BuiltinTask } from '../builtins/builtinTasks';
 import { errorText } from '../errorText';
 import type { OpenedVideoSource } from '../decode/sourceOptions';
@@ -9,7 +9,7 @@ import { isStorageFullCode, StorageFullError } from '../checkpoint/storageFull';
 
 export interface PoolOptions {
   size: number;
-  settings: DecoderSettings;
+  settings: SourceSettings;
   /** Per-video limit; past it the worker is killed with its decode. 0: none. */
   timeoutMs: number;
   /** A worker whose resident memory exceeds this after a video is replaced before the next one. */

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import type { DecoderSettings } from '../config/decoderConfig';
+import type { SourceSettings } from '../decode/sourceOptions';
 import { decodeWorkerScript } from '../worker/workerEntryPath';
 import type { FromWorker, ToWorker, WorkerStartOptions } from '../worker/workerProtocol';
 
@@ -27,7 +27,7 @@ export class WorkerProcess {
 
   constructor(
     readonly workerId: number,
-    settings: DecoderSettings,
+    settings: SourceSettings,
     onMessage: (message: FromWorker) => void,
   ) {
     const start: WorkerStartOptions = { settings };

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { builtinTaskOf, builtins, type ProcessFn } from '../builtins/builtinTasks';
 import { DecoderConfig, type DecoderConfigOptions } from '../config/decoderConfig';
 import { errorText } from '../errorText';
+import { DEFAULT_SAVE_INTERVAL, DEFAULT_TIMEOUT_SECONDS, defaultWorkerCount } from '../processingDefaults';
 import { WorkerPool, type JobOutcome, type WorkerActivity } from '../pool/workerPool';
 import { VideoLoader } from '../video/videoLoader';
 import { toJsonValue } from './jsonRecord';
@@ -18,6 +18,7 @@ import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import { ResultsWriter } from '../checkpoint/resultsWriter';
 import { countVideoRows, readVideoRows, type VideoRow } from '../csv/videoRows';
 import { checkBackendAvailable } from '../decode/openVideoSource';
+import { chooseRunDevice, describeRunDevice } from '../device/runDevice';
 import { ProcessingStats, type ProcessingStatsDict } from '../stats/processingStats';
 
 export interface BatchVideoProcessorOptions {
@@ -64,7 +65,6 @@ export interface ProcessingResults {
   interrupted: boolean;
 }
 
-const DEFAULT_TIMEOUT_SECONDS = 600;
 const DEFAULT_MAX_WORKER_MEMORY_MB = 2048;
 /** How often progress is emitted while nothing finishes, so per-worker displays stay current. */
 const PROGRESS_TICK_MS = 1000;
@@ -81,7 +81,7 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
   constructor(options: BatchVideoProcessorOptions = {}) {
     super();
     this.config = options.config instanceof DecoderConfig ? options.config : new DecoderConfig(options.config);
-    this.numWorkers = options.numWorkers ?? runEnvironment().defaults.numWorkers ?? Math.min(8, os.availableParallelism());
+    this.numWorkers = options.numWorkers ?? runEnvironment().defaults.numWorkers ?? defaultWorkerCount();
     if (!Number.isInteger(this.numWorkers) || this.numWorkers < 1) {
       throw new RangeError(`numWorkers must be a whole number >= 1, got ${options.numWorkers}`);
     }
@@ -133,18 +133,28 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
   private async run(job: ProcessDatasetOptions & { processFn: ProcessFn; total: number; checkpoint: Checkpoint; checkpointPath: string }): Promise<ProcessingResults> {
     const { checkpoint, outputDir, signal } = job;
     const progress = new RunProgress(job.total);
-    const saveInterval = job.saveInterval ?? 100;
+    const saveInterval = job.saveInterval ?? DEFAULT_SAVE_INTERVAL;
     const results = outputDir ? new ResultsWriter(outputDir, { saveInterval }) : undefined;
     const task = builtinTaskOf(job.processFn);
     let pool: WorkerPool | undefined;
-    const startPool = (): WorkerPool =>
-      (pool ??= this.activePool = new WorkerPool({
-        size: this.numWorkers,
-        settings: this.config.toSettings(),
-        timeoutMs: this.timeoutSeconds * 1000,
-        maxWorkerRssBytes: this.maxWorkerMemoryMb * 2 ** 20,
-        log: (line) => this.emit('log', line),
-      }));
+    let poolStarting: Promise<WorkerPool> | undefined;
+    // The first video that needs a worker starts the pool, after the device is chosen (a real
+    // decode): a run that only resumes over finished rows opens no GPU and starts no process.
+    const startPool = (): Promise<WorkerPool> =>
+      (poolStarting ??= (async () => {
+        const choice = await chooseRunDevice(this.config.device, this.config.gpuIds);
+        this.emit('device', choice);
+        if (choice.requested !== 'cpu') this.emit('log', describeRunDevice(choice));
+        pool = this.activePool = new WorkerPool({
+          size: this.numWorkers,
+          settings: { ...this.config.toSettings(), device: choice.device, gpuIds: choice.gpuIds },
+          timeoutMs: this.timeoutSeconds * 1000,
+          maxWorkerRssBytes: this.maxWorkerMemoryMb * 2 ** 20,
+          log: (line) => this.emit('log', line),
+        });
+        if (interrupted) void pool.cancel();
+        return pool;
+      })());
     const emitProgress = () => this.emit('progress', progress.snapshot(pool?.activity() ?? []));
     const ticker = setInterval(emitProgress, PROGRESS_TICK_MS);
     const inFlight = new Set<Promise<void>>();
@@ -184,7 +194,7 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
         await settle(row, { id: row.id, video_path: row.videoPath, status: 'failed', error: missing, time });
         return;
       }
-      const outcome = await startPool().run({
+      const outcome = await (await startPool()).run({
         videoPath: row.videoPath,
         videoId: row.id,
         outputDir,
@@ -220,6 +230,7 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     } finally {
       clearInterval(ticker);
       signal?.removeEventListener('abort', onAbort);
+      await poolStarting;
       await pool?.close();
       this.activePool = undefined;
     }

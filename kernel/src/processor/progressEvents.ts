@@ -1,6 +1,7 @@
 import type { WorkerActivity } from '../pool/workerPool';
 import type { DecodeDevice } from '../video/videoTypes';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
+import type { RunDevice } from '../device/runDevice';
 
 /** The state of a run at one moment, for progress bars and notebook displays. */
 export interface ProgressSnapshot {
@@ -47,5 +48,7 @@ export interface ProcessorEventMap {
   videoStarted: [VideoStarted];
   videoFinished: [VideoFinished];
   progress: [ProgressSnapshot];
+  /** Where the run decodes, once, before its first video reaches a worker. */
+  device: [RunDevice];
   log: [string];
 }

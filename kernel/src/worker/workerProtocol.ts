@@ -3,7 +3,7 @@
  * travel over Node's IPC channel with `serialization: 'advanced'`, so pixel buffers cross as
  * binary (structured clone), never as JSON.
  */
-import type { DecoderSettings } from '../config/decoderConfig';
+import type { SourceSettings } from '../decode/sourceOptions';
 import type { BuiltinTask } from '../builtins/builtinTasks';
 import type { DecodeDevice, FrameRequest, VideoFrame, VideoMetadata } from '../video/videoTypes';
 
@@ -77,5 +77,5 @@ export type FromWorker = ReadyMessage | DoneMessage | FailedMessage | ReplyMessa
 
 /** What the worker process is started with (argv[2], JSON). */
 export interface WorkerStartOptions {
-  settings: DecoderSettings;
+  settings: SourceSettings;
 }

@@ -1,0 +1,16 @@
+/** The CLI's exit codes (DESIGN.md): scripts and schedulers branch on them. */
+export const EXIT_OK = 0;
+/** The environment failed mid-run (disk full, …): the checkpoint is valid, the same command resumes. */
+export const EXIT_ENVIRONMENT = 1;
+/** Unusable input or command line: the message says what exists or what is wrong. */
+export const EXIT_BAD_INPUT = 2;
+/** Interrupted (Ctrl-C, SIGTERM): the checkpoint is saved, the same command resumes. */
+export const EXIT_INTERRUPTED = 130;
+
+export const PROCESS_EXIT_CODES = [
+  'Exit codes:',
+  `  ${EXIT_OK}    the run finished (failed videos are data, listed in the results, not a crash)`,
+  `  ${EXIT_ENVIRONMENT}    the environment failed mid-run (disk full, …): fix it and run the same command to resume`,
+  `  ${EXIT_BAD_INPUT}    unusable input: a missing file or column (the message names what exists), a bad flag`,
+  `  ${EXIT_INTERRUPTED}  interrupted: the checkpoint is saved, the same command resumes`,
+];
