@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerDoctorCommand } from './commands/doctor';
 import { registerOpenSampleNotebookCommand } from './commands/openSampleNotebook';
 import { registerProcessDatasetCommand } from './commands/processDataset';
 import { registerRestartKernelCommand } from './commands/restartKernel';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): VideoBatchKernelApi 
     registerResumeCommand(jobStatus, log),
     registerRestartKernelCommand(kernels),
     registerOpenSampleNotebookCommand(context, log),
+    registerDoctorCommand(context, log),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsKernelSettings(event) && kernels.allSessions.length > 0) log.info('settings changed: running kernels use them after a restart');
     }),

@@ -28,9 +28,9 @@ export interface DoctorReport {
   ffmpegBackend: FfmpegBackendReport;
 }
 
-async function ffmpegBackendReport(): Promise<FfmpegBackendReport> {
+async function ffmpegBackendReport(ffmpegPath: string | undefined): Promise<FfmpegBackendReport> {
   try {
-    const binary = resolveFfmpegBinary();
+    const binary = resolveFfmpegBinary(ffmpegPath);
     const output = await runProgram(binary.ffmpeg, { args: ['-hide_banner', '-version'] }, 'ffmpeg -version');
     return { works: true, ...binary, version: output.toString('utf8').split('\n')[0]!.trim() };
   } catch (error) {
@@ -43,9 +43,9 @@ function cudaOrdinals(visibleGpuCount: number | null): number[] {
   return visibleGpuCount ? Array.from({ length: visibleGpuCount }, (_, ordinal) => ordinal) : [0];
 }
 
-export async function doctorReport(): Promise<DoctorReport> {
+export async function doctorReport(options: { ffmpegPath?: string } = {}): Promise<DoctorReport> {
   const gpuIds = cudaOrdinals(readCudaPrerequisites().visibleGpuCount);
-  const [probe, ffmpegBackend] = await Promise.all([probeDecoding({ gpuIds, cpu: true, inventory: true }), ffmpegBackendReport()]);
+  const [probe, ffmpegBackend] = await Promise.all([probeDecoding({ gpuIds, cpu: true, inventory: true }), ffmpegBackendReport(options.ffmpegPath)]);
   const cpuDecode = probe.cpu ?? { works: false, reason: probe.probeFailure ?? 'not probed', milliseconds: 0 };
   return {
     ok: cpuDecode.works,
