@@ -11,6 +11,28 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'package.json'));
 const run = (args) => execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+const resolvable = (name) => {
+  try {
+    require.resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+if (!resolvable('esbuild')) {
+  // `npm install <folder>` prepares the folder in place without installing its dependencies (a git
+  // dependency gets a full install first): install them as npm does for git, scripts off (node-av's
+  // would download an ffmpeg program), then build.
+  console.log(`installing the build's dependencies in ${root} first`);
+  const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
+  execFileSync(npm[0], [...npm.slice(1), 'install', '--include=dev', '--ignore-scripts', '--no-save', '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: 'inherit',
+    // Not the outer install's options (a folder link, --omit=dev): this one installs the folder itself.
+    env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_config_(install_links|omit|include|global|save|prefix)/i.test(name))),
+  });
+}
 
 run([path.join(root, 'esbuild.mjs')]);
 
