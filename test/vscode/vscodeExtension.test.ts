@@ -1,7 +1,8 @@
 /**
  * The extension in a real VS Code (code-server, see test/vscode/launcher/): one VS Code with a
  * trusted workspace runs test/vscode/suite/trusted, one in restricted mode runs suite/restricted.
- * Each start costs 10 to 15 s, so the suites are few and broad.
+ * Each start costs 10 to 15 s, so the suites are few and broad. The first run installs code-server
+ * (test/vscode/code-server/, 1 to 2 minutes).
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
+import { ensureCodeServer } from './code-server/installCodeServer';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const LAUNCHER = path.join(REPO, 'test', 'vscode', 'code-server-launcher');
@@ -36,6 +38,13 @@ async function runSuite(suite: 'trusted' | 'restricted'): Promise<void> {
 describe('VS Code extension (code-server)', function () {
   this.timeout(600_000);
   this.slow(60_000);
+
+  before(async function () {
+    // Longer than an install's own time limits (apt-get, npm), so that its message, naming the log,
+    // is the one seen.
+    this.timeout(60 * 60_000);
+    await ensureCodeServer();
+  });
 
   it('trusted workspace: notebook, resume, Process Video Dataset', () => runSuite('trusted'));
   it('restricted mode: no cell runs', () => runSuite('restricted'));

@@ -9,7 +9,8 @@
  * URL's payload; the test run's exit code and console arrive through the page functions
  * `codeAutomationExit` and `codeAutomationLog`. Every run gets a fresh server on a free port with
  * its own config, user data and extensions folders; both process groups are killed and the folders
- * removed at the end, whatever happened.
+ * removed at the end, whatever happened. code-server comes from the harness package in
+ * test/vscode/code-server/, installed on first use, and runs on the Node it was built for.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { format } from 'node:util';
 import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
 import { HARNESS_REQUEST_PREFIX, type HarnessRequest } from './harnessRequests';
 import { answerHarnessRequest } from './answerHarnessRequest';
+import { ensureCodeServer, type CodeServerInstallation } from '../code-server/installCodeServer';
 
 interface LaunchArguments {
   extensionDevelopmentPath: string;
@@ -29,8 +31,6 @@ interface LaunchArguments {
   restrictedMode: boolean;
 }
 
-const CHROMIUM = process.env.VBK_CHROMIUM ?? '/usr/bin/chromium';
-const CODE_SERVER_ENTRY = require.resolve('code-server/out/node/entry.js');
 /** The whole run, server start to test exit; a hung test must not hang CI. */
 const RUN_TIMEOUT_MS = Number(process.env.VBK_VSCODE_TIMEOUT_MS ?? 480_000);
 const SERVER_START_TIMEOUT_MS = 60_000;
@@ -78,11 +78,11 @@ function writeUserSettings(userDataDir: string, restrictedMode: boolean): void {
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 }
 
-function startCodeServer(port: number, dirs: { root: string; userData: string }, restrictedMode: boolean): Promise<ChildProcess> {
+function startCodeServer(codeServer: CodeServerInstallation, port: number, dirs: { root: string; userData: string }, restrictedMode: boolean): Promise<ChildProcess> {
   const configFile = path.join(dirs.root, 'config.yaml');
   writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [
-    CODE_SERVER_ENTRY,
+    codeServer.entry,
     '--bind-addr', `127.0.0.1:${port}`,
     '--auth', 'none',
     '--disable-telemetry',
@@ -93,7 +93,7 @@ function startCodeServer(port: number, dirs: { root: string; userData: string },
     ...(restrictedMode ? [] : ['--disable-workspace-trust']),
   ];
   // Its own process group, so extension hosts, kernels and watchers it starts die with it.
-  const server = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: dirs.root } });
+  const server = spawn(codeServer.nodeExecutable, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: dirs.root } });
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`code-server did not start in ${SERVER_START_TIMEOUT_MS / 1000} s:\n${output}`)), SERVER_START_TIMEOUT_MS);
@@ -158,6 +158,8 @@ async function runInBrowser(page: Page, url: string): Promise<number> {
 
 async function main(): Promise<number> {
   const launch = parseArguments(process.argv.slice(2));
+  // A no-op after the test's before hook; installs code-server (and Chromium, as root) when run by hand.
+  const codeServer = await ensureCodeServer();
   const root = mkdtempSync(path.join(tmpdir(), 'vbk-code-server-'));
   const dirs = { root, userData: path.join(root, 'user-data') };
   const chromiumTmp = path.join(root, 'chromium-tmp');
@@ -169,9 +171,9 @@ async function main(): Promise<number> {
   let deadline: NodeJS.Timeout | undefined;
   try {
     const port = await freePort();
-    server = await startCodeServer(port, dirs, launch.restrictedMode);
+    server = await startCodeServer(codeServer, port, dirs, launch.restrictedMode);
     browserServer = await chromium.launchServer({
-      executablePath: CHROMIUM,
+      executablePath: codeServer.chromiumExecutable,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
       env: { ...process.env, TMPDIR: chromiumTmp },
     });
