@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumExecutable } from '../setup/debianPackages';
 
 export type RendererKind = 'progress' | 'keyframes';
 export type ThemeName = 'light' | 'dark' | 'high-contrast';
@@ -115,7 +116,7 @@ export interface RendererPage {
  */
 export async function openRendererPage(bundleDir: string): Promise<RendererPage> {
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumExecutable(),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const page = await browser.newPage({ viewport: { width: 820, height: 600 } });

@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { codeServerNode, nodeHeadersDir, type CodeServerNode } from './codeServerNode';
-import { chromiumExecutable, debianPackagesToInstall, installDebianPackages } from './debianPrerequisites';
+import { assertInstallable, chromiumExecutable, installDebianPackages } from '../../setup/debianPackages';
+import { harnessRequirements } from './debianPrerequisites';
 import { CODE_SERVER_ENTRY, HARNESS_DIR, HARNESS_LOCKFILE, INSTALL_LOCK, INSTALL_LOG, INSTALL_SCRIPT_OUTPUTS, INSTALL_STAMP, NODE20_PACKAGE_DIR, REPO_DIR } from './harnessLayout';
 import { withInstallLock } from './installLock';
 import { npmCi } from './npmInstall';
@@ -111,10 +112,10 @@ function startLog(): void {
 /** Under the install lock: what is still missing once another test run's install is done. */
 async function installMissing(): Promise<string> {
   const installedNode = installedCodeServerNode();
-  const debianPackages = debianPackagesToInstall(installedNode === undefined);
-  if (installedNode && debianPackages.length === 0) return installedNode;
+  const requirements = harnessRequirements(installedNode === undefined);
+  if (installedNode && assertInstallable(requirements).length === 0) return installedNode;
   startLog();
-  await installDebianPackages(debianPackages, installedNode === undefined, INSTALL_LOG);
+  await installDebianPackages(requirements, INSTALL_LOG);
   return installedNode ?? (await install(codeServerNode()));
 }
 
@@ -125,7 +126,7 @@ export async function ensureCodeServer(): Promise<CodeServerInstallation> {
     let nodeExecutable = installedCodeServerNode();
     // What cannot be done here (Debian packages when not root, the running Node's headers) fails
     // before anything is changed.
-    const debianPackages = debianPackagesToInstall(nodeExecutable === undefined);
+    const debianPackages = assertInstallable(harnessRequirements(nodeExecutable === undefined));
     const installNode = nodeExecutable === undefined ? codeServerNode() : undefined;
     if (installNode && !installNode.fromHarness) nodeHeadersDir(installNode);
     if (nodeExecutable === undefined || debianPackages.length > 0) nodeExecutable = await withInstallLock(INSTALL_LOCK, installMissing);

@@ -4,8 +4,8 @@
  */
 import { existsSync, mkdtempSync, realpathSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
-import { findOnPath } from './pathLookup';
-import { runLogged } from './loggedCommand';
+import { findOnPath } from '../../setup/pathLookup';
+import { runLogged } from '../../setup/loggedCommand';
 
 /** npm's own script: the npm running the tests (npm test, npx mocha), else PATH's npm. */
 export function npmCliScript(): string {

@@ -6,8 +6,8 @@
  */
 import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { runLogged } from './loggedCommand';
-import { findOnPath } from './pathLookup';
+import { runLogged } from '../../setup/loggedCommand';
+import { findOnPath } from '../../setup/pathLookup';
 
 /**
  * Pinned by code-server 4.100.3's lib/vscode/npm-shrinkwrap.json (@vscode/ripgrep 1.15.11) and by
