@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, rename } from 'node:fs/promises';
 import * as path from 'node:path';
-import { jpegFileName, jpegQscale } from '../kernel/src/decode/jpegNaming';
+import { jpegFileName, jpegQscale } from '../kernel/src/decode/jpegFiles';
 import { uniformIndices } from '../kernel/src/video/frameSampling';
 import { outputSize } from '../kernel/src/video/outputSize';
 import type { BenchDataset, BenchVideo } from './benchDataset';

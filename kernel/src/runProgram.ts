@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { howProcessEnded } from './processes';
 
 const STDERR_LINES_QUOTED = 6;
 
@@ -27,7 +28,7 @@ export function runProgram(program: string, { args, stdin }: ProgramRun, what: s
     child.on('close', (code, signal) => {
       if (code === 0) return resolve(Buffer.concat(chunks));
       const tail = stderr.trim().split('\n').slice(-STDERR_LINES_QUOTED).join(' | ');
-      reject(new Error(`${what}: ${path.basename(program)} ${signal ? `killed by ${signal}` : `exited with ${code}`}${tail ? `: ${tail}` : ''}`));
+      reject(new Error(`${what}: ${path.basename(program)} ${howProcessEnded(code, signal)}${tail ? `: ${tail}` : ''}`));
     });
   });
 }

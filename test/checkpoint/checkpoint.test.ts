@@ -4,7 +4,8 @@ import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/p
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { temporaryNameFor } from '../../kernel/src/checkpoint/atomicFile';
-import { CheckpointMismatchError, defaultCheckpointPath, openCheckpoint } from '../../kernel/src/checkpoint/checkpoint';
+import { defaultCheckpointPath, openCheckpoint } from '../../kernel/src/checkpoint/checkpoint';
+import { CheckpointMismatchError } from '../../kernel/src/checkpoint/checkpointManifest';
 import { CheckpointLockedError } from '../../kernel/src/checkpoint/checkpointLock';
 import { JournalDamagedError } from '../../kernel/src/checkpoint/journal';
 import type { ProcessingRecord } from '../../kernel/src/checkpoint/processingRecord';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isStorageFull, StorageFullError } from './storageFull';
+import { isProcessAlive } from '../processes';
 
 /** Text gathered before one write call: large enough that a huge file costs few syscalls. */
 const WRITE_BUFFER_CHARS = 1 << 20;
@@ -30,15 +31,6 @@ export function temporaryNameFor(file: string, pid = process.pid): string {
   return `${file}.${pid}-${randomBytes(4).toString('hex')}.tmp`;
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes the temporaries of `file` (see `temporaryNameFor`) whose writer no longer runs: a process
  * killed mid-write leaves one, and nothing else ever would. A live writer's are left alone.
@@ -48,7 +40,7 @@ export async function removeAbandonedTemporaries(file: string): Promise<void> {
   const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
   for (const name of names) {
     const writer = name.startsWith(prefix) ? name.slice(prefix.length).match(/^(\d+)-[0-9a-f]{8}\.tmp$/) : null;
-    if (writer && Number(writer[1]) !== process.pid && !isRunning(Number(writer[1]))) await rm(path.join(path.dirname(file), name), { force: true });
+    if (writer && Number(writer[1]) !== process.pid && !isProcessAlive(Number(writer[1]))) await rm(path.join(path.dirname(file), name), { force: true });
   }
 }
 

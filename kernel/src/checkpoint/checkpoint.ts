@@ -1,46 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
-import { InputError } from '../inputError';
 import type { VideoRow } from '../csv/videoRows';
-import { CHECKPOINT_FORMAT, journalPathOf } from './checkpointFiles';
+import { journalPathOf } from './checkpointFiles';
 import { removeAbandonedTemporaries, syncDirectory, writeFileAtomically, writeFully } from './atomicFile';
 import { lockCheckpoint } from './checkpointLock';
-import { FRESH_START_HINT, moveCheckpointAside } from './freshStart';
-import { datasetDifferences, type DatasetFingerprint } from './datasetFingerprint';
+import { moveCheckpointAside } from './freshStart';
+import { loadOrCreateManifest, writeManifest, type CheckpointIdentity, type CheckpointManifest } from './checkpointManifest';
 import { journalLine, readJournalLines, replayJournal, type JournalEntry } from './journal';
 import type { ProcessingRecord } from './processingRecord';
 import { RowOutcomes, type RecordStatus } from './rowOutcomes';
 import { isStorageFull, StorageFullError } from './storageFull';
-
-const VERSION = 1;
-
-/** The small JSON file at the checkpoint path; the journal beside it holds the outcomes. */
-interface CheckpointManifest {
-  format: typeof CHECKPOINT_FORMAT;
-  version: number;
-  /** `csv_path` and `total_rows` describe the job for tools that list unfinished ones (the editor's resume item). */
-  dataset: { csv_sha256: string; video_col: string; id_col: string | null; csv_path?: string; total_rows?: number };
-  processing_fingerprint: string;
-  created: string;
-  updated: string;
-  journal: string;
-  counts: Record<RecordStatus, number>;
-}
-
-export interface CheckpointIdentity {
-  datasetFingerprint: DatasetFingerprint;
-  /** Where the CSV is now and how many rows with a video it has; recorded, not compared. */
-  datasetLocation?: { csvPath: string; totalRows: number };
-  /** Identifies the processing function (its name and options, or its source); given by the caller. */
-  processingFingerprint: string;
-}
-
-/** The checkpoint belongs to another dataset or processing function, or is not a checkpoint of this format. */
-export class CheckpointMismatchError extends InputError {}
-
-/** The checkpoint file cannot be read as JSON: damaged on disk (atomic writes never leave it half written). */
-export class CheckpointDamagedError extends InputError {}
 
 export interface CheckpointOpenOptions {
   /** Move an existing checkpoint (damaged, or another job's) aside and start a new one. */
@@ -248,74 +218,4 @@ async function cutJournal(journalPath: string, validBytes: number): Promise<void
   } finally {
     await handle.close();
   }
-}
-
-async function writeManifest(checkpointPath: string, manifest: CheckpointManifest): Promise<void> {
-  await writeFileAtomically(checkpointPath, (append) => append(`${JSON.stringify(manifest, null, 2)}\n`));
-}
-
-async function loadOrCreateManifest(checkpointPath: string, journalPath: string, identity: CheckpointIdentity): Promise<CheckpointManifest> {
-  const { datasetFingerprint: dataset, processingFingerprint } = identity;
-  if (!existsSync(checkpointPath)) {
-    if (existsSync(journalPath)) {
-      // The manifest was deleted to start over: keep the old outcomes aside rather than resume them.
-      const aside = `${journalPath}.orphaned-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      await rename(journalPath, aside);
-      await syncDirectory(path.dirname(journalPath));
-    }
-    const now = new Date().toISOString();
-    const manifest: CheckpointManifest = {
-      format: CHECKPOINT_FORMAT,
-      version: VERSION,
-      dataset: { csv_sha256: dataset.csvSha256, video_col: dataset.videoCol, id_col: dataset.idCol ?? null },
-      processing_fingerprint: processingFingerprint,
-      created: now,
-      updated: now,
-      journal: path.basename(journalPath),
-      counts: { processed: 0, failed: 0, skipped: 0 },
-    };
-    await writeManifest(checkpointPath, manifest);
-    return manifest;
-  }
-  const startOver = `Resuming it would mix in outcomes that are not this job's: give this run another checkpoint path, or ${FRESH_START_HINT}`;
-  const manifest = await readManifest(checkpointPath);
-  const recorded: DatasetFingerprint = {
-    csvSha256: manifest.dataset.csv_sha256,
-    videoCol: manifest.dataset.video_col,
-    idCol: manifest.dataset.id_col ?? undefined,
-  };
-  const differences = datasetDifferences(recorded, dataset);
-  if (differences.length) {
-    throw new CheckpointMismatchError(`checkpoint ${checkpointPath} belongs to another dataset: ${differences.join('; ')}. ${startOver}.`);
-  }
-  if (manifest.processing_fingerprint !== processingFingerprint) {
-    throw new CheckpointMismatchError(
-      `checkpoint ${checkpointPath} was made by another processing function (${manifest.processing_fingerprint} then, ${processingFingerprint} now). ${startOver}.`,
-    );
-  }
-  return manifest;
-}
-
-async function readManifest(checkpointPath: string): Promise<CheckpointManifest> {
-  const notOurs = (why: string) =>
-    new CheckpointMismatchError(`${checkpointPath} is not a video-batch-kernel checkpoint (${why}); give this run another checkpoint path, or ${FRESH_START_HINT}`);
-  const info = await stat(checkpointPath);
-  if (!info.isFile()) throw notOurs('not a file');
-  let manifest: CheckpointManifest;
-  try {
-    manifest = JSON.parse(await readFile(checkpointPath, 'utf8')) as CheckpointManifest;
-  } catch (error) {
-    throw new CheckpointDamagedError(
-      `checkpoint ${checkpointPath} is damaged (not JSON: ${(error as Error).message}); it is left as it is. ` +
-        `Give this run another checkpoint path, or ${FRESH_START_HINT}`,
-    );
-  }
-  if (manifest?.format !== CHECKPOINT_FORMAT) throw notOurs(`its "format" is not '${CHECKPOINT_FORMAT}'`);
-  if (typeof manifest.dataset?.csv_sha256 !== 'string' || typeof manifest.dataset.video_col !== 'string') {
-    throw notOurs('it names no dataset; an earlier version of video-batch-kernel may have written it');
-  }
-  if (manifest.version > VERSION) {
-    throw new CheckpointMismatchError(`checkpoint ${checkpointPath} has format version ${manifest.version}, newer than this version of video-batch-kernel reads (${VERSION})`);
-  }
-  return manifest;
 }

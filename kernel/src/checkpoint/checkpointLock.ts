@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { InputError } from '../inputError';
 import { temporaryNameFor } from './atomicFile';
+import { isProcessAlive } from '../processes';
 
 /** Who holds a checkpoint: enough to tell, on this host, whether that process still runs. */
 interface LockOwner {
@@ -29,11 +30,8 @@ function processStart(pid: number): string | undefined {
 }
 
 function isAlive(owner: LockOwner): boolean {
-  try {
-    process.kill(owner.pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
+  if (!isProcessAlive(owner.pid)) return false;
+  // The same pid, started at another time, is another process: the owner is gone.
   const start = processStart(owner.pid);
   return owner.process_start === undefined || start === undefined || start === owner.process_start;
 }

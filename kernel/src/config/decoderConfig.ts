@@ -1,5 +1,3 @@
-import { runEnvironment } from '../processor/runEnvironment';
-
 /** Where frames are decoded. `auto` decodes a test clip on the GPU once per run and falls back to CPU. */
 export const DEVICE_CHOICES = ['auto', 'cpu', 'gpu'] as const;
 export type DeviceChoice = (typeof DEVICE_CHOICES)[number];
@@ -29,21 +27,27 @@ export interface DecoderSettings {
   ffmpegPath?: string;
 }
 
-/** Decoder settings for a processor (the spec's DecordConfig). */
+/**
+ * Decoder settings for a processor (the spec's DecordConfig). What is not given takes the library's
+ * default here; a processor first fills what its host (the notebook kernel, from the editor's
+ * settings) supplies, through `withDefaults`, so the same call means the same thing everywhere.
+ */
 export class DecoderConfig implements DecoderSettings {
   readonly device: DeviceChoice;
   readonly backend: BackendChoice;
   readonly gpuIds: number[];
   readonly threads: number;
   readonly ffmpegPath?: string;
+  /** The options as given, so that a host's defaults fill only what the caller left open. */
+  private readonly given: DecoderConfigOptions;
 
   constructor(options: DecoderConfigOptions = {}) {
-    const defaults = runEnvironment().defaults;
-    this.device = options.device ?? defaults.device ?? DEFAULT_DEVICE;
-    this.backend = options.backend ?? defaults.backend ?? DEFAULT_BACKEND;
+    this.given = { ...options };
+    this.device = options.device ?? DEFAULT_DEVICE;
+    this.backend = options.backend ?? DEFAULT_BACKEND;
     this.gpuIds = options.gpuIds?.length ? [...options.gpuIds] : [0];
     this.threads = options.threads ?? 1;
-    this.ffmpegPath = options.ffmpegPath ?? defaults.ffmpegPath;
+    this.ffmpegPath = options.ffmpegPath;
     if (!(DEVICE_CHOICES as readonly string[]).includes(this.device)) {
       throw new TypeError(`DecoderConfig: device must be 'gpu', 'cpu' or 'auto', got '${String(this.device)}'`);
     }
@@ -56,6 +60,15 @@ export class DecoderConfig implements DecoderSettings {
     if (this.gpuIds.some((id) => !Number.isInteger(id) || id < 0)) {
       throw new TypeError(`DecoderConfig: gpuIds must be CUDA device ordinals, got [${this.gpuIds.join(', ')}]`);
     }
+  }
+
+  /** This configuration with `defaults` for what was not given. */
+  withDefaults(defaults: Pick<DecoderConfigOptions, 'device' | 'backend' | 'ffmpegPath'>): DecoderConfig {
+    const filled: DecoderConfigOptions = { ...this.given };
+    for (const key of ['device', 'backend', 'ffmpegPath'] as const) {
+      if (filled[key] === undefined && defaults[key] !== undefined) Object.assign(filled, { [key]: defaults[key] });
+    }
+    return new DecoderConfig(filled);
   }
 
   toSettings(): DecoderSettings {

@@ -34,22 +34,11 @@ const BYTE_ORDER_MARK = /^\uFEFF/;
 /** Parsed chunks (64 KiB of text each) waiting for the consumer before reading pauses. */
 const BUFFERED_CHUNKS = 2;
 
-/**
- * The CSV's records (header first), parsed by papaparse chunk by chunk as the file streams in.
- * When the consumer falls behind by BUFFERED_CHUNKS chunks, the file stream pauses (papaparse parses
- * only what it is given), so a slow consumer holds a bounded number of rows. Rows come per chunk
- * rather than per row: papaparse's per-row stepping re-parses the rest of a chunk on every pause.
- * The BOM goes before parsing: papaparse strips it from strings only, and left in a stream it turns
- * a quoted first header into a name with quotes in it. A NUL character marks a binary file (a video
- * given in place of the CSV, say): no text CSV holds one, and parsing it would only yield garbage.
- */
-async function* csvRecords(csvPath: string): AsyncGenerator<string[]> {
-  const file = await open(csvPath, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new CsvFileError(error.code === 'ENOENT' ? `CSV file not found: ${csvPath}` : `cannot read CSV ${csvPath}: ${error.message}`);
-  });
+/** Drops the BOM and refuses binary data (a NUL character), as text streams through it. */
+function textCheck(csvPath: string): Transform {
   let first = true;
   let charactersSeen = 0;
-  const withoutBom = new Transform({
+  return new Transform({
     decodeStrings: false,
     encoding: 'utf8',
     transform(chunk: string, _encoding, done) {
@@ -63,6 +52,22 @@ async function* csvRecords(csvPath: string): AsyncGenerator<string[]> {
       first = false;
     },
   });
+}
+
+/**
+ * The CSV's records (header first), parsed by papaparse chunk by chunk as the file streams in.
+ * When the consumer falls behind by BUFFERED_CHUNKS chunks, the file stream pauses (papaparse parses
+ * only what it is given), so a slow consumer holds a bounded number of rows. Rows come per chunk
+ * rather than per row: papaparse's per-row stepping re-parses the rest of a chunk on every pause.
+ * The BOM goes before parsing: papaparse strips it from strings only, and left in a stream it turns
+ * a quoted first header into a name with quotes in it. A NUL character marks a binary file (a video
+ * given in place of the CSV, say): no text CSV holds one, and parsing it would only yield garbage.
+ */
+async function* csvRecords(csvPath: string): AsyncGenerator<string[]> {
+  const file = await open(csvPath, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw new CsvFileError(error.code === 'ENOENT' ? `CSV file not found: ${csvPath}` : `cannot read CSV ${csvPath}: ${error.message}`);
+  });
+  const withoutBom = textCheck(csvPath);
   const parsed: string[][][] = [];
   let finished = false;
   let failure: Error | undefined;

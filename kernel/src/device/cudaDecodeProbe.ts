@@ -55,25 +55,7 @@ export function probeCudaDecode(clip: string, gpuId: number): CudaDeviceProbe {
     decoder.threadCount = 1;
     device = attachCudaDevice(decoder, setup);
     avCheck(decoder.open2Sync(codec, null), 'cannot open the h264 decoder with CUDA for', clip);
-    let framesDecoded = 0;
-    let softwareFormat: string | undefined;
-    const drain = () => {
-      for (;;) {
-        const received = decoder.receiveFrameSync(decoded);
-        if (received === AVERROR_EAGAIN || received === AVERROR_EOF) return;
-        avCheck(received, 'cannot decode the probe clip', clip);
-        if (decoded.format !== AV_PIX_FMT_CUDA) softwareFormat ??= avGetPixFmtName(decoded.format as AVPixelFormat) ?? String(decoded.format);
-        else if (framesDecoded++ === 0) avCheck(decoded.hwframeTransferDataSync(downloaded, 0), 'cannot download a decoded frame from the GPU for', clip);
-        decoded.unref();
-      }
-    };
-    while (input.readFrameSync(packet) >= 0) {
-      if (packet.streamIndex === stream.index) avCheck(decoder.sendPacketSync(packet), 'cannot decode the probe clip', clip);
-      packet.unref();
-      drain();
-    }
-    decoder.sendPacketSync(null);
-    drain();
+    const { framesDecoded, softwareFormat } = decodeEveryFrame({ input, decoder, packet, decoded, downloaded, streamIndex: stream.index, clip });
     if (softwareFormat) {
       return result(false, { reason: `NVDEC did not decode the probe clip: FFmpeg fell back to software decoding (frames in ${softwareFormat})` });
     }
@@ -89,4 +71,39 @@ export function probeCudaDecode(clip: string, gpuId: number): CudaDeviceProbe {
     decoded.free();
     downloaded.free();
   }
+}
+
+interface ProbeDecode {
+  input: FormatContext;
+  decoder: CodecContext;
+  packet: Packet;
+  decoded: Frame;
+  downloaded: Frame;
+  streamIndex: number;
+  clip: string;
+}
+
+/** Decodes the clip to its end: how many frames came out in CUDA memory, and a software format if any did not. */
+function decodeEveryFrame({ input, decoder, packet, decoded, downloaded, streamIndex, clip }: ProbeDecode): { framesDecoded: number; softwareFormat?: string } {
+  let framesDecoded = 0;
+  let softwareFormat: string | undefined;
+  const drain = () => {
+    for (;;) {
+      const received = decoder.receiveFrameSync(decoded);
+      if (received === AVERROR_EAGAIN || received === AVERROR_EOF) return;
+      avCheck(received, 'cannot decode the probe clip', clip);
+      if (decoded.format !== AV_PIX_FMT_CUDA) softwareFormat ??= avGetPixFmtName(decoded.format as AVPixelFormat) ?? String(decoded.format);
+      // One frame downloaded to memory proves the whole path a run takes.
+      else if (framesDecoded++ === 0) avCheck(decoded.hwframeTransferDataSync(downloaded, 0), 'cannot download a decoded frame from the GPU for', clip);
+      decoded.unref();
+    }
+  };
+  while (input.readFrameSync(packet) >= 0) {
+    if (packet.streamIndex === streamIndex) avCheck(decoder.sendPacketSync(packet), 'cannot decode the probe clip', clip);
+    packet.unref();
+    drain();
+  }
+  decoder.sendPacketSync(null);
+  drain();
+  return { framesDecoded, ...(softwareFormat ? { softwareFormat } : {}) };
 }

@@ -3,6 +3,7 @@ import { deviceProbeScript } from '../worker/workerEntryPath';
 import type { CudaDeviceProbe } from './cudaDecodeProbe';
 import { readCudaPrerequisites, type CudaPrerequisites } from './cudaPrerequisites';
 import type { CpuDecodeProbe, DeviceProbeReport, DeviceProbeRequest, LibavInventory } from './deviceProbeProtocol';
+import { howProcessEnded } from '../processes';
 
 /** Longer than any working decode of the probe clip (a CUDA context takes well under a second). */
 const PROBE_TIMEOUT_MS = 60_000;
@@ -85,7 +86,7 @@ function runProbeProcess(request: DeviceProbeRequest, timeoutMs: number): Promis
     child.once('exit', (code, signal) => {
       if (report) return settle();
       const tail = stderr.trim().split('\n').slice(-STDERR_LINES_QUOTED).join(' | ');
-      const how = timedOut ? `did not finish within ${timeoutMs / 1000} s` : signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      const how = timedOut ? `did not finish within ${timeoutMs / 1000} s` : howProcessEnded(code, signal);
       settle(`the device probe (a decode of a generated clip) ${how}${tail ? `: ${tail}` : ''}`);
     });
   });

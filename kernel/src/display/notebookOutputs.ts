@@ -81,7 +81,8 @@ export interface KeyframesOutput {
   pageSize: number;
 }
 
-export const DEFAULT_KEYFRAMES_PAGE_SIZE = 20;
+/** Videos a keyframe grid shows a page: a screenful of 128 px thumbnail rows. */
+export const DEFAULT_KEYFRAMES_PAGE_SIZE = 12;
 
 /** Renderer → kernel: send the videos from `offset` on (renderer messaging). */
 export interface KeyframesPageRequest {

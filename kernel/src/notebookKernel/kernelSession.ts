@@ -5,6 +5,7 @@ import type {
   CellOutput, CompletionResult, ExecutionResult, HostMessage, HoverResult, JobReport, KernelMessage, KernelStartOptions,
 } from './kernelProtocol';
 import type { KeyframesPageReply } from '../display/notebookOutputs';
+import { howProcessEnded } from '../processes';
 
 /** The kernel's script: beside this module in the compiled tree and in the bundle (dist/). */
 export const kernelProcessScript = path.join(__dirname, 'kernelProcess.js');
@@ -260,8 +261,7 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
 
   private describeExit(code: number | null, signal: NodeJS.Signals | null): KernelExit {
     if (this.stopReason) return { code, signal, reason: this.stopReason };
-    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const tail = this.stderrTail.length ? `\n${this.stderrTail.join('\n')}` : '';
-    return { code, signal, reason: `The kernel ${how}.${tail}` };
+    return { code, signal, reason: `The kernel ${howProcessEnded(code, signal)}.${tail}` };
   }
 }

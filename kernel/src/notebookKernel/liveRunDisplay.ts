@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Display } from '../display/display';
-import type { DeviceInUse, ProgressOutput, RunState } from '../display/notebookOutputs';
+import { PROGRESS_ERRORS_LISTED, type DeviceInUse, type ProgressOutput, type RunState } from '../display/notebookOutputs';
 import { progressOutput } from '../display/progressOutput';
 import type { ProcessorEventMap, ProgressSnapshot } from '../processor/progressEvents';
 import type { ProcessingError } from '../stats/processingStats';
@@ -8,8 +8,6 @@ import type { DeviceChoice } from '../config/decoderConfig';
 
 /** About ten updates a second: smooth to watch, and cheap for the notebook to store and redraw. */
 const UPDATE_INTERVAL_MS = 100;
-/** Failures kept for the panel; the rest are only counted (the panel lists the first ones). */
-const ERRORS_KEPT = 200;
 
 /**
  * The live progress output of one processing run in a cell: it follows the processor's events,
@@ -45,7 +43,7 @@ export class LiveRunDisplay {
       this.videoPaths.delete(record.id);
       if (device && !this.device.fallbackReason) this.device = { device };
       if (record.status !== 'failed') return;
-      if (this.errors.length < ERRORS_KEPT) this.errors.push({ id: record.id, video_path: record.video_path, error: record.error ?? '' });
+      if (this.errors.length < PROGRESS_ERRORS_LISTED) this.errors.push({ id: record.id, video_path: record.video_path, error: record.error ?? '' });
       else this.errorsNotListed++;
     });
     processor.on('device', ({ device, reason }) => {

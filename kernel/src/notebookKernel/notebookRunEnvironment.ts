@@ -8,9 +8,6 @@ import type { RunAttachment, RunBeginning, RunEnvironment } from '../processor/r
 import type { JobReport, KernelSettings } from './kernelProtocol';
 import { LiveRunDisplay } from './liveRunDisplay';
 
-/** Keyframe grids show this many videos per page: a page's thumbnails travel inside the notebook. */
-const GRID_PAGE_SIZE = 12;
-
 /** A run in progress in the kernel, for interrupts to wait on. */
 export interface ActiveRun {
   readonly checkpointPath: string;
@@ -83,7 +80,7 @@ export class NotebookRunEnvironment implements RunEnvironment {
   private showKeyframeGrid(records: readonly ProcessingRecord[]): void {
     if (keyframeRecords(records).length === 0) return;
     try {
-      newDisplay().records(records, { pageSize: GRID_PAGE_SIZE });
+      newDisplay().records(records);
     } catch (error) {
       process.stderr.write(`The keyframe grid could not be shown: ${errorText(error)}\n`);
     }

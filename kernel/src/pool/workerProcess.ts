@@ -3,15 +3,15 @@ import { EventEmitter } from 'node:events';
 import type { SourceSettings } from '../decode/sourceOptions';
 import { decodeWorkerScript } from '../worker/workerEntryPath';
 import type { FromWorker, ToWorker, WorkerStartOptions } from '../worker/workerProtocol';
+import { howProcessEnded } from '../processes';
 
 /** How many of a worker's last stderr lines a crash report quotes. */
 const STDERR_LINES_KEPT = 12;
 
 /** Why a worker process ended, in words a record can carry. */
 export function describeExit(code: number | null, signal: NodeJS.Signals | null, stderrTail: string[]): string {
-  const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
   const tail = stderrTail.length ? `; last stderr: ${stderrTail.join(' | ')}` : '';
-  return `decoding worker ${how}${tail}`;
+  return `decoding worker ${howProcessEnded(code, signal)}${tail}`;
 }
 
 /** One decoding worker process: spawn, messages, last stderr lines, exit. */

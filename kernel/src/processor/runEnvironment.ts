@@ -1,6 +1,6 @@
 import type { BackendChoice, DeviceChoice } from '../config/decoderConfig';
 import { defaultCheckpointPath } from '../checkpoint/checkpoint';
-import type { ProcessingResults } from './batchVideoProcessor';
+import type { ProcessingResults } from './processingOptions';
 import type { ProcessorEventMap } from './progressEvents';
 import type { EventEmitter } from 'node:events';
 

@@ -6,21 +6,12 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive } from '../../../kernel/src/processes';
 
 /** Longer than a slow install takes; then the waiter gives up with a message naming the lock. */
 const LOCK_WAIT_MS = 30 * 60_000;
 /** A lock folder left without a pid this long belongs to a process killed right after creating it. */
 const PIDLESS_LOCK_STALE_MS = 10_000;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, someone else's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function ownerPid(lockDir: string): number | undefined {
   try {
@@ -33,7 +24,7 @@ function ownerPid(lockDir: string): number | undefined {
 
 function isStale(lockDir: string): boolean {
   const pid = ownerPid(lockDir);
-  if (pid !== undefined) return !isAlive(pid);
+  if (pid !== undefined) return !isProcessAlive(pid);
   try {
     return Date.now() - statSync(lockDir).mtimeMs > PIDLESS_LOCK_STALE_MS;
   } catch {

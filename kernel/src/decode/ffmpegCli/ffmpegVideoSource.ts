@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { DecodeDevice, FrameRequest, VideoFrame, VideoMetadata } from '../../video/videoTypes';
 import { outputSize } from '../../video/outputSize';
 import { validateIndices } from '../frameIndices';
-import { jpegFileName, jpegQscale } from '../jpegNaming';
+import { DEFAULT_JPEG_QUALITY, jpegFileName, jpegQscale } from '../jpegFiles';
 import { errorText } from '../../errorText';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { describeVideo, frameTimestamp, type PacketSummary } from '../videoDescription';
@@ -13,7 +13,6 @@ import { extractionInvocation, fitsConcatScript, packetProbeArgs } from './ffmpe
 import { resolveFfmpegBinary, type FfmpegBinary } from './ffmpegBinary';
 import { cheapestSeekPlan, wholeFilePlan, type SeekPlan } from './seekPlan';
 
-const DEFAULT_JPEG_QUALITY = 90;
 
 interface ProbedPacket {
   pts?: number;

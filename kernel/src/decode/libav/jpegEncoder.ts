@@ -2,7 +2,7 @@ import { Codec, CodecContext, Frame, Packet, Rational } from 'node-av/lib';
 import { AV_CODEC_FLAG_QSCALE, AV_CODEC_ID_MJPEG, AV_PIX_FMT_YUVJ420P, FF_QP2LAMBDA } from 'node-av/constants';
 import { avCheck } from './avCheck';
 import { FrameConverter } from './frameConverter';
-import { jpegQscale } from '../jpegNaming';
+import { jpegQscale } from '../jpegFiles';
 
 /** Encodes frames of one size as JPEG with libav's MJPEG encoder. */
 export class JpegEncoder {

@@ -1,23 +1,18 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { Codec, CodecContext, FormatContext, Frame, Option, Packet, type HardwareDeviceContext } from 'node-av/lib';
 import {
-  AV_PIX_FMT_RGB24, AVDISCARD_DEFAULT, AVDISCARD_NONREF, AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA, AVSEEK_FLAG_BACKWARD,
+  AVDISCARD_DEFAULT, AVDISCARD_NONREF, AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA, AVSEEK_FLAG_BACKWARD,
 } from 'node-av/constants';
 import type { FrameRequest, VideoFrame, VideoMetadata, DecodeDevice } from '../../video/videoTypes';
 import { outputSize } from '../../video/outputSize';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { avCheck, avErrorText } from './avCheck';
-import { FrameConverter } from './frameConverter';
+import { FrameOutputs } from './frameOutputs';
 import { attachCudaDevice, cudaDecoderSetup, findCudaDecoder } from './hardwareDecoding';
-import { JpegEncoder } from './jpegEncoder';
 import { keyframeAtOrBefore, NO_PTS, type PacketIndex } from './packetIndex';
 import { openVideoStream } from './videoStream';
 import { validateIndices } from '../frameIndices';
-import { jpegFileName } from '../jpegNaming';
 import { describeVideo, frameTimestamp, type PacketSummary } from '../videoDescription';
-
-const DEFAULT_JPEG_QUALITY = 90;
 
 /** A demuxer position to try for reaching a keyframe: the stream time to seek to. */
 interface SeekPoint {
@@ -57,14 +52,14 @@ export class LibavVideoSource implements OpenedVideoSource {
   private lastRejection?: string;
   private skipping = false;
   private closed = false;
-  private converters = new Map<string, FrameConverter>();
-  private jpegEncoders = new Map<string, JpegEncoder>();
+  private readonly outputs: FrameOutputs;
 
   private constructor(
     private readonly file: string,
     options: SourceOptions,
     readonly device: DecodeDevice,
   ) {
+    this.outputs = new FrameOutputs(file);
     this.packet.alloc();
     this.decoded.alloc();
     this.downloaded.alloc();
@@ -265,39 +260,17 @@ export class LibavVideoSource implements OpenedVideoSource {
       width: size.width,
       height: size.height,
     };
-    if (request.pixels !== false) {
-      const rgb = this.converter(size).convertToBuffer(picture);
-      result.data = new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.byteLength);
-    }
-    if (jpegDir) {
-      const jpegPath = path.join(jpegDir, jpegFileName(frame));
-      writeFileSync(jpegPath, this.jpegEncoder(size, request.jpegQuality ?? DEFAULT_JPEG_QUALITY).encode(picture, this.file));
-      result.jpegPath = jpegPath;
-    }
+    if (request.pixels !== false) result.data = this.outputs.rgb(picture, size);
+    if (jpegDir) result.jpegPath = this.outputs.writeJpeg(picture, frame, size, jpegDir, request.jpegQuality);
     this.downloaded.unref();
     return result;
-  }
-
-  private converter(size: { width: number; height: number }): FrameConverter {
-    const key = `${size.width}x${size.height}`;
-    let converter = this.converters.get(key);
-    if (!converter) this.converters.set(key, (converter = new FrameConverter(AV_PIX_FMT_RGB24, size.width, size.height)));
-    return converter;
-  }
-
-  private jpegEncoder(size: { width: number; height: number }, quality: number): JpegEncoder {
-    const key = `${size.width}x${size.height}q${quality}`;
-    let encoder = this.jpegEncoders.get(key);
-    if (!encoder) this.jpegEncoders.set(key, (encoder = new JpegEncoder(size.width, size.height, quality, this.file)));
-    return encoder;
   }
 
   /** Frees every native object, in an order that never leaves one pointing into a freed one. */
   private release(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const converter of this.converters.values()) converter.free();
-    for (const encoder of this.jpegEncoders.values()) encoder.free();
+    this.outputs.free();
     this.decoder.freeContext();
     this.hardwareDevice?.free();
     this.input.closeInputSync();

@@ -1,4 +1,9 @@
-/** The JPEG file of one frame: the same name in every backend. */
+/** The JPEGs both backends write: the same file name per frame, the same quality by default. */
+
+/** JPEG quality when a request names none. */
+export const DEFAULT_JPEG_QUALITY = 90;
+
+/** The JPEG file of one frame. */
 export function jpegFileName(index: number): string {
   return `frame_${String(index).padStart(6, '0')}.jpg`;
 }

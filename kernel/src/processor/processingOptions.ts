@@ -1,0 +1,49 @@
+/** What a BatchVideoProcessor and its processDataset take and give: a leaf module both the processor and its hosts read. */
+import type { DecoderConfig, DecoderConfigOptions } from '../config/decoderConfig';
+import type { ProcessFn } from '../builtins/builtinTasks';
+import type { ProcessingRecord } from '../checkpoint/processingRecord';
+import type { ProcessingStatsDict } from '../stats/processingStats';
+
+export interface BatchVideoProcessorOptions {
+  config?: DecoderConfig | DecoderConfigOptions;
+  /** Decoding worker processes (default: CPU cores, at most 8). */
+  numWorkers?: number;
+  /**
+   * The checkpoint file; default `<csv folder>/<csv name>.vbk-checkpoint.json`, or in a notebook
+   * `<notebook name>.vbk-checkpoint/<csv name>.json` beside the notebook.
+   */
+  checkpointPath?: string;
+  /** Per-video limit in seconds; a video past it is failed and its worker killed (default 600, 0 = none). */
+  timeoutSeconds?: number;
+  /** A worker above this resident memory after a video is replaced (default 2048 MiB). */
+  maxWorkerMemoryMb?: number;
+}
+
+export interface ProcessDatasetOptions {
+  csvPath: string;
+  videoCol: string;
+  idCol?: string;
+  /** Default: 16 keyframes per video. Built-ins (`builtins.*`) run inside the workers. */
+  processFn?: ProcessFn;
+  /** Where processing_results.json, processing_stats.json and the JPEGs go. */
+  outputDir?: string;
+  /** Rewrite the results file at most every this many finished videos (default 100). */
+  saveInterval?: number;
+  /** Re-run videos that failed in an earlier run of this checkpoint. */
+  retryFailed?: boolean;
+  /** Move an existing checkpoint (damaged, or another job's) aside and start over instead of resuming. */
+  fresh?: boolean;
+  /** Aborting stops the workers, ending their decodes; the checkpoint stays valid for a resume. */
+  signal?: AbortSignal;
+}
+
+export interface ProcessingResults {
+  /** The spec's statistics: total_videos, processed, failed, skipped, success_rate, ... */
+  stats: ProcessingStatsDict;
+  /** Every row's record, this run's and earlier runs', in CSV order. */
+  records: ProcessingRecord[];
+  checkpointPath: string;
+  outputDir?: string;
+  /** The run was cancelled before every video was settled; running it again resumes. */
+  interrupted: boolean;
+}
