@@ -3,8 +3,8 @@
  * dataset): the message says what exists or what to do. The CLI exits 2 on it.
  */
 export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
   }
 }

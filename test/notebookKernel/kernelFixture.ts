@@ -1,3 +1,4 @@
+import { existsSync, watch } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,4 +44,23 @@ export async function startKernel(options: Partial<KernelSessionOptions> & { not
       if (!options.notebookDir) await rm(notebookDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Resolves once `file` exists: a cell that blocks its event loop cannot send output, so it marks
+ * the moment it starts blocking with a file (`writeFileSync` is synchronous), and this watches for it.
+ */
+export function fileAppears(file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const watcher = watch(path.dirname(file), () => {
+      if (!existsSync(file)) return;
+      watcher.close();
+      resolve();
+    });
+    watcher.on('error', reject);
+    if (existsSync(file)) {
+      watcher.close();
+      resolve();
+    }
+  });
 }

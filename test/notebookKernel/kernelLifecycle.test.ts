@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { KernelExit } from '../../kernel/src/notebookKernel/kernelSession';
-import { runCell, startKernel, type KernelFixture } from './kernelFixture';
+import * as path from 'node:path';
+import { fileAppears, runCell, startKernel, type KernelFixture } from './kernelFixture';
 
 describe('notebook kernel: interrupt, crash and restart', function () {
   let fixture: KernelFixture;
@@ -12,8 +13,9 @@ describe('notebook kernel: interrupt, crash and restart', function () {
   it('interrupts a synchronous busy loop, twice in a row, and the kernel keeps its state', async () => {
     await runCell(fixture.kernel, 'const kept = "still here";');
     for (let attempt = 0; attempt < 2; attempt++) {
-      const running = runCell(fixture.kernel, 'let spins = 0;\nwhile (true) { spins++; }');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const marker = path.join(fixture.notebookDir, `spinning-${attempt}`);
+      const running = runCell(fixture.kernel, `require('node:fs').writeFileSync(${JSON.stringify(marker)}, '');\nlet spins = 0;\nwhile (true) { spins++; }`);
+      await fileAppears(marker);
       assert.equal(await fixture.kernel.interrupt(), 'interrupted');
       const run = await running;
       assert.equal(run.status, 'interrupted');
@@ -23,8 +25,10 @@ describe('notebook kernel: interrupt, crash and restart', function () {
   });
 
   it('restarts the kernel, and says so, when a loop after an await ignores the interrupt', async () => {
-    const running = runCell(fixture.kernel, 'await Promise.resolve();\nwhile (true) {}').then(() => undefined, (error: Error) => error);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const marker = path.join(fixture.notebookDir, 'spinning');
+    const cell = `await Promise.resolve();\nrequire('node:fs').writeFileSync(${JSON.stringify(marker)}, '');\nwhile (true) {}`;
+    const running = runCell(fixture.kernel, cell).then(() => undefined, (error: Error) => error);
+    await fileAppears(marker);
     assert.equal(await fixture.kernel.interrupt(1500), 'restarted');
     assert.match(String(await running), /did not stop within 1.5 s of the interrupt .* the kernel was restarted/);
     assert.equal((await runCell(fixture.kernel, '1 + 1')).text, '2\n');

@@ -14,10 +14,6 @@ export class ExecutionQueue {
 
   constructor(private readonly runCell: (execution: vscode.NotebookCellExecution) => Promise<CellRunOutcome>) {}
 
-  get busy(): boolean {
-    return this.draining !== undefined;
-  }
-
   enqueue(executions: readonly vscode.NotebookCellExecution[]): Promise<void> {
     for (const execution of executions) {
       this.waiting.push(execution);

@@ -43,10 +43,6 @@ export class NotebookSession implements vscode.Disposable {
     private readonly events: NotebookSessionEvents,
   ) {}
 
-  get busy(): boolean {
-    return this.queue.busy;
-  }
-
   execute(cells: readonly vscode.NotebookCell[]): Promise<void> {
     return this.queue.enqueue(cells.map((cell) => this.controller.createNotebookCellExecution(cell)));
   }
@@ -54,7 +50,7 @@ export class NotebookSession implements vscode.Disposable {
   /** Stops the running cell (its processing runs save their checkpoints) and ends the queued ones unrun. */
   async interrupt(): Promise<void> {
     this.queue.cancelWaiting();
-    const outcome = await this.kernel?.interrupt(readInterruptGraceMs());
+    const outcome = await this.kernel?.interrupt();
     if (outcome === 'restarted') {
       this.executionOrder = 0;
       this.log.warn(`${this.name}: the cell did not stop within the grace period; the kernel was restarted (its variables are gone)`);
@@ -113,7 +109,8 @@ export class NotebookSession implements vscode.Disposable {
     const settings = readKernelSettings();
     const notebookPath = notebookFilePath(this.notebook);
     this.log.info(`${this.name}: starting a kernel for ${notebookPath} with settings ${JSON.stringify(settings)}`);
-    const kernel = new KernelSession({ notebookPath, settings });
+    // One grace for both sides: the kernel waits for its runs within it, the host restarts only after it.
+    const kernel = new KernelSession({ notebookPath, settings, interruptGraceMs: readInterruptGraceMs() });
     kernel.on('exit', (exit) => {
       if (this.kernel !== kernel) return;
       this.kernel = undefined;

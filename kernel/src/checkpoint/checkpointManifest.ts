@@ -95,6 +95,7 @@ async function readManifest(checkpointPath: string): Promise<CheckpointManifest>
     throw new CheckpointDamagedError(
       `checkpoint ${checkpointPath} is damaged (not JSON: ${(error as Error).message}); it is left as it is. ` +
         `Give this run another checkpoint path, or ${FRESH_START_HINT}`,
+      { cause: error },
     );
   }
   if (manifest?.format !== CHECKPOINT_FORMAT) throw notOurs(`its "format" is not '${CHECKPOINT_FORMAT}'`);

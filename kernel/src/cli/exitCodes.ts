@@ -1,4 +1,4 @@
-/** The CLI's exit codes (DESIGN.md): scripts and schedulers branch on them. */
+/** The CLI's exit codes, a promise to the scripts and schedulers that branch on them. */
 export const EXIT_OK = 0;
 /** The environment failed mid-run (disk full, …): the checkpoint is valid, the same command resumes. */
 export const EXIT_ENVIRONMENT = 1;

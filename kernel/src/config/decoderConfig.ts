@@ -28,7 +28,7 @@ export interface DecoderSettings {
 }
 
 /**
- * Decoder settings for a processor (the spec's DecordConfig). What is not given takes the library's
+ * Decoder settings for a processor. What is not given takes the library's
  * default here; a processor first fills what its host (the notebook kernel, from the editor's
  * settings) supplies, through `withDefaults`, so the same call means the same thing everywhere.
  */

@@ -65,7 +65,7 @@ function textCheck(csvPath: string): Transform {
  */
 async function* csvRecords(csvPath: string): AsyncGenerator<string[]> {
   const file = await open(csvPath, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new CsvFileError(error.code === 'ENOENT' ? `CSV file not found: ${csvPath}` : `cannot read CSV ${csvPath}: ${error.message}`);
+    throw new CsvFileError(error.code === 'ENOENT' ? `CSV file not found: ${csvPath}` : `cannot read CSV ${csvPath}: ${error.message}`, { cause: error });
   });
   const withoutBom = textCheck(csvPath);
   const parsed: string[][][] = [];
@@ -102,7 +102,7 @@ async function* csvRecords(csvPath: string): AsyncGenerator<string[]> {
         if (parsed.length < BUFFERED_CHUNKS && text.isPaused()) text.resume();
         yield* chunk;
       } else if (failure) {
-        throw failure instanceof CsvFileError ? failure : new CsvFileError(`cannot read CSV ${csvPath}: ${failure.message}`);
+        throw failure instanceof CsvFileError ? failure : new CsvFileError(`cannot read CSV ${csvPath}: ${failure.message}`, { cause: failure });
       } else if (finished) {
         return;
       } else {

@@ -10,7 +10,7 @@ import { keyframeGridPage, setDisplaySink, type DisplayRequest } from '../displa
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import { setRunEnvironment } from '../processor/runEnvironment';
 import { errorText } from '../errorText';
-import type { CellOutput, ErrorOutput, ExecutionStatus, HostMessage, KernelMessage, KernelStartOptions } from './kernelProtocol';
+import { runStopWaitMs, type CellOutput, type ErrorOutput, type ExecutionStatus, type HostMessage, type KernelMessage, type KernelStartOptions } from './kernelProtocol';
 import { forwardLibraryTypes, provideLibraryToCells } from './libraryResolution';
 import { NotebookRunEnvironment } from './notebookRunEnvironment';
 import { packageRoot } from './packageRoot';
@@ -18,8 +18,6 @@ import { StreamCapture } from './streamCapture';
 import { TypeScriptCells } from './typescriptCells';
 import { interruptedMessage, type InterruptedRun } from './interruptedMessage';
 
-/** How long an interrupted processing run may take to stop its workers and save its checkpoint. */
-const RUN_STOP_GRACE_MS = 15_000;
 /** Paged keyframe grids whose records are kept for page requests (older grids stay as saved). */
 const PAGED_GRIDS_KEPT = 20;
 
@@ -102,7 +100,7 @@ process.on('SIGINT', () => {
   const active = [...runs.activeRuns];
   cellAbort.abort();
   const stopped = Promise.all(active.map((run) => run.settled));
-  const grace = new Promise((resolve) => setTimeout(resolve, RUN_STOP_GRACE_MS).unref());
+  const grace = new Promise((resolve) => setTimeout(resolve, runStopWaitMs(options.interruptGraceMs)).unref());
   void Promise.race([stopped, grace]).then(() => {
     interruptedRuns = active.map((run) => ({ checkpointPath: run.checkpointPath, ...(run.lastProgress ? { progress: run.lastProgress } : {}) }));
     cells.stopAwaiting();

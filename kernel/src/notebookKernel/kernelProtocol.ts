@@ -22,6 +22,21 @@ export interface KernelStartOptions {
   /** The notebook file: its folder is the cells' working directory, its name the checkpoints'. */
   notebookPath: string;
   settings?: KernelSettings;
+  /** How long the host lets an interrupted cell take before it restarts the kernel (default 20 s). */
+  interruptGraceMs?: number;
+}
+
+/** An interrupted cell must end within this; otherwise it is stuck in synchronous code. */
+export const DEFAULT_INTERRUPT_GRACE_MS = 20_000;
+/** What the kernel keeps of the grace to report the interrupted runs before the host gives up on it. */
+const REPORT_MARGIN_MS = 2_000;
+
+/**
+ * How long the kernel waits for interrupted processing runs to stop their workers and save their
+ * checkpoints: inside the host's grace, so a kernel still stopping its runs is never restarted.
+ */
+export function runStopWaitMs(interruptGraceMs = DEFAULT_INTERRUPT_GRACE_MS): number {
+  return Math.max(interruptGraceMs / 2, interruptGraceMs - REPORT_MARGIN_MS);
 }
 
 /** A text stream a cell wrote to, batched: one message per burst of writes, not per write. */

@@ -1,8 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
-import type {
-  CellOutput, CompletionResult, ExecutionResult, HostMessage, HoverResult, JobReport, KernelMessage, KernelStartOptions,
+import {
+  DEFAULT_INTERRUPT_GRACE_MS,
+  type CellOutput, type CompletionResult, type ExecutionResult, type HostMessage, type HoverResult, type JobReport, type KernelMessage,
+  type KernelStartOptions,
 } from './kernelProtocol';
 import type { KeyframesPageReply } from '../display/notebookOutputs';
 import { howProcessEnded } from '../processes';
@@ -12,8 +14,6 @@ export const kernelProcessScript = path.join(__dirname, 'kernelProcess.js');
 
 /** tslab's type checker takes a second or two to start; a kernel not ready by then is broken. */
 const READY_TIMEOUT_MS = 60_000;
-/** An interrupted cell must end within this; otherwise it is stuck in synchronous code. */
-const DEFAULT_INTERRUPT_GRACE_MS = 20_000;
 /** stderr lines kept to explain a kernel's death. */
 const STDERR_LINES_KEPT = 20;
 
@@ -89,16 +89,11 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
     return this.child?.pid;
   }
 
-  /** True while a cell runs or waits in the kernel. */
-  get busy(): boolean {
-    return this.executions.size > 0;
-  }
-
   /** Starts the kernel process and waits until its type checker is ready. */
   async start(): Promise<Record<string, string>> {
     if (this.child) throw new Error('the kernel is already running');
-    const { notebookPath, settings } = this.options;
-    const child = fork(kernelProcessScript, [JSON.stringify({ notebookPath, settings } satisfies KernelStartOptions)], {
+    const { notebookPath, settings, interruptGraceMs } = this.options;
+    const child = fork(kernelProcessScript, [JSON.stringify({ notebookPath, settings, interruptGraceMs } satisfies KernelStartOptions)], {
       cwd: path.dirname(path.resolve(notebookPath)),
       env: { ...process.env, ...this.options.env },
       serialization: 'advanced',
@@ -150,7 +145,7 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
    * at once and its runs save their checkpoints; a cell stuck in synchronous code that SIGINT
    * cannot break gets `graceMs`, then the kernel is restarted and `'restarted'` says so.
    */
-  async interrupt(graceMs = DEFAULT_INTERRUPT_GRACE_MS): Promise<InterruptOutcome> {
+  async interrupt(graceMs = this.options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS): Promise<InterruptOutcome> {
     const child = this.child;
     if (!child || this.executions.size === 0) return 'idle';
     const [running] = this.executions.values();
@@ -239,7 +234,7 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
         this.emit('job', message.job);
         break;
       case 'ready':
-        break;
+        break; // start() waits for it with a listener of its own
       default: {
         const query = this.queries.get(message.requestId);
         this.queries.delete(message.requestId);

@@ -3,7 +3,7 @@ import type { BuiltinTask } from '../builtins/builtinTasks';
 import { errorText } from '../errorText';
 import type { OpenedVideoSource } from '../decode/sourceOptions';
 import type { DecodeDevice, FrameRequest, VideoFrame, VideoMetadata } from '../video/videoTypes';
-import type { CallResult, FromWorker, SourceCall } from '../worker/workerProtocol';
+import type { CallResult, SourceCall, WorkerReport } from '../worker/workerProtocol';
 import { WorkerProcess } from './workerProcess';
 import { isStorageFullCode, StorageFullError } from '../checkpoint/storageFull';
 
@@ -243,7 +243,7 @@ export class WorkerPool {
     this.spawnInto(slot);
   }
 
-  private onMessage(slot: Slot, message: FromWorker): void {
+  private onMessage(slot: Slot, message: WorkerReport): void {
     const job = slot.job;
     switch (message.type) {
       case 'log':
@@ -269,8 +269,6 @@ export class WorkerPool {
           framesDecoded: message.framesDecoded,
           rssBytes: message.rssBytes,
         });
-        return;
-      case 'ready':
         return;
     }
   }

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { SourceSettings } from '../decode/sourceOptions';
 import { decodeWorkerScript } from '../worker/workerEntryPath';
-import type { FromWorker, ToWorker, WorkerStartOptions } from '../worker/workerProtocol';
+import type { FromWorker, ToWorker, WorkerReport, WorkerStartOptions } from '../worker/workerProtocol';
 import { howProcessEnded } from '../processes';
 
 /** How many of a worker's last stderr lines a crash report quotes. */
@@ -28,7 +28,7 @@ export class WorkerProcess {
   constructor(
     readonly workerId: number,
     settings: SourceSettings,
-    onMessage: (message: FromWorker) => void,
+    onMessage: (message: WorkerReport) => void,
   ) {
     const start: WorkerStartOptions = { settings };
     this.child = fork(decodeWorkerScript, [JSON.stringify(start)], {

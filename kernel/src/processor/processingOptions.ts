@@ -38,7 +38,7 @@ export interface ProcessDatasetOptions {
 }
 
 export interface ProcessingResults {
-  /** The spec's statistics: total_videos, processed, failed, skipped, success_rate, ... */
+  /** The statistics: total_videos, processed, failed, skipped, success_rate, ... */
   stats: ProcessingStatsDict;
   /** Every row's record, this run's and earlier runs', in CSV order. */
   records: ProcessingRecord[];

@@ -5,7 +5,7 @@ export interface ProcessingError {
   error: string;
 }
 
-/** The spec's statistics dict, snake_case for the JSON files Python tooling reads. */
+/** The statistics dict, snake_case for the JSON files Python tooling reads. */
 export interface ProcessingStatsDict {
   total_videos: number;
   processed: number;
@@ -32,7 +32,7 @@ export interface ProcessingStatsInit {
   errors?: ProcessingError[];
 }
 
-/** Statistics of one run (the spec's ProcessingStats). */
+/** Statistics of one run. */
 export class ProcessingStats {
   totalVideos: number;
   processed: number;
@@ -52,7 +52,7 @@ export class ProcessingStats {
   }
 
   /**
-   * processed / total_videos, as in the spec's example (90 of 100 with 5 failed, 5 skipped: 0.9;
+   * processed / total_videos, for example (90 of 100 with 5 failed, 5 skipped: 0.9;
    * processed / (processed + failed) would give 0.947); 0 for an empty dataset.
    */
   get successRate(): number {
@@ -60,7 +60,7 @@ export class ProcessingStats {
   }
 
   /**
-   * total_time / processed, as in the spec's example (120.5 s over 90 processed: 1.34); 0 when
+   * total_time / processed, for example (120.5 s over 90 processed: 1.34); 0 when
    * nothing was processed.
    */
   get avgTimePerVideo(): number {

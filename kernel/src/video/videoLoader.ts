@@ -13,7 +13,7 @@ export interface LoaderContext {
 
 /**
  * One video, opened lazily: nothing is probed or decoded until a method asks, so a processing
- * function that needs no frames costs no decoder (the spec's RoadVideoLoader).
+ * function that needs no frames costs no decoder.
  */
 export class VideoLoader {
   private sourcePromise?: Promise<VideoSource>;

@@ -73,7 +73,9 @@ export interface LogMessage {
   message: string;
 }
 
-export type FromWorker = ReadyMessage | DoneMessage | FailedMessage | ReplyMessage | LogMessage;
+export type FromWorker = ReadyMessage | WorkerReport;
+/** What a worker says once it is ready (WorkerProcess answers `ready` itself). */
+export type WorkerReport = DoneMessage | FailedMessage | ReplyMessage | LogMessage;
 
 /** What the worker process is started with (argv[2], JSON). */
 export interface WorkerStartOptions {

@@ -162,7 +162,7 @@ async function packetSummary(binary: FfmpegBinary, file: string): Promise<Packet
     return readPacketSummary(file);
   } catch (error) {
     if (binary.ffprobe) return probePackets(binary.ffprobe, file);
-    throw new Error(`${errorText(error)} (and there is no ffprobe beside ${binary.ffmpeg} or on PATH to try instead)`);
+    throw new Error(`${errorText(error)} (and there is no ffprobe beside ${binary.ffmpeg} or on PATH to try instead)`, { cause: error });
   }
 }
 
