@@ -1,7 +1,7 @@
 import type { KeyframesOutput, KeyframesPageReply, KeyframesPageRequest } from '../../kernel/src/display/notebookOutputs';
 import { KEYFRAMES_MIME } from '../../kernel/src/display/notebookOutputs';
 import { ensureStyle } from '../shared/dom';
-import type { OutputItem, OutputRenderer, RendererContext } from '../shared/rendererApi';
+import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import { KEYFRAMES_CSS } from './keyframesStyle';
 import { KeyframesView } from './keyframesView';
 
@@ -14,7 +14,7 @@ function isPageReply(message: unknown): message is KeyframesPageReply {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'keyframesPage';
 }
 
-export function activate(context: RendererContext): OutputRenderer {
+export const activate: ActivationFunction = (context) => {
   ensureStyle('vbk-keyframes-style', KEYFRAMES_CSS);
   const views = new Map<string, KeyframesView>();
   context.onDidReceiveMessage?.((message) => {
@@ -39,4 +39,4 @@ export function activate(context: RendererContext): OutputRenderer {
       else views.delete(id);
     },
   };
-}
+};

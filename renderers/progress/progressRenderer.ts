@@ -1,6 +1,6 @@
 import { PROGRESS_MIME, type ProgressOutput } from '../../kernel/src/display/notebookOutputs';
 import { ensureStyle } from '../shared/dom';
-import type { OutputItem, OutputRenderer, RendererContext } from '../shared/rendererApi';
+import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import { PROGRESS_CSS } from './progressStyle';
 import { ProgressView } from './progressView';
 
@@ -13,7 +13,7 @@ function isProgressOutput(data: unknown): data is ProgressOutput {
   return typeof output === 'object' && output !== null && typeof output.state === 'string' && typeof output.total === 'number' && Array.isArray(output.errors) && Array.isArray(output.workers) && typeof output.device === 'object';
 }
 
-export function activate(_context: RendererContext): OutputRenderer {
+export const activate: ActivationFunction = () => {
   ensureStyle('vbk-progress-style', PROGRESS_CSS);
   return {
     renderOutputItem(item: OutputItem, element: HTMLElement): void {
@@ -32,4 +32,4 @@ export function activate(_context: RendererContext): OutputRenderer {
       view.update(data);
     },
   };
-}
+};

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { keyframesOutput } from '../../kernel/src/display/keyframesOutput';
-import { PROGRESS_ERRORS_LISTED } from '../../kernel/src/display/notebookOutputs';
+import { DEFAULT_KEYFRAMES_PAGE_SIZE, PROGRESS_ERRORS_LISTED } from '../../kernel/src/display/notebookOutputs';
 import { progressOutput } from '../../kernel/src/display/progressOutput';
 import type { ProcessingRecord, ProgressSnapshot } from '../../kernel/src/index';
 
@@ -45,6 +45,6 @@ describe('notebook output conversions', () => {
     assert.deepEqual(output.videos.map((video) => video.id), Array.from({ length: 10 }, (_, i) => `v${i + 19}`));
     assert.equal(converted.length, 20);
     assert.deepEqual(output.videos[0].frames[1], { index: 10, timestamp: 0.4, src: 'uri:/out/keyframes/v19/frame_1.jpg' });
-    assert.equal(keyframesOutput(records, String).videos.length, 20, 'one default page');
+    assert.equal(keyframesOutput(records, String).videos.length, DEFAULT_KEYFRAMES_PAGE_SIZE, 'one default page');
   });
 });

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { jpegDataUri } from '../../kernel/src/display/jpegDataUri';
 import { keyframesOutput } from '../../kernel/src/display/keyframesOutput';
-import type { KeyframesOutput, KeyframesPageReply, ProgressOutput, RunState } from '../../kernel/src/display/notebookOutputs';
+import { DEFAULT_KEYFRAMES_PAGE_SIZE, type KeyframesOutput, type KeyframesPageReply, type ProgressOutput, type RunState } from '../../kernel/src/display/notebookOutputs';
 import { progressOutput } from '../../kernel/src/display/progressOutput';
 import type { ProcessingRecord } from '../../kernel/src/index';
 import { HOSTILE_BROKEN_NAME, HOSTILE_ID, HOSTILE_VIDEO_NAME, runEngine, type EngineRun } from './engineOutputs';
@@ -11,6 +11,9 @@ import { openRendererPage, type HarnessGlobal, type RendererKind, type RendererP
 
 const REPO = path.resolve(__dirname, '../../..');
 const SCREENSHOTS = path.join(REPO, 'out', 'screenshots');
+const PAGE = DEFAULT_KEYFRAMES_PAGE_SIZE;
+/** The ids manyRecords gives. */
+const videoId = (index: number) => `video${String(index).padStart(4, '0')}`;
 
 describe('notebook renderers in Chromium', function () {
   let run: EngineRun;
@@ -53,7 +56,7 @@ describe('notebook renderers in Chromium', function () {
   /** Many videos, as a large run would give: the real records under new ids. */
   function manyRecords(n: number): ProcessingRecord[] {
     const processed = run.records.filter((record) => record.status === 'processed');
-    return Array.from({ length: n }, (_, i) => ({ ...processed[i % processed.length], id: `video${String(i).padStart(4, '0')}` }));
+    return Array.from({ length: n }, (_, i) => ({ ...processed[i % processed.length], id: videoId(i) }));
   }
 
   before(async function () {
@@ -205,11 +208,11 @@ describe('notebook renderers in Chromium', function () {
       await render('keyframes', 'k', 'grid', large);
       assert.equal(await count('.vbk-video'), large.pageSize);
       assert.equal(await count('.vbk-thumb-image'), large.pageSize * 4);
-      assert.equal(await browser.page.locator('.vbk-page-position').textContent(), 'Videos 1–20 of 500');
+      assert.equal(await browser.page.locator('.vbk-page-position').textContent(), `Videos 1–${PAGE} of 500`);
       await browser.page.locator('.vbk-page-next').click();
-      assert.equal(await browser.page.locator('.vbk-page-position').textContent(), 'Videos 21–40 of 500');
-      assert.deepEqual((await texts('.vbk-video-id')).slice(0, 2), ['video0020', 'video0021']);
-      assert.equal(await count('.vbk-video'), 20);
+      assert.equal(await browser.page.locator('.vbk-page-position').textContent(), `Videos ${PAGE + 1}–${2 * PAGE} of 500`);
+      assert.deepEqual((await texts('.vbk-video-id')).slice(0, 2), [videoId(PAGE), videoId(PAGE + 1)]);
+      assert.equal(await count('.vbk-video'), PAGE);
       assert.equal(await browser.page.locator('.vbk-page-previous').isEnabled(), true);
       await setTheme('dark');
       await browser.page.screenshot({ path: path.join(SCREENSHOTS, 'keyframes-paged-dark.png') });
@@ -218,24 +221,24 @@ describe('notebook renderers in Chromium', function () {
     it('asks the kernel for pages the output does not carry, and says so when no kernel is there', async () => {
       const records = manyRecords(45);
       const firstPage = keyframesOutput(records, jpegDataUri);
-      assert.equal(firstPage.videos.length, 20);
+      assert.equal(firstPage.videos.length, PAGE);
 
       await activate('keyframes', false);
       await render('keyframes', 'alone', 'saved', firstPage);
       await browser.page.locator('#slot-alone .vbk-page-next').click();
       assert.equal(await browser.page.locator('#slot-alone .vbk-video').count(), 0);
-      assert.match((await browser.page.locator('#slot-alone .vbk-notice').textContent())!, /^20 videos of this page are not saved in this output/);
+      assert.match((await browser.page.locator('#slot-alone .vbk-notice').textContent())!, new RegExp(`^${PAGE} videos of this page are not saved in this output`));
 
       await activate('keyframes', true);
       await render('keyframes', 'live', 'live-item', firstPage);
       await browser.page.locator('#slot-live .vbk-page-next').click();
       const posted = await browser.page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.posted);
-      assert.deepEqual(posted, [{ type: 'keyframesPageRequest', outputId: 'live-item', offset: 20, limit: 20 }]);
-      const next = keyframesOutput(records, jpegDataUri, { offset: 20 });
+      assert.deepEqual(posted, [{ type: 'keyframesPageRequest', outputId: 'live-item', offset: PAGE, limit: PAGE }]);
+      const next = keyframesOutput(records, jpegDataUri, { offset: PAGE });
       const reply: KeyframesPageReply = { type: 'keyframesPage', outputId: 'live-item', offset: next.offset, videos: next.videos, totalVideos: next.totalVideos };
       await browser.page.evaluate((m) => (globalThis as unknown as HarnessGlobal).harness.reply(m), reply);
-      assert.equal(await browser.page.locator('#slot-live .vbk-video').count(), 20);
-      assert.equal(await browser.page.locator('#slot-live .vbk-video-id').first().textContent(), 'video0020');
+      assert.equal(await browser.page.locator('#slot-live .vbk-video').count(), PAGE);
+      assert.equal(await browser.page.locator('#slot-live .vbk-video-id').first().textContent(), videoId(PAGE));
       assert.equal(await browser.page.locator('#slot-live .vbk-notice').isHidden(), true);
     });
   });

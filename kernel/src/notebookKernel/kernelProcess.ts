@@ -140,10 +140,13 @@ process.on('message', (message: HostMessage) => {
 // The host going away (VS Code closed, crashed) ends the kernel, and with it its workers.
 process.on('disconnect', () => process.exit(0));
 
+// tslab's package.json and its Jupyter module are not part of its typed exports: read at run time.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 send({ type: 'ready', versions: { node: process.version, tslab: require('tslab/package.json').version as string } });
 
 /** `import * as tslab from 'tslab'; tslab.display.html(...)` works as in Jupyter. */
 function routeTslabDisplays(show: (request: DisplayRequest) => void): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: unknown };
   jupyter.lastWriteDisplayData = (message: { data: Record<string, unknown>; transient?: { display_id?: string } }, update: boolean) => {
     const displayId = message.transient?.display_id;

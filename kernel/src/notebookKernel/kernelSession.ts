@@ -8,6 +8,10 @@ import {
 } from './kernelProtocol';
 import type { KeyframesPageReply } from '../display/notebookOutputs';
 import { howProcessEnded } from '../processes';
+import { idCounter, PendingRequests } from '../pendingRequests';
+
+/** Omit over each member of a union (the built-in Omit merges the members first). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** The kernel's script: beside this module in the compiled tree and in the bundle (dist/). */
 export const kernelProcessScript = path.join(__dirname, 'kernelProcess.js');
@@ -41,17 +45,10 @@ export interface KernelSessionEvents {
   job: [JobReport];
 }
 
-interface PendingExecution {
+interface RunningCell {
   onOutput: (output: CellOutput) => void;
   /** Resolves when the cell ends, however it ends. */
   settled: Promise<unknown>;
-  resolve: (result: ExecutionResult) => void;
-  reject: (error: Error) => void;
-}
-
-interface PendingQuery {
-  resolve: (message: KernelMessage) => void;
-  reject: (error: Error) => void;
 }
 
 export interface KernelSessionOptions extends KernelStartOptions {
@@ -68,9 +65,9 @@ export interface KernelSessionOptions extends KernelStartOptions {
  */
 export class KernelSession extends EventEmitter<KernelSessionEvents> {
   private child: ChildProcess | undefined;
-  private nextRequestId = 1;
-  private readonly executions = new Map<number, PendingExecution>();
-  private readonly queries = new Map<number, PendingQuery>();
+  private readonly requestIds = idCounter();
+  private readonly executions = new PendingRequests<ExecutionResult, RunningCell>(this.requestIds);
+  private readonly queries = new PendingRequests<KernelMessage>(this.requestIds);
   private stderrTail: string[] = [];
   private expectedExit = false;
   /** Why the host itself is ending the kernel, for the calls it rejects. */
@@ -131,13 +128,11 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
 
   /** Runs a cell; `onOutput` receives its outputs in order. Cells queue in the kernel. */
   execute(code: string, onOutput: (output: CellOutput) => void): Promise<ExecutionResult> {
-    const requestId = this.nextRequestId++;
     let settle = (): void => undefined;
     const settled = new Promise<void>((resolve) => (settle = resolve));
-    return new Promise<ExecutionResult>((resolve, reject) => {
-      this.executions.set(requestId, { onOutput, settled, resolve, reject });
-      this.post({ type: 'execute', requestId, code }, reject);
-    }).finally(settle);
+    const { id: requestId, answer } = this.executions.open({ onOutput, settled });
+    this.post({ type: 'execute', requestId, code }, (error) => this.executions.reject(requestId, error));
+    return answer.finally(settle);
   }
 
   /**
@@ -148,7 +143,7 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
   async interrupt(graceMs = this.options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS): Promise<InterruptOutcome> {
     const child = this.child;
     if (!child || this.executions.size === 0) return 'idle';
-    const [running] = this.executions.values();
+    const [running] = this.executions.extras();
     let timer: NodeJS.Timeout | undefined;
     const ended = Promise.race([
       running!.settled.then(() => true),
@@ -168,17 +163,17 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
   }
 
   complete(code: string, offset: number): Promise<CompletionResult> {
-    return this.query({ type: 'complete', requestId: this.nextRequestId++, code, offset }).then((reply) =>
+    return this.query({ type: 'complete', code, offset }).then((reply) =>
       reply.type === 'completed' ? reply.completion : { start: offset, end: offset, candidates: [] });
   }
 
   hover(code: string, offset: number): Promise<HoverResult | null> {
-    return this.query({ type: 'hover', requestId: this.nextRequestId++, code, offset }).then((reply) => (reply.type === 'hovered' ? reply.hover : null));
+    return this.query({ type: 'hover', code, offset }).then((reply) => (reply.type === 'hovered' ? reply.hover : null));
   }
 
   /** A page of a keyframe grid the kernel showed (for the renderer's page requests); null when it no longer has it. */
   keyframesPage(displayId: string, offset: number, limit: number): Promise<Omit<KeyframesPageReply, 'type' | 'outputId'> | null> {
-    return this.query({ type: 'keyframesPage', requestId: this.nextRequestId++, displayId, offset, limit }).then((reply) =>
+    return this.query({ type: 'keyframesPage', displayId, offset, limit }).then((reply) =>
       reply.type === 'keyframesPage' ? reply.page : null);
   }
 
@@ -203,11 +198,10 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
     this.child?.kill('SIGKILL');
   }
 
-  private query(message: HostMessage & { requestId: number }): Promise<KernelMessage> {
-    return new Promise((resolve, reject) => {
-      this.queries.set(message.requestId, { resolve, reject });
-      this.post(message, reject);
-    });
+  private query(message: DistributiveOmit<Extract<HostMessage, { requestId: number }>, 'requestId'>): Promise<KernelMessage> {
+    const { id: requestId, answer } = this.queries.open(undefined);
+    this.post({ ...message, requestId } as HostMessage, (error) => this.queries.reject(requestId, error));
+    return answer;
   }
 
   private post(message: HostMessage, reject: (error: Error) => void): void {
@@ -222,12 +216,10 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
   private receive(message: KernelMessage): void {
     switch (message.type) {
       case 'output':
-        this.executions.get(message.requestId)?.onOutput(message.output);
+        this.executions.extraOf(message.requestId)?.onOutput(message.output);
         break;
       case 'executed': {
-        const execution = this.executions.get(message.requestId);
-        this.executions.delete(message.requestId);
-        execution?.resolve(message.result);
+        this.executions.resolve(message.requestId, message.result);
         break;
       }
       case 'job':
@@ -236,9 +228,7 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
       case 'ready':
         break; // start() waits for it with a listener of its own
       default: {
-        const query = this.queries.get(message.requestId);
-        this.queries.delete(message.requestId);
-        query?.resolve(message);
+        this.queries.resolve(message.requestId, message);
       }
     }
   }
@@ -248,9 +238,8 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
     this.child = undefined;
     const exit = this.describeExit(code, signal);
     const error = new KernelDiedError(exit);
-    for (const pending of [...this.executions.values(), ...this.queries.values()]) pending.reject(error);
-    this.executions.clear();
-    this.queries.clear();
+    this.executions.rejectAll(error);
+    this.queries.rejectAll(error);
     if (!this.expectedExit) this.emit('exit', exit);
   }
 

@@ -6,6 +6,7 @@ import type { DecodeDevice, FrameRequest, VideoFrame, VideoMetadata } from '../v
 import type { CallResult, SourceCall, WorkerReport } from '../worker/workerProtocol';
 import { WorkerProcess } from './workerProcess';
 import { isStorageFullCode, StorageFullError } from '../checkpoint/storageFull';
+import { idCounter, PendingRequests } from '../pendingRequests';
 
 export interface PoolOptions {
   size: number;
@@ -40,17 +41,12 @@ export interface JobOutcome {
   seconds: number;
 }
 
-interface PendingCall {
-  resolve: (value: CallResult) => void;
-  reject: (error: Error) => void;
-}
-
 /** What a worker slot is doing for the job it holds. */
 interface ActiveJob {
   jobId: number;
   videoId: string;
   device?: DecodeDevice;
-  calls: Map<number, PendingCall>;
+  calls: PendingRequests<CallResult>;
   /** Settles with the worker's closing word on the job (done/failed), or its death. */
   finish: (message: { result?: unknown; error?: string; errorCode?: string; device?: DecodeDevice; framesDecoded: number; rssBytes?: number }) => void;
 }
@@ -81,7 +77,7 @@ export class WorkerPool {
   private readonly idle: Slot[] = [];
   private readonly waiting: ((slot: Slot) => void)[] = [];
   private nextJobId = 1;
-  private nextCallId = 1;
+  private readonly callIds = idCounter();
   private nextWorkerId = 1;
   private cancelled = false;
 
@@ -149,7 +145,7 @@ export class WorkerPool {
 
     let finish!: ActiveJob['finish'];
     const finished = new Promise<Parameters<ActiveJob['finish']>[0]>((resolve) => (finish = resolve));
-    const active: ActiveJob = { jobId, videoId: job.videoId, calls: new Map(), finish };
+    const active: ActiveJob = { jobId, videoId: job.videoId, calls: new PendingRequests<CallResult>(this.callIds), finish };
     slot.job = active;
 
     const exitWatch = slot.process.watchExit();
@@ -189,7 +185,7 @@ export class WorkerPool {
     } finally {
       clearTimeout(timer);
       exitWatch.release();
-      for (const call of active.calls.values()) call.reject(new Error('the decoding worker for this video is gone'));
+      active.calls.rejectAll(new Error('the decoding worker for this video is gone'));
       if (slot.job === active) slot.job = undefined;
     }
   }
@@ -205,16 +201,15 @@ export class WorkerPool {
     // The video is opened in the worker on the first call only: a function that never asks for
     // metadata or frames costs no decoder and no message.
     let opened = false;
-    const call = (request: SourceCall): Promise<CallResult> =>
-      new Promise((resolve, reject) => {
-        if (!opened) {
-          opened = true;
-          openInWorker();
-        }
-        const callId = this.nextCallId++;
-        active.calls.set(callId, { resolve, reject });
-        slot.process.send({ type: 'call', jobId: active.jobId, callId, ...request });
-      });
+    const call = (request: SourceCall): Promise<CallResult> => {
+      if (!opened) {
+        opened = true;
+        openInWorker();
+      }
+      const { id: callId, answer } = active.calls.open(undefined);
+      slot.process.send({ type: 'call', jobId: active.jobId, callId, ...request });
+      return answer;
+    };
     const proxy: OpenedVideoSource = {
       get device(): DecodeDevice {
         return active.device ?? 'cpu';
@@ -250,12 +245,10 @@ export class WorkerPool {
         this.options.log?.(`worker ${slot.workerId}: ${message.message}`);
         return;
       case 'reply': {
-        const pending = job?.calls.get(message.callId);
-        if (!job || !pending) return;
-        job.calls.delete(message.callId);
+        if (!job) return;
         if (message.device) job.device = message.device;
-        if (message.error !== undefined) pending.reject(new Error(message.error));
-        else pending.resolve(message.value as CallResult);
+        if (message.error !== undefined) job.calls.reject(message.callId, new Error(message.error));
+        else job.calls.resolve(message.callId, message.value as CallResult);
         return;
       }
       case 'done':
