@@ -5,7 +5,7 @@ import { registerProcessDatasetCommand } from './commands/processDataset';
 import { registerRestartKernelCommand } from './commands/restartKernel';
 import { registerResumeCommand } from './commands/resume';
 import { createLog } from './log';
-import { KernelController } from './notebook/kernelController';
+import { NotebookSessions } from './notebook/notebookSessions';
 import { registerKernelLanguageFeatures } from './notebook/kernelLanguageFeatures';
 import { registerKeyframesPaging } from './notebook/keyframesPaging';
 import { affectsKernelSettings } from './settings';
@@ -13,31 +13,31 @@ import { JobStatusItem } from './statusBar/jobStatusItem';
 
 /** What the extension's tests reach through `activate`'s return value. */
 export interface VideoBatchKernelApi {
-  kernels: KernelController;
+  notebooks: NotebookSessions;
   jobStatus: JobStatusItem;
 }
 
 export function activate(context: vscode.ExtensionContext): VideoBatchKernelApi {
   const log = createLog();
-  const kernels = new KernelController(log);
-  const jobStatus = new JobStatusItem(kernels);
+  const notebooks = new NotebookSessions(log);
+  const jobStatus = new JobStatusItem(notebooks);
   context.subscriptions.push(
     log,
-    kernels,
+    notebooks,
     jobStatus,
-    registerKernelLanguageFeatures(kernels),
-    registerKeyframesPaging(kernels, log),
+    registerKernelLanguageFeatures(notebooks),
+    registerKeyframesPaging(notebooks, log),
     registerProcessDatasetCommand(log),
     registerResumeCommand(jobStatus, log),
-    registerRestartKernelCommand(kernels),
+    registerRestartKernelCommand(notebooks),
     registerOpenSampleNotebookCommand(context, log),
     registerDoctorCommand(context, log),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsKernelSettings(event) && kernels.allSessions.length > 0) log.info('settings changed: running kernels use them after a restart');
+      if (affectsKernelSettings(event) && notebooks.allSessions.length > 0) log.info('settings changed: running kernels use them after a restart');
     }),
   );
   log.info(`activated in VS Code ${vscode.version}; workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted: no cell runs'}`);
-  return { kernels, jobStatus };
+  return { notebooks, jobStatus };
 }
 
 export function deactivate(): void {

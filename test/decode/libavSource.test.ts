@@ -129,7 +129,7 @@ describe('libav backend', function () {
     const metadata = await source.metadata();
     await source.close();
     assert.equal(metadata.num_frames, 60);
-    assert.equal(metadata.num_keyframes, 2);
+    assert.equal(metadata.num_random_access_frames, 2);
     assert.equal(metadata.codec, 'h264');
     assert.equal(metadata.pix_fmt, 'yuv420p');
     assert.ok(Math.abs(metadata.duration - 2) < 1e-6, String(metadata.duration));

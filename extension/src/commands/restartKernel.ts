@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import type { KernelController } from '../notebook/kernelController';
+import type { NotebookSessions } from '../notebook/notebookSessions';
 
 /** "Restart Kernel" (notebook toolbar): a fresh kernel for the active notebook, variables gone. */
-export function registerRestartKernelCommand(kernels: KernelController): vscode.Disposable {
+export function registerRestartKernelCommand(notebooks: NotebookSessions): vscode.Disposable {
   return vscode.commands.registerCommand('videoBatchKernel.restartKernel', async () => {
     const notebook = vscode.window.activeNotebookEditor?.notebook;
-    if (notebook) await kernels.restart(notebook);
+    if (notebook) await notebooks.restart(notebook);
   });
 }

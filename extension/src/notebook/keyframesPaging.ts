@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { KeyframesPageReply, KeyframesPageRequest } from '../../../kernel/src/display/notebookOutputs';
-import type { KernelController } from './kernelController';
+import type { NotebookSessions } from './notebookSessions';
 
 const KEYFRAMES_RENDERER_ID = 'video-batch-kernel.keyframes';
 
@@ -15,12 +15,12 @@ function isPageRequest(message: unknown): message is KeyframesPageRequest {
  * holds the run's records, asked through renderer messaging. A grid whose kernel is gone (a saved
  * notebook reopened) gets no reply and keeps the page it saved.
  */
-export function registerKeyframesPaging(kernels: KernelController, log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerKeyframesPaging(notebooks: NotebookSessions, log: vscode.LogOutputChannel): vscode.Disposable {
   const messaging = vscode.notebooks.createRendererMessaging(KEYFRAMES_RENDERER_ID);
   return messaging.onDidReceiveMessage(async ({ editor, message }) => {
     if (!isPageRequest(message)) return;
     try {
-      const page = await kernels.sessionOf(editor.notebook)?.keyframesPage(message.outputId, message.offset, message.limit);
+      const page = await notebooks.sessionOf(editor.notebook)?.keyframesPage(message.outputId, message.offset, message.limit);
       if (!page) return;
       await messaging.postMessage({ type: 'keyframesPage', outputId: message.outputId, ...page } satisfies KeyframesPageReply, editor);
     } catch (error) {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CONTROLLER_ID } from './kernelController';
+import { CONTROLLER_ID } from './notebookSessions';
 
 export const EXTENSION_ID = 'video-batch-kernel.video-batch-kernel';
 

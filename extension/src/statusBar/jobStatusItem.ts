@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { KernelController } from '../notebook/kernelController';
+import type { NotebookSessions } from '../notebook/notebookSessions';
 import { notebookFilePath } from '../notebook/notebookPath';
 import { unfinishedJobsOf, type CheckpointProgress } from './checkpointProgress';
 
@@ -21,7 +21,7 @@ export class JobStatusItem implements vscode.Disposable {
   /** What the item offers to resume now, for the resume command. */
   resumable?: { notebook: vscode.NotebookDocument; job: CheckpointProgress };
 
-  constructor(private readonly kernels: KernelController) {
+  constructor(private readonly notebooks: NotebookSessions) {
     this.item.name = 'Video Batch Kernel: processing';
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.vbk-checkpoint/*');
     this.disposables.push(
@@ -30,7 +30,7 @@ export class JobStatusItem implements vscode.Disposable {
       watcher.onDidChange(() => this.scheduleRefresh()),
       watcher.onDidDelete(() => this.scheduleRefresh()),
       vscode.window.onDidChangeActiveNotebookEditor(() => this.scheduleRefresh()),
-      kernels.onDidChangeJob(() => this.scheduleRefresh()),
+      notebooks.onDidChangeJob(() => this.scheduleRefresh()),
       vscode.commands.registerCommand(REVEAL_JOB_CELL_COMMAND, () => this.revealJobCell()),
     );
     this.scheduleRefresh();
@@ -59,7 +59,7 @@ export class JobStatusItem implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const running = this.kernels.sessionOf(notebook)?.job;
+    const running = this.notebooks.sessionOf(notebook)?.job;
     if (running && running.report.phase !== 'finished') {
       const { processed, failed, skipped, total, etaSeconds } = running.report.progress;
       this.item.text = `$(sync~spin) ${processed + failed + skipped}/${total} videos`;
@@ -82,7 +82,7 @@ export class JobStatusItem implements vscode.Disposable {
 
   private async revealJobCell(): Promise<void> {
     const notebook = vscode.window.activeNotebookEditor?.notebook;
-    const cell = notebook && this.kernels.sessionOf(notebook)?.job?.cell;
+    const cell = notebook && this.notebooks.sessionOf(notebook)?.job?.cell;
     if (!cell) return;
     const editor = await vscode.window.showNotebookDocument(cell.notebook);
     const range = new vscode.NotebookRange(cell.index, cell.index + 1);

@@ -43,7 +43,7 @@ export function describeVideo(summary: PacketSummary): VideoMetadata {
     num_frames: numFrames,
     codec: summary.codec,
     pix_fmt: summary.pixFmt,
-    num_keyframes: summary.keyframes.length,
+    num_random_access_frames: summary.keyframes.length,
     bits_per_pixel: numFrames ? (summary.totalBytes * 8) / (numFrames * summary.width * summary.height) : 0,
     bit_rate: summary.bitRate > 0 ? summary.bitRate : 0,
   };

@@ -16,8 +16,11 @@ export interface VideoMetadata {
   /** Decoder name as FFmpeg spells it: h264, hevc, vp9, ... */
   codec: string;
   pix_fmt: string;
-  /** Frames that are keyframes (random-access points) in the packet index. */
-  num_keyframes: number;
+  /**
+   * Frames a decoder can start at (the packet index's keyframes, I-frames): not the evenly spaced
+   * frames the `keyframes` built-in extracts.
+   */
+  num_random_access_frames: number;
   /**
    * Mean compressed bits per pixel per frame: a decode-free proxy for how much the picture
    * changes (static scenes compress to few bits). Used by `sampleAdaptive`.

@@ -14,14 +14,14 @@ describe('restricted mode (untrusted workspace)', () => {
     const notebook = await openWithController(path.join(WORKSPACE, 'sample.ipynb'));
     // VS Code itself asks for trust before it hands cells to a controller; the controller refuses on
     // its own as well, which is what this checks: its handler settles once every cell has ended.
-    await api.kernels.controller.executeHandler(notebook.getCells(), notebook, api.kernels.controller);
+    await api.notebooks.controller.executeHandler(notebook.getCells(), notebook, api.notebooks.controller);
     for (const cell of notebook.getCells()) {
       assert.equal(cell.executionSummary?.success, false, `cell ${cell.index + 1} ended as refused`);
       const error = cell.outputs.flatMap((output) => output.items).find((item) => item.mime === ERROR_MIME);
       assert.ok(error, `cell ${cell.index + 1} says why`);
       assert.equal((JSON.parse(new TextDecoder().decode(error.data)) as { name: string }).name, 'WorkspaceNotTrusted');
     }
-    assert.equal(api.kernels.sessionOf(notebook), undefined, 'no kernel session');
+    assert.equal(api.notebooks.sessionOf(notebook), undefined, 'no kernel session');
     assert.equal(existsSync(path.join(WORKSPACE, 'sample.vbk-checkpoint')), false, 'nothing processed');
   });
 });

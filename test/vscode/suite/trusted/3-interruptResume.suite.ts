@@ -30,11 +30,11 @@ describe('interrupt and resume', () => {
     // The command resolves only when the controller's handler returns, after the cells: not awaited.
     const executing = runCells(notebook, 0, 2);
     await waitFor('a few videos done', () => {
-      const progress = api.kernels.sessionOf(notebook)?.job?.report.progress;
+      const progress = api.notebooks.sessionOf(notebook)?.job?.report.progress;
       return progress && progress.processed + progress.failed >= 3 ? true : undefined;
     });
     // What the notebook toolbar's Interrupt calls.
-    await api.kernels.controller.interruptHandler?.(notebook);
+    await api.notebooks.controller.interruptHandler?.(notebook);
     await executing;
     const [, processing] = await cellsEnded(notebook, 0, 2);
     assert.equal(processing!.executionSummary?.success, false, cellText(processing!));

@@ -12,7 +12,7 @@ export const NOTEBOOK_TYPE = 'jupyter-notebook';
  * queue) per notebook, made on its first run and ended when the notebook closes. It prefers
  * itself for notebooks written in TypeScript. In an untrusted workspace it runs nothing.
  */
-export class KernelController implements vscode.Disposable {
+export class NotebookSessions implements vscode.Disposable {
   readonly controller: vscode.NotebookController;
   private readonly sessions = new Map<vscode.NotebookDocument, NotebookSession>();
   private readonly jobChanged = new vscode.EventEmitter<NotebookSession>();
