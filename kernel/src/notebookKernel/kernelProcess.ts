@@ -1,22 +1,22 @@
 /**
  * The notebook kernel: a child process that runs TypeScript cells for one notebook. Started by
  * `KernelSession` with the start options as its one argument; talks over the IPC channel with
- * the messages of kernelProtocol.ts. SIGINT interrupts the running cell.
+ * the messages of kernelProtocol.ts. It only wires the process (IPC, SIGINT, stream capture, the
+ * run environment) to KernelHandler, which holds the logic. SIGINT interrupts the running cell.
  */
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as library from '../index';
-import { keyframeGridPage, setDisplaySink, type DisplayRequest } from '../display/display';
+import { setDisplaySink, type DisplayRequest } from '../display/display';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import { setRunEnvironment } from '../processor/runEnvironment';
-import { errorText } from '../errorText';
-import { runStopWaitMs, type CellOutput, type ErrorOutput, type ExecutionStatus, type HostMessage, type KernelMessage, type KernelStartOptions } from './kernelProtocol';
+import { runStopWaitMs, type CellOutput, type HostMessage, type KernelMessage, type KernelStartOptions } from './kernelProtocol';
+import { KernelHandler } from './kernelHandler';
 import { forwardLibraryTypes, provideLibraryToCells } from './libraryResolution';
 import { NotebookRunEnvironment } from './notebookRunEnvironment';
 import { packageRoot } from './packageRoot';
 import { StreamCapture } from './streamCapture';
 import { TypeScriptCells } from './typescriptCells';
-import { interruptedMessage, type InterruptedRun } from './interruptedMessage';
 
 /** Paged keyframe grids whose records are kept for page requests (older grids stay as saved). */
 const PAGED_GRIDS_KEPT = 20;
@@ -29,8 +29,7 @@ function send(message: KernelMessage): void {
 }
 
 /** Outputs belong to the cell that runs now, or else to the last one that ran (late async prints). */
-let currentRequestId = 0;
-const sendOutput = (output: CellOutput): void => send({ type: 'output', requestId: currentRequestId, output });
+const sendOutput = (output: CellOutput): void => send({ type: 'output', requestId: handler.currentRequestId, output });
 const streams = new StreamCapture(sendOutput);
 
 process.chdir(notebookFolder);
@@ -55,57 +54,23 @@ function showDisplay(request: DisplayRequest): void {
 setDisplaySink(showDisplay);
 routeTslabDisplays(showDisplay);
 
-let cellAbort: AbortController | undefined;
-let interruptRequested = false;
-/** The runs an interrupt stopped, as the cell's closing message reports them. */
-let interruptedRuns: InterruptedRun[] = [];
+const handler: KernelHandler = new KernelHandler({
+  cells,
+  send,
+  flushStreams: () => streams.flush(),
+  activeRuns: () => runs.activeRuns,
+  pagedRecords: (displayId) => pagedGrids.get(displayId),
+  runStopWaitMs: runStopWaitMs(options.interruptGraceMs),
+});
 const runs = new NotebookRunEnvironment(options.notebookPath, options.settings ?? {}, {
-  cellSignal: () => cellAbort?.signal,
-  reportJob: (job) => send({ type: 'job', requestId: currentRequestId, job }),
+  cellSignal: () => handler.cellSignal,
+  reportJob: (job) => send({ type: 'job', requestId: handler.currentRequestId, job }),
 });
 setRunEnvironment(runs);
 
-/** Cells run one at a time, in the order they arrive. */
-let queue: Promise<void> = Promise.resolve();
-
-async function execute(requestId: number, code: string): Promise<void> {
-  currentRequestId = requestId;
-  cellAbort = new AbortController();
-  interruptRequested = false;
-  const started = performance.now();
-  // tslab reports a cell's own errors itself; what escapes is tslab failing, reported as the cell's error.
-  const run = await cells.run(code).catch((error: unknown) => ({
-    ok: false,
-    interruptedSynchronously: false,
-    errors: [{ kind: 'error', name: 'KernelError', message: `the kernel could not run the cell: ${errorText(error)}` } satisfies ErrorOutput],
-  }));
-  streams.flush();
-  const interrupted = interruptRequested || run.interruptedSynchronously;
-  const status: ExecutionStatus = interrupted ? 'interrupted' : run.ok ? 'ok' : 'error';
-  const errors: ErrorOutput[] = interrupted ? [interruptedMessage(interruptedRuns)] : run.errors;
-  for (const error of errors) sendOutput(error);
-  interruptedRuns = [];
-  cellAbort = undefined;
-  send({ type: 'executed', requestId, result: { status, durationMs: performance.now() - started } });
-}
-
-/**
- * SIGINT while a cell awaits: stop its processing runs (workers end, checkpoints stay valid),
- * give them time to wind down so the cell reports their final counts, then stop awaiting.
- * (SIGINT during synchronous code never reaches here: `breakOnSigint` throws inside the cell.)
- */
-process.on('SIGINT', () => {
-  if (!cellAbort) return;
-  interruptRequested = true;
-  const active = [...runs.activeRuns];
-  cellAbort.abort();
-  const stopped = Promise.all(active.map((run) => run.settled));
-  const grace = new Promise((resolve) => setTimeout(resolve, runStopWaitMs(options.interruptGraceMs)).unref());
-  void Promise.race([stopped, grace]).then(() => {
-    interruptedRuns = active.map((run) => ({ checkpointPath: run.checkpointPath, ...(run.lastProgress ? { progress: run.lastProgress } : {}) }));
-    cells.stopAwaiting();
-  });
-});
+// SIGINT while a cell awaits (see KernelHandler.interrupt); during synchronous code tslab's
+// breakOnSigint throws inside the cell instead.
+process.on('SIGINT', () => handler.interrupt());
 
 process.on('uncaughtException', (error) => {
   streams.add('stderr', `Uncaught exception (from code that kept running after its cell): ${error.stack ?? String(error)}\n`);
@@ -115,26 +80,10 @@ process.on('unhandledRejection', (reason) => {
 });
 
 process.on('message', (message: HostMessage) => {
-  switch (message.type) {
-    case 'execute':
-      queue = queue.then(() => execute(message.requestId, message.code));
-      break;
-    case 'complete':
-      send({ type: 'completed', requestId: message.requestId, completion: cells.complete(message.code, message.offset) });
-      break;
-    case 'hover':
-      send({ type: 'hovered', requestId: message.requestId, hover: cells.hover(message.code, message.offset) });
-      break;
-    case 'keyframesPage': {
-      const records = pagedGrids.get(message.displayId);
-      const page = records ? keyframeGridPage(records, { offset: message.offset, limit: message.limit }) : undefined;
-      send({ type: 'keyframesPage', requestId: message.requestId, page: page ? { offset: page.offset, videos: page.videos, totalVideos: page.totalVideos } : null });
-      break;
-    }
-    case 'shutdown':
-      cells.close();
-      process.disconnect?.();
-      process.exit(0);
+  handler.receive(message);
+  if (message.type === 'shutdown') {
+    process.disconnect?.();
+    process.exit(0);
   }
 });
 // The host going away (VS Code closed, crashed) ends the kernel, and with it its workers.
