@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { ProcessingPlan } from './processingPlan';
+import { DEFAULT_ADAPTIVE_FRAMES } from '../../../kernel/src/processingDefaults';
 
 interface NotebookCellJson {
   cell_type: 'markdown' | 'code';
@@ -31,7 +32,7 @@ function processFnSource(plan: ProcessingPlan): string {
     case 'keyframes':
       return `builtins.keyframes({ numFrames: ${plan.numFrames}, size: ${plan.thumbnailSize} })`;
     case 'adaptive':
-      return `builtins.adaptive({ minFrames: ${Math.min(4, plan.numFrames)}, maxFrames: ${plan.numFrames}, size: ${plan.thumbnailSize} })`;
+      return `builtins.adaptive({ minFrames: ${Math.min(DEFAULT_ADAPTIVE_FRAMES.minFrames, plan.numFrames)}, maxFrames: ${plan.numFrames}, size: ${plan.thumbnailSize} })`;
     case 'metadata':
       return 'builtins.metadata()';
   }
