@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findOnPath } from '../kernel/src/decode/ffmpegCli/ffmpegBinary';
+import { findOnPath } from '../kernel/src/pathLookup';
 import { ensureDataset } from './benchDataset';
 import { formatExtraction, runExtractionBenchmark, type ExtractionResult } from './extractionBenchmark';
 import type { ExtractionSettings } from './extractionMethods';

@@ -5,7 +5,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:f
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ProcessingRecord } from '../../kernel/src/index';
-import { findOnPath } from '../../kernel/src/decode/ffmpegCli/ffmpegBinary';
+import { findOnPath } from '../../kernel/src/pathLookup';
 import { writeBrokenFiles } from '../../samples/brokenFiles';
 import { generateVideo } from '../../samples/videoGenerator';
 import { readResults, runCli } from '../cli/cliRun';

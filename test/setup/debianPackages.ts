@@ -6,7 +6,7 @@
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { runLogged } from './loggedCommand';
-import { findOnPath, isExecutable } from './pathLookup';
+import { findOnPath, isExecutable } from '../../kernel/src/pathLookup';
 
 export interface DebianRequirement {
   debianPackage: string;

@@ -26,6 +26,8 @@ export interface DecodingProbeOptions {
   cpu?: boolean;
   inventory?: boolean;
   timeoutMs?: number;
+  /** Already read by the caller (to choose which devices to ask about); read here otherwise. */
+  prerequisites?: CudaPrerequisites;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface DecodingProbeOptions {
  * generated clip in a probe process. The run's `device: 'auto'` and the doctor both ask here.
  */
 export async function probeDecoding(options: DecodingProbeOptions): Promise<DecodingProbe> {
-  const prerequisites = readCudaPrerequisites();
+  const prerequisites = options.prerequisites ?? readCudaPrerequisites();
   const answered = new Map<number, CudaDeviceProbe>();
   for (const gpuId of options.gpuIds) {
     const reason = prerequisites.blocker ?? ordinalProblem(gpuId, prerequisites);

@@ -5,9 +5,8 @@ import type { CpuDecodeProbe, LibavInventory } from '../device/deviceProbeProtoc
 import { probeDecoding } from '../device/probeDecoding';
 import { decideRunDevice, type RunDevice } from '../device/runDevice';
 import { errorText } from '../errorText';
-import { packageVersion } from '../packageInfo';
+import { installedVersion, packageVersion } from '../packageInfo';
 import { runProgram } from '../runProgram';
-import { installedVersion } from './installedVersion';
 
 export type FfmpegBackendReport =
   | { works: true; ffmpeg: string; ffprobe: string | null; source: FfmpegSource; version: string }
@@ -44,8 +43,12 @@ function cudaOrdinals(visibleGpuCount: number | null): number[] {
 }
 
 export async function doctorReport(options: { ffmpegPath?: string } = {}): Promise<DoctorReport> {
-  const gpuIds = cudaOrdinals(readCudaPrerequisites().visibleGpuCount);
-  const [probe, ffmpegBackend] = await Promise.all([probeDecoding({ gpuIds, cpu: true, inventory: true }), ffmpegBackendReport(options.ffmpegPath)]);
+  const prerequisites = readCudaPrerequisites();
+  const gpuIds = cudaOrdinals(prerequisites.visibleGpuCount);
+  const [probe, ffmpegBackend] = await Promise.all([
+    probeDecoding({ gpuIds, cpu: true, inventory: true, prerequisites }),
+    ffmpegBackendReport(options.ffmpegPath),
+  ]);
   const cpuDecode = probe.cpu ?? { works: false, reason: probe.probeFailure ?? 'not probed', milliseconds: 0 };
   return {
     ok: cpuDecode.works,

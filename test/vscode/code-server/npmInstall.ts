@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdtempSync, realpathSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
-import { findOnPath } from '../../setup/pathLookup';
+import { findOnPath } from '../../../kernel/src/pathLookup';
 import { runLogged } from '../../setup/loggedCommand';
 
 /** npm's own script: the npm running the tests (npm test, npx mocha), else PATH's npm. */

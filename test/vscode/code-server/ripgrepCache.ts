@@ -7,7 +7,7 @@
 import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { runLogged } from '../../setup/loggedCommand';
-import { findOnPath } from '../../setup/pathLookup';
+import { findOnPath } from '../../../kernel/src/pathLookup';
 
 /**
  * Pinned by code-server 4.100.3's lib/vscode/npm-shrinkwrap.json (@vscode/ripgrep 1.15.11) and by

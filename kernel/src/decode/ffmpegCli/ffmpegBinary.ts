@@ -1,6 +1,6 @@
-import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../../inputError';
+import { findOnPath, isExecutable } from '../../pathLookup';
 
 export type FfmpegSource = 'setting' | 'FFMPEG_PATH' | 'PATH';
 
@@ -16,27 +16,6 @@ export interface FfmpegBinary {
 
 /** No usable ffmpeg program: the message says what was tried. */
 export class FfmpegNotFoundError extends InputError {}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Looks a program up on PATH the way a shell would, without a shell. */
-export function findOnPath(program: string, searchPath = process.env.PATH ?? ''): string | undefined {
-  const names = process.platform === 'win32' ? [`${program}.exe`, program] : [program];
-  for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
-    for (const name of names) {
-      const candidate = path.join(dir, name);
-      if (isExecutable(candidate)) return candidate;
-    }
-  }
-  return undefined;
-}
 
 function ffprobeBeside(ffmpeg: string): string | undefined {
   const candidate = path.join(path.dirname(ffmpeg), path.basename(ffmpeg).replace(/ffmpeg/i, 'ffprobe'));
