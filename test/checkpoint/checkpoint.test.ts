@@ -193,6 +193,24 @@ describe('checkpoint', () => {
       await assert.rejects(openCheckpoint(checkpointPath, identity), (error: Error) => error instanceof CheckpointLockedError && /process 1 on render-farm-7/.test(error.message));
     });
 
+    it('leaves nothing behind when a run is killed while it takes over a stale lock', async () => {
+      const stale = JSON.stringify({ pid: 999_999_999, host: os.hostname(), since: '2020-01-01T00:00:00.000Z' });
+      await writeFile(`${checkpointPath}.lock`, stale);
+      // The child dies the moment it would remove the stale lock it has just moved aside.
+      const script =
+        `const fsp = require('node:fs/promises'); const fs = require('node:fs'); const rm = fsp.rm; ` +
+        `fsp.rm = (file, options) => { let text = ''; try { text = fs.readFileSync(file, 'utf8'); } catch {} ` +
+        `if (text === ${JSON.stringify(stale)}) process.kill(process.pid, 'SIGKILL'); return rm(file, options); }; ` +
+        `require(${compiled('checkpoint.js')}).openCheckpoint(${JSON.stringify(checkpointPath)}, ${JSON.stringify(identity)});`;
+      const child = spawn(process.execPath, ['-e', script], { stdio: 'inherit' });
+      children.push(child);
+      const signal = await new Promise((resolve) => child.once('exit', (_code, exitSignal) => resolve(exitSignal)));
+      assert.equal(signal, 'SIGKILL', 'the child reached the removal of the stale lock');
+      assert.ok((await readdir(dir)).some((name) => name !== 'job.vbk-checkpoint.json.lock' && name.startsWith('job.vbk-checkpoint.json.lock')), 'the stale lock was moved aside');
+      await (await openCheckpoint(checkpointPath, identity)).close();
+      assert.deepEqual(await readdir(dir), ['job.vbk-checkpoint.json', 'job.vbk-checkpoint.json.journal'], 'the next run clears what the killed one moved aside');
+    });
+
     it('lets exactly one of many racing processes take a stale lock', async () => {
       await writeFile(`${checkpointPath}.lock`, JSON.stringify({ pid: 999_999_999, host: os.hostname(), since: '2020-01-01T00:00:00.000Z' }));
       const script =

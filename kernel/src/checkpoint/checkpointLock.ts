@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -87,7 +86,8 @@ export async function lockCheckpoint(lockPath: string, checkpointPath: string): 
 }
 
 async function takeOverStale(lockPath: string, judged: LockOwner | undefined): Promise<void> {
-  const aside = `${lockPath}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  // A temporary's name: if this run is killed before removing it, the next one clears it.
+  const aside = temporaryNameFor(lockPath);
   try {
     await rename(lockPath, aside);
   } catch (error) {
