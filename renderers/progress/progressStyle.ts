@@ -8,7 +8,7 @@ export const PROGRESS_CSS = `
 .vbk-progress[data-state="failed"] .vbk-state { background: var(--vscode-errorForeground, #f14c4c); color: var(--vscode-editor-background); }
 .vbk-done { font-weight: 600; }
 .vbk-count-failed { color: var(--vscode-errorForeground); }
-.vbk-count-skipped, .vbk-timing, .vbk-device, .vbk-worker, .vbk-error-path { color: var(--vscode-descriptionForeground); }
+.vbk-count-skipped, .vbk-timing, .vbk-dataset, .vbk-device, .vbk-worker, .vbk-error-path { color: var(--vscode-descriptionForeground); }
 .vbk-bar { display: flex; height: 8px; margin: 6px 0; max-width: 640px; background: var(--vscode-editorWidget-background, rgba(128,128,128,0.2)); border: 1px solid var(--vscode-contrastBorder, transparent); border-radius: 2px; overflow: hidden; }
 .vbk-segment { height: 100%; transition: width 0.2s linear; }
 .vbk-segment-processed { background: var(--vscode-progressBar-background); }

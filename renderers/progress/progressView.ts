@@ -1,4 +1,4 @@
-import type { OutputError, ProgressOutput, RunState, WorkerNow } from '../../kernel/src/display/notebookOutputs';
+import { datasetSummary, readingSummary, type OutputError, type ProgressOutput, type RunState, type WorkerNow } from '../../kernel/src/display/notebookOutputs';
 import { element, setText } from '../shared/dom';
 import { formatDuration, formatRate } from '../shared/format';
 
@@ -19,6 +19,7 @@ export class ProgressView {
   private readonly rate = element('span', 'vbk-rate');
   private readonly elapsed = element('span', 'vbk-elapsed');
   private readonly eta = element('span', 'vbk-eta');
+  private readonly dataset = element('div', 'vbk-dataset');
   private readonly device = element('div', 'vbk-device');
   private readonly message = element('div', 'vbk-message');
   private readonly workers = element('ul', 'vbk-workers');
@@ -35,14 +36,14 @@ export class ProgressView {
     const timing = element('div', 'vbk-timing');
     timing.append(this.rate, this.elapsed, this.eta);
     this.errors.append(this.errorsSummary, this.errorList);
-    this.root.append(head, this.bar, timing, this.device, this.message, this.workers, this.errors);
+    this.root.append(head, this.bar, timing, this.dataset, this.device, this.message, this.workers, this.errors);
   }
 
   update(output: ProgressOutput): void {
     this.root.dataset.state = output.state;
     setText(this.state, STATE_LABELS[output.state]);
     const settled = output.processed + output.failed + output.skipped;
-    setText(this.done, `${settled} / ${output.total} videos`);
+    setText(this.done, output.reading ? `Reading the CSV: ${readingSummary(output.reading)}` : `${settled} / ${output.total} videos`);
     for (const name of COUNTS) {
       setText(this.counts[name], `${output[name]} ${name}`);
       this.segments[name].style.width = `${output.total > 0 ? (100 * output[name]) / output.total : 0}%`;
@@ -52,6 +53,8 @@ export class ProgressView {
     setText(this.rate, `${formatRate(output.videosPerSecond)} videos/s`);
     setText(this.elapsed, `Elapsed ${formatDuration(output.elapsedSeconds)}`);
     setText(this.eta, etaText(output));
+    setText(this.dataset, output.dataset ? datasetSummary(output.dataset) : '');
+    this.dataset.hidden = !output.dataset;
     setText(this.device, deviceText(output));
     setText(this.message, output.message ?? '');
     this.message.hidden = !output.message;

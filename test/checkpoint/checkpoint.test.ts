@@ -63,7 +63,7 @@ describe('checkpoint', () => {
     const second = await openCheckpoint(checkpointPath, identity);
     assert.equal(second.statusOf(row(2)), 'processed');
     assert.equal(second.statusOf(row(4)), undefined);
-    assert.deepEqual(second.records(), [record('a'), record('b'), record('c', 'skipped')]);
+    assert.deepEqual(second.records.toArray(), [record('a'), record('b'), record('c', 'skipped')]);
     assert.deepEqual(second.counts, { processed: 2, failed: 0, skipped: 1 });
     await second.close();
     const manifest = JSON.parse(await readFile(checkpointPath, 'utf8')) as { counts: Record<string, number>; dataset: object; processing_fingerprint: string };
@@ -86,13 +86,13 @@ describe('checkpoint', () => {
     await first.close();
     await appendFile(`${checkpointPath}.journal`, '{"row":2,"record":{"id":"b","sta');
     const second = await openCheckpoint(checkpointPath, identity);
-    assert.deepEqual(second.records().map((r) => r.id), ['a']);
+    assert.deepEqual(second.records.toArray().map((r) => r.id), ['a']);
     await second.append(row(3), record('c'));
     await second.close();
     await appendFile(`${checkpointPath}.journal`, Buffer.alloc(4096));
     const third = await openCheckpoint(checkpointPath, identity);
     await third.append(row(4), record('d'));
-    assert.deepEqual(third.records().map((r) => r.id), ['a', 'c', 'd']);
+    assert.deepEqual(third.records.toArray().map((r) => r.id), ['a', 'c', 'd']);
     await third.close();
     assert.deepEqual((await journalLines(checkpointPath)).map((line) => (JSON.parse(line) as { row: number }).row), [1, 3, 4]);
   });
@@ -157,10 +157,10 @@ describe('checkpoint', () => {
     assert.equal((await journalLines(checkpointPath)).length, 500);
     await second.append(row(501), record('v501'));
     assert.deepEqual(second.counts, { processed: 501, failed: 0, skipped: 0 });
-    assert.deepEqual(second.records().at(-2), record('v500'));
+    assert.deepEqual(second.records.toArray().at(-2), record('v500'));
     await second.close();
     const third = await openCheckpoint(checkpointPath, identity);
-    assert.equal(third.records().length, 501);
+    assert.equal(third.records.toArray().length, 501);
     await third.close();
   });
 
@@ -243,7 +243,7 @@ describe('checkpoint', () => {
     });
     await kill(child);
     const reopened = await openCheckpoint(checkpointPath, identity);
-    const rows = reopened.records().map((r) => Number(r.id.slice(1)));
+    const rows = reopened.records.toArray().map((r) => Number(r.id.slice(1)));
     await reopened.close();
     assert.ok(rows.length >= acknowledged - 2, `${rows.length} rows survived, ${acknowledged - 2} were acknowledged`);
     assert.deepEqual(rows, Array.from({ length: rows.length }, (_, i) => i + 3), 'every row once, none missing before the last');

@@ -6,7 +6,11 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import Papa from 'papaparse';
-import { CsvColumnError, CsvFileError, countVideoRows, readVideoRows, type VideoRow } from '../../kernel/src/csv/videoRows';
+import { createHash } from 'node:crypto';
+import { CsvFileError } from '../../kernel/src/csv/csvRecords';
+import { scanCsv } from '../../kernel/src/csv/csvScan';
+import { DuplicateIds } from '../../kernel/src/csv/idHashes';
+import { CsvColumnError, readVideoRows, type VideoColumns, type VideoRow } from '../../kernel/src/csv/videoRows';
 import { InputError } from '../../kernel/src/inputError';
 
 /** The heap that is still reachable: collects garbage first. */
@@ -16,11 +20,19 @@ function retainedHeap(): number {
   return process.memoryUsage().heapUsed;
 }
 
-async function rowsOf(csvPath: string, columns: { videoCol: string; idCol?: string }): Promise<VideoRow[]> {
+/** The run's pass over a CSV, after the scan that notes its ids. */
+async function rowsFrom(csvPath: string, columns: VideoColumns): Promise<AsyncGenerator<VideoRow>> {
+  const { duplicates } = await scanCsv(csvPath, columns);
+  return readVideoRows(csvPath, columns, duplicates);
+}
+
+async function rowsOf(csvPath: string, columns: VideoColumns): Promise<VideoRow[]> {
   const rows: VideoRow[] = [];
-  for await (const row of readVideoRows(csvPath, columns)) rows.push(row);
+  for await (const row of await rowsFrom(csvPath, columns)) rows.push(row);
   return rows;
 }
+
+const countVideoRows = async (csvPath: string, columns: VideoColumns) => (await scanCsv(csvPath, columns)).totalRows;
 
 describe('CSV reading', () => {
   let dir: string;
@@ -97,7 +109,7 @@ describe('CSV reading', () => {
           return false; // the listing's own descriptor, closed by now
         }
       }).length;
-    for await (const row of readVideoRows(csv, { videoCol: 'video_path' })) if (row.rowNumber === 10) break;
+    for await (const row of await rowsFrom(csv, { videoCol: 'video_path' })) if (row.rowNumber === 10) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(openCsvs(), 0);
   });
@@ -108,7 +120,7 @@ describe('CSV reading', () => {
     for (let i = 0; i < 200_000; i++) lines.push(`vid${i},videos/clip_${i}.mp4`);
     const csv = await write('slow.csv', lines.join('\n'));
     const bytesRead = () => Number(/rchar: (\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))![1]);
-    const rows = readVideoRows(csv, { videoCol: 'video_path', idCol: 'video_id' });
+    const rows = await rowsFrom(csv, { videoCol: 'video_path', idCol: 'video_id' });
     const before = bytesRead();
     await rows.next();
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -132,12 +144,50 @@ describe('CSV reading', () => {
     const heapBefore = retainedHeap();
     let count = 0;
     let peakHeap = 0;
-    for await (const row of readVideoRows(csv, { videoCol: 'video_path' })) {
+    for await (const row of await rowsFrom(csv, { videoCol: 'video_path' })) {
       count++;
       if (row.rowNumber % 40_000 === 0) peakHeap = Math.max(peakHeap, retainedHeap());
     }
     assert.equal(count, 200_000);
     // Held whole, these rows would take well over 60 MiB; streamed, a few chunks' worth stay reachable.
     assert.ok(peakHeap - heapBefore < 8 * 2 ** 20, `retained heap grew ${((peakHeap - heapBefore) / 2 ** 20).toFixed(1)} MiB`);
+  });
+
+  it('reads the CSV once before a run: rows, the fingerprint of its bytes, progress from the first chunk', async () => {
+    const lines = ['video_id,video_path', ...Array.from({ length: 30_000 }, (_, i) => `v${i},clips/ünïcode ✓ ${i}.mp4`)];
+    const text = `\uFEFF${lines.join('\r\n')}\r\n`;
+    const csv = await write('scan.csv', text);
+    const progress: number[] = [];
+    const scan = await scanCsv(csv, { videoCol: 'video_path', idCol: 'video_id' }, ({ bytesRead, totalBytes }) => {
+      assert.equal(totalBytes, Buffer.byteLength(text));
+      progress.push(bytesRead);
+    });
+    assert.equal(scan.totalRows, 30_000);
+    assert.deepEqual(scan.fingerprint, { csvSha256: createHash('sha256').update(text).digest('hex'), videoCol: 'video_path', idCol: 'video_id' });
+    assert.ok(progress.length > 2 && progress.at(-1) === Buffer.byteLength(text), `progress ${progress.join(', ')}`);
+    const rows = await rowsOf(csv, { videoCol: 'video_path', idCol: 'video_id' });
+    // Multi-byte characters straddle the 64 KiB reads: each must come out whole.
+    rows.forEach((row, at) => assert.equal(row.rawPath, `clips/ünïcode ✓ ${at}.mp4`));
+  });
+
+  it('tells duplicate ids exactly, also when their hashes collide', async () => {
+    const ids = ['aa', 'bb', 'cc', 'aa', 'dd', 'bb', 'ccc', 'cc', 'aa', 'eee'];
+    // A hash that gives every id of one length the same value: each id of length 2 collides with the rest.
+    const collisions = new DuplicateIds((id) => [7, id.length]);
+    const exact = new DuplicateIds();
+    for (const id of ids) [collisions, exact].forEach((duplicates) => duplicates.noteId(id));
+    [collisions, exact].forEach((duplicates) => duplicates.endFirstPass());
+    const expected = ids.map((id, at) => ids.indexOf(id) < at);
+    assert.deepEqual(ids.map((id) => collisions.isRepeat(id)), expected);
+    assert.deepEqual(ids.map((id) => exact.isRepeat(id)), expected);
+  });
+
+  it('finds the duplicates among 300k ids holding only those', async () => {
+    const lines = ['video_id,video_path'];
+    for (let i = 0; i < 300_000; i++) lines.push(`clip-${i % 299_990},v.mp4`);
+    const csv = await write('many-ids.csv', lines.join('\n'));
+    const rows = await rowsOf(csv, { videoCol: 'video_path', idCol: 'video_id' });
+    const duplicates = rows.filter((row) => row.problem === 'duplicate_id').map((row) => row.rowNumber);
+    assert.deepEqual(duplicates, Array.from({ length: 10 }, (_, i) => 299_991 + i));
   });
 });

@@ -9,8 +9,8 @@ import { makeDataset, type DatasetFixture } from './processorFixture';
 const cpu = new DecoderConfig({ device: 'cpu' });
 
 /** The records of the rows that were run (a duplicate id's skipped row would shadow its first row). */
-function byId(records: ProcessingRecord[]): Map<string, ProcessingRecord> {
-  return new Map(records.filter((record) => record.status !== 'skipped').map((record) => [record.id, record]));
+function byId(records: Iterable<ProcessingRecord>): Map<string, ProcessingRecord> {
+  return new Map([...records].filter((record) => record.status !== 'skipped').map((record) => [record.id, record]));
 }
 
 describe('BatchVideoProcessor', function () {
@@ -72,11 +72,15 @@ describe('BatchVideoProcessor', function () {
     assert.equal(second.stats.processed, 0);
     assert.equal(second.stats.failed, 0);
     assert.equal(second.stats.skipped, 8);
-    assert.deepEqual(second.records, first.records);
+    const wholeDataset = { total_videos: 8, processed: 4, failed: 2, skipped: 2, pending: 0, success_rate: 0.5 };
+    assert.deepEqual(first.stats.dataset, wholeDataset);
+    assert.deepEqual(second.stats.dataset, wholeDataset, 'a resumed finished job still describes the whole dataset');
+    assert.deepEqual(second.records.toArray(), first.records.toArray());
     const retried = await new BatchVideoProcessor({ config: cpu, numWorkers: 2, checkpointPath })
       .processDataset({ csvPath: data.csvPath, videoCol: 'video_path', idCol: 'video_id', processFn, retryFailed: true });
     assert.equal(retried.stats.failed, 2, 'the two failed videos were run again');
     assert.equal(retried.records.length, first.records.length);
+    assert.deepEqual(retried.stats.dataset, wholeDataset, 'retried failures count once, with their latest outcome');
   });
 
   it('refuses to resume a checkpoint of another processing function', async () => {
@@ -109,8 +113,15 @@ describe('BatchVideoProcessor', function () {
     const first = await processor.processDataset({ ...options, signal: abort.signal });
     assert.equal(first.interrupted, true);
     assert.ok(first.stats.processed + first.stats.failed < 6, 'stopped early');
+    const settledFirst = first.records.length;
+    const { dataset } = first.stats;
+    assert.deepEqual([dataset.total_videos, dataset.processed + dataset.failed + dataset.skipped, dataset.pending], [8, settledFirst, 8 - settledFirst]);
+    const statsFile = JSON.parse(await readFile(path.join(outputDir, 'processing_stats.json'), 'utf8')) as typeof first.stats;
+    assert.deepEqual(statsFile.dataset, dataset, 'processing_stats.json holds the dataset after the interrupted run');
     const second = await new BatchVideoProcessor({ config: cpu, numWorkers: 2, checkpointPath }).processDataset(options);
     assert.equal(second.interrupted, false);
+    assert.deepEqual(second.stats.dataset, { total_videos: 8, processed: 4, failed: 2, skipped: 2, pending: 0, success_rate: 0.5 });
+    assert.equal(second.stats.processed + second.stats.failed, 6 - (dataset.processed + dataset.failed), 'the resume ran only the rest');
     const written = JSON.parse(await readFile(path.join(outputDir, 'processing_results.json'), 'utf8')) as ProcessingRecord[];
     assert.equal(written.length, 8);
     assert.deepEqual(written.filter((record) => record.status === 'processed').map((record) => record.id).sort(), [...data.goodIds].sort());
@@ -144,7 +155,7 @@ describe('BatchVideoProcessor', function () {
     });
     assert.ok(killed);
     assert.equal(results.stats.processed, 3);
-    const crashed = results.records.filter((record) => /SIGKILL|worker/.test(record.error ?? ''));
+    const crashed = results.records.toArray().filter((record) => /SIGKILL|worker/.test(record.error ?? ''));
     assert.equal(crashed.length, 1);
   });
 

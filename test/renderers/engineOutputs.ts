@@ -53,5 +53,5 @@ export async function runEngine(): Promise<EngineRun> {
     processFn: builtins.keyframes({ numFrames: 4, size: 64 }),
     outputDir: path.join(dir, 'out'),
   });
-  return { ...run, records: results.records, errors: results.stats.errors };
+  return { ...run, records: results.records.toArray(), errors: results.stats.errors };
 }

@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { keyframesOutput } from '../../kernel/src/display/keyframesOutput';
-import { DEFAULT_KEYFRAMES_PAGE_SIZE, PROGRESS_ERRORS_LISTED } from '../../kernel/src/display/notebookOutputs';
+import { datasetSummary, DEFAULT_KEYFRAMES_PAGE_SIZE, PROGRESS_ERRORS_LISTED } from '../../kernel/src/display/notebookOutputs';
 import { progressOutput } from '../../kernel/src/display/progressOutput';
 import type { ProcessingRecord, ProgressSnapshot } from '../../kernel/src/index';
 
 const snapshot: ProgressSnapshot = {
   total: 1000, done: 400, processed: 100, failed: 250, skipped: 50, elapsedSeconds: 20, videosPerSecond: 20, etaSeconds: 30,
   framesPerSecond: { cpu: 320, gpu: 0 }, workers: [{ workerId: 1, pid: 10, videoId: 'a' }, { workerId: 2, pid: 11 }],
+  dataset: { total: 1000, processed: 500, failed: 260, skipped: 50, pending: 190 },
 };
 const errors = Array.from({ length: 250 }, (_, i) => ({ id: `v${i}`, video_path: `/data/v${i}.mp4`, error: `cannot open /data/v${i}.mp4` }));
 
@@ -22,6 +23,8 @@ describe('notebook output conversions', () => {
     assert.equal(output.errorsNotListed, 250 - PROGRESS_ERRORS_LISTED + 7);
     assert.deepEqual(output.workers, [{ workerId: 1, videoId: 'a', videoPath: '/data/a.mp4' }, { workerId: 2 }]);
     assert.deepEqual([output.processed, output.failed, output.skipped, output.total, output.etaSeconds], [100, 250, 50, 1000, 30]);
+    assert.deepEqual(output.dataset, snapshot.dataset);
+    assert.equal(datasetSummary(output.dataset!), 'dataset: 500 processed, 260 failed, 50 skipped, 190 pending of 1000');
     assert.equal(JSON.stringify(JSON.parse(JSON.stringify(output))), JSON.stringify(output), 'plain JSON');
   });
 

@@ -7,8 +7,9 @@ import { removeAbandonedTemporaries, syncDirectory, writeFileAtomically, writeFu
 import { lockCheckpoint } from './checkpointLock';
 import { moveCheckpointAside } from './freshStart';
 import { loadOrCreateManifest, writeManifest, type CheckpointIdentity, type CheckpointManifest } from './checkpointManifest';
-import { journalLine, readJournalLines, replayJournal, type JournalEntry } from './journal';
+import { journalLine, readJournalLines, replayJournal } from './journal';
 import type { ProcessingRecord } from './processingRecord';
+import { ResultRecords } from './resultRecords';
 import { RowOutcomes, type RecordStatus } from './rowOutcomes';
 import { isStorageFull, StorageFullError } from './storageFull';
 
@@ -90,7 +91,7 @@ export class Checkpoint {
         Object.assign(manifest.dataset, { csv_path: location.csvPath, total_rows: location.totalRows });
         await writeManifest(checkpointPath, manifest);
       }
-      const outcomes = new RowOutcomes();
+      const outcomes = new RowOutcomes(identity.datasetLocation?.totalRows);
       let lines = 0;
       if (existsSync(journalPath)) {
         const replay = await replayJournal(journalPath, (row, status, span) => outcomes.set(row, status, span.offset, span.length));
@@ -126,18 +127,12 @@ export class Checkpoint {
   }
 
   /**
-   * Every row's latest record, in CSV order, read back from the journal as the caller iterates
-   * (a results file of any size is written from this without holding it whole).
+   * Every row's latest record, in CSV order, read back from the journal as the caller iterates or
+   * pages (a results file of any size is written from this without holding it whole). Stays
+   * readable after `close`.
    */
-  *recordsInRowOrder(): Generator<ProcessingRecord> {
-    for (const line of readJournalLines(this.journal.fd, this.outcomes.spansInRowOrder())) {
-      yield (JSON.parse(line.toString('utf8')) as JournalEntry).record;
-    }
-  }
-
-  /** Every row's latest record, in CSV order, as one array: for small jobs and tests. */
-  records(): ProcessingRecord[] {
-    return [...this.recordsInRowOrder()];
+  get records(): ResultRecords {
+    return ResultRecords.of(this.journalPath, this.journal.fd, this.outcomes);
   }
 
   /** Rewrites the small manifest with the current counts (O(1); the caller bounds how often). */

@@ -1,20 +1,9 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import type { VideoColumns } from '../csv/videoRows';
-
 /** The CSV's contents and the columns used: a checkpoint belongs to exactly one such dataset. */
 export interface DatasetFingerprint {
   /** SHA-256 of the CSV's bytes, hex. */
   csvSha256: string;
   videoCol: string;
   idCol?: string;
-}
-
-/** Hashes the CSV as it streams in (a CSV of any size is never held whole). */
-export async function datasetFingerprint(csvPath: string, columns: VideoColumns): Promise<DatasetFingerprint> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(csvPath)) hash.update(chunk as Buffer);
-  return { csvSha256: hash.digest('hex'), videoCol: columns.videoCol, idCol: columns.idCol };
 }
 
 /** What differs between the dataset a checkpoint was made for and this one, in words; empty when nothing does. */

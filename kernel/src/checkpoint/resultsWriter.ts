@@ -78,7 +78,7 @@ export class ResultsWriter {
       await writeFileAtomically(this.resultsPath, async (append) => {
         let separator = '\n  ';
         await append('[');
-        for (const record of checkpoint.recordsInRowOrder()) {
+        for (const record of checkpoint.records) {
           await append(separator + JSON.stringify(record));
           separator = ',\n  ';
         }

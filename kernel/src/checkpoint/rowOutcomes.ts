@@ -18,11 +18,19 @@ export interface JournalSpan {
  * records themselves stay in the journal and are read back from there.
  */
 export class RowOutcomes {
-  private statuses = new Uint8Array(1024);
-  private offsets = new Float64Array(1024);
-  private lengths = new Uint32Array(1024);
+  private statuses: Uint8Array;
+  private offsets: Float64Array;
+  private lengths: Uint32Array;
   private highestRow = 0;
   private readonly counts: Record<RecordStatus, number> = { processed: 0, failed: 0, skipped: 0 };
+
+  /** `expectedRows`: the dataset's size when known, so the arrays are sized once instead of doubling. */
+  constructor(expectedRows = 0) {
+    const size = Math.max(1024, expectedRows + 1);
+    this.statuses = new Uint8Array(size);
+    this.offsets = new Float64Array(size);
+    this.lengths = new Uint32Array(size);
+  }
 
   set(row: number, status: RecordStatus, offset: number, length: number): void {
     if (!Number.isInteger(row) || row < 1) throw new RangeError(`row number ${row} is not a data row`);
@@ -46,14 +54,32 @@ export class RowOutcomes {
     return { ...this.counts };
   }
 
+  /** Memory the index holds. */
+  get byteSize(): number {
+    return this.statuses.byteLength + this.offsets.byteLength + this.lengths.byteLength;
+  }
+
   get settledCount(): number {
     return this.counts.processed + this.counts.failed + this.counts.skipped;
   }
 
-  /** The journal spans of the rows with an outcome, in CSV order. */
-  *spansInRowOrder(): Generator<JournalSpan> {
+  /** Rows with an outcome (of `status` when given). */
+  countOf(status?: RecordStatus): number {
+    return status ? this.counts[status] : this.settledCount;
+  }
+
+  /**
+   * The journal spans of the rows with an outcome (of `status` when given), in CSV order, from the
+   * `skip`-th such row on. Skipping scans the one-byte statuses: a million rows in about a millisecond.
+   */
+  *spansInRowOrder(status?: RecordStatus, skip = 0): Generator<JournalSpan> {
+    const wanted = status ? STATUSES.indexOf(status) + 1 : NO_OUTCOME;
+    let toSkip = skip;
     for (let row = 1; row <= this.highestRow; row++) {
-      if (this.statuses[row] !== NO_OUTCOME) yield { row, offset: this.offsets[row], length: this.lengths[row] };
+      const code = this.statuses[row];
+      if (code === NO_OUTCOME || (wanted !== NO_OUTCOME && code !== wanted)) continue;
+      if (toSkip > 0) toSkip--;
+      else yield { row, offset: this.offsets[row], length: this.lengths[row] };
     }
   }
 

@@ -8,6 +8,7 @@ import { StorageFullError } from '../checkpoint/storageFull';
 import type { ProcessCommand } from './cliArguments';
 import { EXIT_BAD_INPUT, EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_OK } from './exitCodes';
 import { formatProgressLine } from './progressLine';
+import { datasetSummary, readingSummary } from '../display/notebookOutputs';
 
 /** Plain progress lines (no terminal) come at most this often. */
 const PLAIN_LINE_INTERVAL_MS = 5000;
@@ -28,7 +29,17 @@ function reportProgress(processor: BatchVideoProcessor, onTerminal: boolean): vo
   const clearLine = onTerminal ? '\r\x1b[2K' : '';
   let lastPlainLine = 0;
   let lastPlainDone = -1;
+  let lastReadingLine = 0;
+  processor.on('reading', ({ csvPath, bytesRead, totalBytes }) => {
+    const line = `reading ${csvPath}: ${readingSummary({ bytesRead, totalBytes })}`;
+    if (onTerminal) process.stderr.write(`${clearLine}${line}`);
+    else if (Date.now() - lastReadingLine >= PLAIN_LINE_INTERVAL_MS) {
+      lastReadingLine = Date.now();
+      process.stderr.write(`${line}\n`);
+    }
+  });
   processor.on('start', ({ total, alreadyDone, checkpointPath }) => {
+    if (onTerminal) process.stderr.write(clearLine);
     const resumed = alreadyDone ? `, resuming: ${alreadyDone} already done` : '';
     process.stderr.write(`${total} videos${resumed}; checkpoint ${checkpointPath}\n`);
   });
@@ -75,6 +86,8 @@ export async function runProcessCommand(command: ProcessCommand): Promise<number
     });
     if (onTerminal) process.stderr.write('\n');
     process.stdout.write(`${JSON.stringify(results.stats, null, 2)}\n`);
+    const { dataset } = results.stats;
+    process.stderr.write(`${datasetSummary({ ...dataset, total: dataset.total_videos })}\n`);
     if (results.outputDir) {
       const images = command.fn === 'metadata' ? '' : `; images in ${path.join(results.outputDir, command.fn)}${path.sep}<id>${path.sep}`;
       process.stderr.write(`results in ${path.join(results.outputDir, 'processing_results.json')}${images}\n`);

@@ -3,7 +3,7 @@ import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import type { VideoFrame } from '../video/videoTypes';
 import { jpegDataUri } from './jpegDataUri';
 import { thumbnailDataUri } from './thumbnailDataUri';
-import { keyframesOutput, type KeyframesWindow } from './keyframesOutput';
+import { keyframesOutput, pagedRecordsOf, type KeyframesWindow, type PagedRecords } from './keyframesOutput';
 import { KEYFRAMES_MIME, PROGRESS_MIME, type KeyframesOutput, type ProgressOutput } from './notebookOutputs';
 import { rgbToPng } from './pngImage';
 
@@ -21,7 +21,7 @@ export interface DisplayRequest {
   /** This request replaces the output shown earlier under `displayId`. */
   update: boolean;
   /** Keyframe records behind a paged grid, for the pages the renderer asks for later. */
-  pagedRecords?: readonly ProcessingRecord[];
+  pagedRecords?: PagedRecords;
 }
 
 export type DisplaySink = (request: DisplayRequest) => void;
@@ -63,7 +63,7 @@ function frameSource(frame: VideoFrame): string | undefined {
 }
 
 /** A page of the keyframe grid of a run's records, with thumbnails for the videos it carries. */
-export function keyframeGridPage(records: readonly ProcessingRecord[], window: KeyframesWindow = {}): KeyframesOutput {
+export function keyframeGridPage(records: PagedRecords | readonly ProcessingRecord[], window: KeyframesWindow = {}): KeyframesOutput {
   return keyframesOutput(records, thumbnailDataUri, window);
 }
 
@@ -77,7 +77,7 @@ export class Display {
   constructor(readonly displayId?: string) {}
 
   /** Several alternative representations of one output. */
-  bundle(data: MimeBundle, pagedRecords?: readonly ProcessingRecord[]): void {
+  bundle(data: MimeBundle, pagedRecords?: PagedRecords): void {
     sink({ data, displayId: this.displayId, update: this.displayId !== undefined && this.shown, ...(pagedRecords ? { pagedRecords } : {}) });
     this.shown = true;
   }
@@ -120,7 +120,7 @@ export class Display {
   }
 
   /** A keyframe grid, as built by `keyframesOutput`. */
-  keyframes(output: KeyframesOutput, pagedRecords?: readonly ProcessingRecord[]): void {
+  keyframes(output: KeyframesOutput, pagedRecords?: PagedRecords): void {
     const summary = `keyframes of ${output.totalVideos} video${output.totalVideos === 1 ? '' : 's'}`;
     this.bundle({ [KEYFRAMES_MIME]: output, 'text/plain': summary }, pagedRecords);
   }
@@ -143,11 +143,13 @@ export class Display {
   }
 
   /**
-   * The keyframe grid of a run's records (`results.records`): one page of thumbnails, the rest
-   * fetched page by page when the user asks, so a 10k-video run never puts 10k images in the notebook.
+   * The keyframe grid of a run's records (`results.records`, its processed rows, or an array):
+   * one page of thumbnails, the rest fetched page by page when the user asks, so a 10k-video run
+   * never puts 10k images in the notebook.
    */
-  records(records: readonly ProcessingRecord[], window: KeyframesWindow = {}): void {
-    this.keyframes(keyframeGridPage(records, window), records);
+  records(records: PagedRecords | readonly ProcessingRecord[], window: KeyframesWindow = {}): void {
+    const source = pagedRecordsOf(records);
+    this.keyframes(keyframeGridPage(source, window), source);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The notebook outputs the kernel writes and the renderers draw: their MIME types and JSON shapes.
- * Plain types and constants only, so the browser bundles of the renderers can import this module.
+ * Plain types, constants and pure formatting only, so the browser bundles of the renderers can import this module.
  * Outputs are saved in the notebook and rendered again without a kernel, so every field a renderer
  * needs is in the JSON itself.
  */
@@ -52,6 +52,32 @@ export interface ProgressOutput {
   errors: OutputError[];
   /** Failures counted but not listed. */
   errorsNotListed: number;
+  /** The whole dataset's state (every run of the checkpoint); absent in outputs saved by older versions. */
+  dataset?: DatasetProgress;
+  /** While the CSV is read before the first video: how far. */
+  reading?: { bytesRead: number; totalBytes: number };
+}
+
+/** "45% (12.0 of 26.7 MB)": how far the read of the CSV before a run has come. */
+export function readingSummary(reading: { bytesRead: number; totalBytes: number }): string {
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  const percent = reading.totalBytes > 0 ? Math.min(100, Math.floor((100 * reading.bytesRead) / reading.totalBytes)) : 100;
+  return `${percent}% (${mb(reading.bytesRead)} of ${mb(reading.totalBytes)} MB)`;
+}
+
+/** Each row's latest outcome over every run of a checkpoint, and the rows not yet settled. */
+export interface DatasetProgress {
+  total: number;
+  processed: number;
+  failed: number;
+  skipped: number;
+  pending: number;
+}
+
+/** "dataset: 950 processed, 30 failed, 20 pending of 1000" (skipped named only when there are some). */
+export function datasetSummary(dataset: DatasetProgress): string {
+  const skipped = dataset.skipped ? `, ${dataset.skipped} skipped` : '';
+  return `dataset: ${dataset.processed} processed, ${dataset.failed} failed${skipped}, ${dataset.pending} pending of ${dataset.total}`;
 }
 
 /** The output is re-sent on every update: a long error list would make each update heavy. */

@@ -13,6 +13,8 @@ export interface ProgressContext {
   /** Paths of the videos being decoded, by id (from videoStarted events). */
   videoPaths?: ReadonlyMap<string, string>;
   message?: string;
+  /** While the CSV is read before the first video. */
+  reading?: ProgressOutput['reading'];
 }
 
 /** The progress output for one moment of a run. */
@@ -36,5 +38,7 @@ export function progressOutput(snapshot: ProgressSnapshot, context: ProgressCont
     framesPerSecond: { ...snapshot.framesPerSecond },
     errors: listed.map(({ id, video_path, error }) => ({ id, video_path, error })),
     errorsNotListed: (context.errorsNotListed ?? 0) + context.errors.length - listed.length,
+    dataset: { ...snapshot.dataset },
+    ...(context.reading ? { reading: { ...context.reading } } : {}),
   };
 }

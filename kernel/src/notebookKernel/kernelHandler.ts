@@ -5,7 +5,7 @@
  * runs (and is tested) in any process.
  */
 import { keyframeGridPage } from '../display/display';
-import type { ProcessingRecord } from '../checkpoint/processingRecord';
+import type { PagedRecords } from '../display/keyframesOutput';
 import { errorText } from '../errorText';
 import type { CompletionResult, ErrorOutput, ExecutionStatus, HostMessage, HoverResult, KernelMessage } from './kernelProtocol';
 import { interruptedMessage, type InterruptedRun } from './interruptedMessage';
@@ -29,7 +29,7 @@ export interface KernelHandlerParts {
   /** The runs in progress now (the notebook's run environment). */
   activeRuns(): Iterable<ActiveRun>;
   /** Keyframe grids shown with paged records, by display id. */
-  pagedRecords(displayId: string): readonly ProcessingRecord[] | undefined;
+  pagedRecords(displayId: string): PagedRecords | undefined;
   /** How long an interrupt waits for its runs to stop and save their checkpoints. */
   runStopWaitMs: number;
 }

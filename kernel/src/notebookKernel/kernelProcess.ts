@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as library from '../index';
 import { setDisplaySink, type DisplayRequest } from '../display/display';
-import type { ProcessingRecord } from '../checkpoint/processingRecord';
+import type { PagedRecords } from '../display/keyframesOutput';
 import { setRunEnvironment } from '../processor/runEnvironment';
 import { runStopWaitMs, type CellOutput, type HostMessage, type KernelMessage, type KernelStartOptions } from './kernelProtocol';
 import { KernelHandler } from './kernelHandler';
@@ -18,7 +18,13 @@ import { packageRoot } from './packageRoot';
 import { StreamCapture } from './streamCapture';
 import { TypeScriptCells } from './typescriptCells';
 
-/** Paged keyframe grids whose records are kept for page requests (older grids stay as saved). */
+/**
+ * Paged keyframe grids kept for page requests, newest first, while their row indexes together stay
+ * under this (a million-row run's index is 13 MB); older grids stay as saved, without more pages.
+ * The newest grid is always kept, whatever its size.
+ */
+const PAGED_GRID_INDEX_BYTES_KEPT = 64 * 2 ** 20;
+/** Grids kept at most, for grids of arrays whose cost is not known. */
 const PAGED_GRIDS_KEPT = 20;
 
 const options = JSON.parse(process.argv[2] ?? '{}') as KernelStartOptions;
@@ -37,16 +43,24 @@ forwardLibraryTypes(notebookFolder, packageRoot());
 const cells = new TypeScriptCells(notebookFolder, (text) => streams.add('stdout', `${text}\n`));
 provideLibraryToCells(library);
 
-const pagedGrids = new Map<string, readonly ProcessingRecord[]>();
+const pagedGrids = new Map<string, PagedRecords>();
+
+/** Forgets the oldest grids beyond PAGED_GRIDS_KEPT or PAGED_GRID_INDEX_BYTES_KEPT. */
+function forgetOldGrids(): void {
+  let bytes = 0;
+  [...pagedGrids].reverse().forEach(([displayId, records], newest) => {
+    bytes += records.indexBytes ?? 0;
+    if (newest > 0 && (newest >= PAGED_GRIDS_KEPT || bytes > PAGED_GRID_INDEX_BYTES_KEPT)) pagedGrids.delete(displayId);
+  });
+}
+
 function showDisplay(request: DisplayRequest): void {
   streams.flush();
   const displayId = request.displayId ?? (request.pagedRecords ? randomBytes(8).toString('hex') : undefined);
   if (displayId && request.pagedRecords) {
+    pagedGrids.delete(displayId); // an updated grid becomes the newest
     pagedGrids.set(displayId, request.pagedRecords);
-    for (const oldest of pagedGrids.keys()) {
-      if (pagedGrids.size <= PAGED_GRIDS_KEPT) break;
-      pagedGrids.delete(oldest);
-    }
+    forgetOldGrids();
   }
   if (request.update && displayId) sendOutput({ kind: 'updateDisplay', displayId, data: request.data });
   else sendOutput({ kind: 'display', ...(displayId ? { displayId } : {}), data: request.data });

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Display } from '../display/display';
-import { PROGRESS_ERRORS_LISTED, type DeviceInUse, type ProgressOutput, type RunState } from '../display/notebookOutputs';
+import { PROGRESS_ERRORS_LISTED, type DatasetProgress, type DeviceInUse, type ProgressOutput, type RunState } from '../display/notebookOutputs';
 import { progressOutput } from '../display/progressOutput';
 import type { ProcessorEventMap, ProgressSnapshot } from '../processor/progressEvents';
 import type { ProcessingError } from '../stats/processingStats';
@@ -22,6 +22,7 @@ export class LiveRunDisplay {
   private lastSentAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private ended = false;
+  private reading?: ProgressOutput['reading'];
 
   constructor(
     processor: EventEmitter<ProcessorEventMap>,
@@ -30,8 +31,14 @@ export class LiveRunDisplay {
     private readonly onOutput: (progress: ProgressOutput) => void = () => undefined,
   ) {
     this.device = { device: requestedDevice === 'cpu' ? 'cpu' : 'gpu' };
-    processor.on('start', ({ total }) => {
-      this.snapshot ??= { total, done: 0, processed: 0, failed: 0, skipped: 0, elapsedSeconds: 0, videosPerSecond: 0, etaSeconds: null, framesPerSecond: { cpu: 0, gpu: 0 }, workers: [] };
+    processor.on('reading', ({ bytesRead, totalBytes }) => {
+      this.reading = { bytesRead, totalBytes };
+      this.snapshot ??= emptySnapshot(0, { total: 0, processed: 0, failed: 0, skipped: 0, pending: 0 });
+      this.schedule();
+    });
+    processor.on('start', ({ total, dataset }) => {
+      this.reading = undefined;
+      if (!this.snapshot || this.snapshot.total === 0) this.snapshot = emptySnapshot(total, dataset);
       this.schedule();
     });
     processor.on('progress', (snapshot) => {
@@ -82,9 +89,27 @@ export class LiveRunDisplay {
       errorsNotListed: this.errorsNotListed,
       videoPaths: this.videoPaths,
       ...(message === undefined ? {} : { message }),
+      ...(this.reading && state === 'running' ? { reading: this.reading } : {}),
     });
     this.display.progress(output);
     this.onOutput(output);
     return output;
   }
+}
+
+/** Before the first progress event: nothing settled by this run, the dataset as earlier runs left it. */
+function emptySnapshot(total: number, dataset: DatasetProgress): ProgressSnapshot {
+  return {
+    total,
+    done: 0,
+    processed: 0,
+    failed: 0,
+    skipped: 0,
+    elapsedSeconds: 0,
+    videosPerSecond: 0,
+    etaSeconds: null,
+    framesPerSecond: { cpu: 0, gpu: 0 },
+    workers: [],
+    dataset,
+  };
 }

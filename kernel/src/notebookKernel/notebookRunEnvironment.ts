@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { notebookCheckpointPath } from '../checkpoint/notebookCheckpoints';
 import { newDisplay } from '../display/display';
-import { keyframeRecords } from '../display/keyframesOutput';
+import { holdsKeyframes } from '../display/keyframesOutput';
 import { errorText } from '../errorText';
-import type { ProcessingRecord } from '../checkpoint/processingRecord';
+import type { ResultRecords } from '../checkpoint/resultRecords';
 import type { RunAttachment, RunBeginning, RunEnvironment } from '../processor/runEnvironment';
 import type { JobReport, KernelSettings } from './kernelProtocol';
 import { LiveRunDisplay } from './liveRunDisplay';
@@ -77,10 +77,10 @@ export class NotebookRunEnvironment implements RunEnvironment {
   }
 
   /** The grid is a courtesy: a JPEG deleted meanwhile must not fail the run that wrote it. */
-  private showKeyframeGrid(records: readonly ProcessingRecord[]): void {
-    if (keyframeRecords(records).length === 0) return;
+  private showKeyframeGrid(records: ResultRecords): void {
     try {
-      newDisplay().records(records);
+      const processed = records.withStatus('processed');
+      if (holdsKeyframes(processed)) newDisplay().records(processed);
     } catch (error) {
       process.stderr.write(`The keyframe grid could not be shown: ${errorText(error)}\n`);
     }

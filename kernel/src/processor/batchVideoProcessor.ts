@@ -2,9 +2,8 @@ import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { builtins } from '../builtins/builtinTasks';
 import { openCheckpoint } from '../checkpoint/checkpoint';
-import { datasetFingerprint } from '../checkpoint/datasetFingerprint';
 import { DecoderConfig } from '../config/decoderConfig';
-import { countVideoRows } from '../csv/videoRows';
+import { scanCsv, type CsvScanProgress } from '../csv/csvScan';
 import { checkBackendAvailable } from '../decode/openVideoSource';
 import type { WorkerActivity } from '../pool/workerPool';
 import { DEFAULT_TIMEOUT_SECONDS, defaultWorkerCount } from '../processingDefaults';
@@ -18,6 +17,8 @@ import { RunWorkers } from './runWorkers';
 export type { BatchVideoProcessorOptions, ProcessDatasetOptions, ProcessingResults } from './processingOptions';
 
 const DEFAULT_MAX_WORKER_MEMORY_MB = 2048;
+/** Reading a large CSV on network storage takes seconds: a few updates a second show it moving. */
+const READING_EVENT_MS = 250;
 
 /** Processes every video of a CSV with a processing function, in worker processes, with resume. */
 export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
@@ -61,14 +62,14 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     try {
       const columns = { videoCol: options.videoCol, idCol: options.idCol };
       checkBackendAvailable(this.config);
-      const total = await countVideoRows(csvPath, columns);
+      const { totalRows: total, fingerprint, duplicates } = await scanCsv(csvPath, columns, this.readingReporter(csvPath));
       const checkpoint = await openCheckpoint(checkpointPath, {
-        datasetFingerprint: await datasetFingerprint(csvPath, columns),
+        datasetFingerprint: fingerprint,
         processingFingerprint: processingFingerprint(processFn),
         datasetLocation: { csvPath, totalRows: total },
       }, { fresh: options.fresh });
       try {
-        results = await this.run({ ...options, csvPath, outputDir, processFn, signal, total, checkpoint, checkpointPath });
+        results = await this.run({ ...options, csvPath, outputDir, processFn, signal, total, duplicates, checkpoint, checkpointPath });
       } finally {
         await checkpoint.close();
       }
@@ -80,6 +81,17 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     // hears this one end (a cell run again after an interrupt) must find the checkpoint free.
     attachment.finished({ results });
     return results;
+  }
+
+  /** 'reading' events while the CSV is read: the first at once, then at most every READING_EVENT_MS, and the last. */
+  private readingReporter(csvPath: string): (progress: CsvScanProgress) => void {
+    let lastAt = -Infinity;
+    return ({ bytesRead, totalBytes }) => {
+      const now = performance.now();
+      if (now - lastAt < READING_EVENT_MS && bytesRead < totalBytes) return;
+      lastAt = now;
+      this.emit('reading', { csvPath, bytesRead, totalBytes });
+    };
   }
 
   private async run(job: Omit<DatasetJob, 'maxInFlight'>): Promise<ProcessingResults> {

@@ -3,14 +3,16 @@ import { builtinTaskOf, type BuiltinTask, type ProcessFn } from '../builtins/bui
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import { ResultsWriter } from '../checkpoint/resultsWriter';
+import type { DuplicateIds } from '../csv/idHashes';
 import { readVideoRows, type VideoRow } from '../csv/videoRows';
-import type { JobOutcome, WorkerActivity } from '../pool/workerPool';
+import type { DatasetProgress } from '../display/notebookOutputs';
+import type { WorkerActivity } from '../pool/workerPool';
 import { DEFAULT_SAVE_INTERVAL } from '../processingDefaults';
-import { ProcessingStats } from '../stats/processingStats';
-import { VideoLoader } from '../video/videoLoader';
+import { datasetStats, ProcessingStats } from '../stats/processingStats';
 import type { ProcessDatasetOptions, ProcessingResults } from './processingOptions';
 import type { ProcessorEventMap } from './progressEvents';
 import { missingVideo, outcomeRecord, skippedRecord } from './rowRecords';
+import { runInParent, type RowOutcome } from './parentRun';
 import { RunProgress } from './runProgress';
 import type { RunWorkers } from './runWorkers';
 
@@ -21,6 +23,8 @@ const PROGRESS_TICK_MS = 1000;
 export interface DatasetJob extends ProcessDatasetOptions {
   processFn: ProcessFn;
   total: number;
+  /** From the read of the CSV before the run: tells repeated ids in this pass. */
+  duplicates: DuplicateIds;
   checkpoint: Checkpoint;
   checkpointPath: string;
   /** Rows kept in flight at once (more than workers: cheap rows then share journal fsyncs). */
@@ -66,7 +70,7 @@ export class DatasetRun {
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
     const ticker = setInterval(() => this.emitProgress(), PROGRESS_TICK_MS);
-    this.events.emit('start', { total: this.job.total, alreadyDone: checkpoint.settledCount, checkpointPath: this.job.checkpointPath });
+    this.events.emit('start', { total: this.job.total, alreadyDone: checkpoint.settledCount, checkpointPath: this.job.checkpointPath, dataset: this.datasetProgress() });
     try {
       await this.processRows();
     } finally {
@@ -81,7 +85,7 @@ export class DatasetRun {
   private async processRows(): Promise<void> {
     const { checkpoint } = this.job;
     const inFlight = new Set<Promise<void>>();
-    for await (const row of readVideoRows(this.job.csvPath, { videoCol: this.job.videoCol, idCol: this.job.idCol })) {
+    for await (const row of readVideoRows(this.job.csvPath, { videoCol: this.job.videoCol, idCol: this.job.idCol }, this.job.duplicates)) {
       if (this.interrupted) break;
       const earlier = checkpoint.statusOf(row);
       if (earlier && (earlier !== 'failed' || !this.job.retryFailed)) {
@@ -108,21 +112,20 @@ export class DatasetRun {
       return;
     }
     const { outputDir, processFn } = this.job;
-    const outcome = await (await this.workers.get()).run({
-      videoPath: row.videoPath,
-      videoId: row.id,
-      outputDir,
-      task: this.task,
-      onStart: (workerId) => this.events.emit('videoStarted', { id: row.id, videoPath: row.videoPath, workerId }),
-      useSource: this.task
-        ? undefined
-        : async (source) => processFn(new VideoLoader({ videoId: row.id, videoPath: row.videoPath, outputDir }, async () => source)),
-    });
+    const onStart = (workerId: number) => this.events.emit('videoStarted', { id: row.id, videoPath: row.videoPath, workerId });
+    const video = { videoId: row.id, videoPath: row.videoPath, outputDir };
+    let outcome: RowOutcome;
+    if (this.task) {
+      outcome = await (await this.workers.get()).run({ ...video, task: this.task, onStart });
+    } else {
+      this.events.emit('videoStarted', { id: row.id, videoPath: row.videoPath });
+      outcome = await runInParent(this.workers, { ...video, processFn, onStart: () => undefined });
+    }
     if (outcome.cancelled) return; // not an outcome: the resume runs it again
     await this.settle(row, outcomeRecord({ id: row.id, video_path: row.videoPath, time: outcome.seconds }, outcome), outcome);
   }
 
-  private async settle(row: VideoRow, record: ProcessingRecord, outcome?: JobOutcome): Promise<void> {
+  private async settle(row: VideoRow, record: ProcessingRecord, outcome?: RowOutcome): Promise<void> {
     const { checkpoint } = this.job;
     await checkpoint.append(row, record);
     this.progress.countFinished(record.status, outcome?.device, outcome?.framesDecoded ?? 0);
@@ -135,14 +138,19 @@ export class DatasetRun {
   }
 
   private emitProgress(): void {
-    this.events.emit('progress', this.progress.snapshot(this.workers.activity()));
+    this.events.emit('progress', this.progress.snapshot(this.workers.activity(), this.datasetProgress()));
+  }
+
+  private datasetProgress(): DatasetProgress {
+    const { total_videos: total, processed, failed, skipped, pending } = datasetStats(this.job.total, this.job.checkpoint.counts);
+    return { total, processed, failed, skipped, pending };
   }
 
   private async finish(): Promise<ProcessingResults> {
     const { progress, job } = this;
     Object.assign(this.stats, { processed: progress.processed, failed: progress.failed, skipped: progress.skipped, totalTime: progress.elapsedSeconds });
-    const stats = this.stats.toDict();
+    const stats = { ...this.stats.toDict(), dataset: datasetStats(job.total, job.checkpoint.counts) };
     await this.results?.writeFinal(job.checkpoint, stats);
-    return { stats, records: job.checkpoint.records(), checkpointPath: job.checkpointPath, outputDir: job.outputDir, interrupted: this.interrupted };
+    return { stats, records: job.checkpoint.records, checkpointPath: job.checkpointPath, outputDir: job.outputDir, interrupted: this.interrupted };
   }
 }

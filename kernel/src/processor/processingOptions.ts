@@ -1,8 +1,8 @@
 /** What a BatchVideoProcessor and its processDataset take and give: a leaf module both the processor and its hosts read. */
 import type { DecoderConfig, DecoderConfigOptions } from '../config/decoderConfig';
 import type { ProcessFn } from '../builtins/builtinTasks';
-import type { ProcessingRecord } from '../checkpoint/processingRecord';
-import type { ProcessingStatsDict } from '../stats/processingStats';
+import type { ResultRecords } from '../checkpoint/resultRecords';
+import type { RunStatsDict } from '../stats/processingStats';
 
 export interface BatchVideoProcessorOptions {
   config?: DecoderConfig | DecoderConfigOptions;
@@ -38,10 +38,14 @@ export interface ProcessDatasetOptions {
 }
 
 export interface ProcessingResults {
-  /** The statistics: total_videos, processed, failed, skipped, success_rate, ... */
-  stats: ProcessingStatsDict;
-  /** Every row's record, this run's and earlier runs', in CSV order. */
-  records: ProcessingRecord[];
+  /** This run's statistics (total_videos, processed, failed, skipped, success_rate, ...) and `dataset`, the whole job's state. */
+  stats: RunStatsDict;
+  /**
+   * Every row's record, this run's and earlier runs', in CSV order, read from the checkpoint as
+   * asked for: iterate it (`for`, `for await`), `page(offset, count)`, `withStatus('failed')`, or
+   * `toArray()` for a small job.
+   */
+  records: ResultRecords;
   checkpointPath: string;
   outputDir?: string;
   /** The run was cancelled before every video was settled; running it again resumes. */

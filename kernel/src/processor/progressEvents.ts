@@ -2,6 +2,7 @@ import type { WorkerActivity } from '../pool/workerPool';
 import type { DecodeDevice } from '../video/videoTypes';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import type { RunDevice } from '../device/runDevice';
+import type { DatasetProgress } from '../display/notebookOutputs';
 
 /** The state of a run at one moment, for progress bars and notebook displays. */
 export interface ProgressSnapshot {
@@ -20,6 +21,15 @@ export interface ProgressSnapshot {
   /** Decoded frames per second of this run, per device: a GPU is not always the faster one. */
   framesPerSecond: Record<DecodeDevice, number>;
   workers: WorkerActivity[];
+  /** The whole dataset: each row's latest outcome over every run of the checkpoint. */
+  dataset: DatasetProgress;
+}
+
+/** How far the read of the CSV before a run has come (it counts rows and hashes the file). */
+export interface CsvReading {
+  csvPath: string;
+  bytesRead: number;
+  totalBytes: number;
 }
 
 export interface RunStart {
@@ -27,6 +37,8 @@ export interface RunStart {
   /** Videos already settled by an earlier run of the same checkpoint. */
   alreadyDone: number;
   checkpointPath: string;
+  /** The dataset as the checkpoint holds it before this run. */
+  dataset: DatasetProgress;
 }
 
 export interface VideoStarted {
@@ -44,6 +56,8 @@ export interface VideoFinished {
 
 /** Events a BatchVideoProcessor emits while `processDataset` runs. */
 export interface ProcessorEventMap {
+  /** Before `start`, a few times a second while the CSV is read. */
+  reading: [CsvReading];
   start: [RunStart];
   videoStarted: [VideoStarted];
   videoFinished: [VideoFinished];

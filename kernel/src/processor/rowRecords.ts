@@ -6,7 +6,7 @@ import type { JobOutcome } from '../pool/workerPool';
 import { toJsonValue } from './jsonRecord';
 
 /** A worker's outcome as a record (keys in the order of processing_results.json: id, video_path, status, result, error, time): its result as plain JSON, or why it failed. */
-export function outcomeRecord(video: Pick<ProcessingRecord, 'id' | 'video_path' | 'time'>, outcome: JobOutcome): ProcessingRecord {
+export function outcomeRecord(video: Pick<ProcessingRecord, 'id' | 'video_path' | 'time'>, outcome: Pick<JobOutcome, 'result' | 'error'>): ProcessingRecord {
   const { id, video_path, time } = video;
   if (outcome.error !== undefined) return { id, video_path, status: 'failed', error: outcome.error, time };
   try {

@@ -1,5 +1,6 @@
 import type { WorkerActivity } from '../pool/workerPool';
 import type { DecodeDevice } from '../video/videoTypes';
+import type { DatasetProgress } from '../display/notebookOutputs';
 import type { ProgressSnapshot } from './progressEvents';
 
 /** Counts of one run, and the rates and ETA derived from them. */
@@ -28,7 +29,7 @@ export class RunProgress {
     this.skipped++;
   }
 
-  snapshot(workers: WorkerActivity[]): ProgressSnapshot {
+  snapshot(workers: WorkerActivity[], dataset: DatasetProgress): ProgressSnapshot {
     const elapsedSeconds = this.elapsedSeconds;
     const done = this.processed + this.failed + this.skipped;
     const videosPerSecond = elapsedSeconds > 0 ? this.finishedThisRun / elapsedSeconds : 0;
@@ -47,6 +48,7 @@ export class RunProgress {
         gpu: elapsedSeconds > 0 ? this.frames.gpu / elapsedSeconds : 0,
       },
       workers,
+      dataset,
     };
   }
 }

@@ -87,3 +87,35 @@ export class ProcessingStats {
     };
   }
 }
+
+/**
+ * The checkpoint's state after a run, over every run of it: `processed` and `failed` count each
+ * row's latest outcome, `skipped` the rows never processable (an empty path, a duplicate id),
+ * `pending` the rows not settled yet. A run that resumed a finished job reports 0 processed itself
+ * and the whole dataset here.
+ */
+export interface DatasetStatsDict {
+  total_videos: number;
+  processed: number;
+  failed: number;
+  skipped: number;
+  pending: number;
+  /** processed / total_videos; 0 for an empty dataset. */
+  success_rate: number;
+}
+
+/** The statistics of a run (the spec's keys, for this run) with the dataset's state after it. */
+export type RunStatsDict = ProcessingStatsDict & { dataset: DatasetStatsDict };
+
+/** Dataset stats from the number of rows and the settled rows' counts by latest outcome. */
+export function datasetStats(totalRows: number, settled: { processed: number; failed: number; skipped: number }): DatasetStatsDict {
+  const { processed, failed, skipped } = settled;
+  return {
+    total_videos: totalRows,
+    processed,
+    failed,
+    skipped,
+    pending: Math.max(0, totalRows - processed - failed - skipped),
+    success_rate: totalRows > 0 ? processed / totalRows : 0,
+  };
+}
