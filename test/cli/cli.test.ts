@@ -24,6 +24,7 @@ describe('CLI', function () {
     assert.equal(stats.processed, 8);
     assert.equal(stats.failed, 2);
     assert.match(run.stderr, /failed: broken/);
+    assert.match(run.stderr, /^dataset: 8 processed, 2 failed, 2 skipped, 0 pending of 12$/m);
   });
 
   it('exits 2 naming the existing columns when a column is missing', async () => {
@@ -88,6 +89,7 @@ describe('CLI', function () {
     assert.match(interrupted.stderr, /resume/);
     const resumed = await runCli(common('interrupted'));
     assert.equal(resumed.code, 0);
+    assert.match(resumed.stderr, /^dataset: 8 processed, 2 failed, 2 skipped, 0 pending of 12$/m, 'the resume reports the whole dataset');
     assert.equal(readResults(path.join(data.dir, 'out-interrupted')).length, 12);
   });
 });

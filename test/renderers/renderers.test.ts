@@ -101,6 +101,19 @@ describe('notebook renderers in Chromium', function () {
       assert.deepEqual(await texts('.vbk-worker'), ['Worker 1: clip1 (/data/clip1.mp4)', 'Worker 2: idle']);
     });
 
+    it('shows the whole dataset beside the run, and the read of the CSV before the first video', async () => {
+      await activate('progress', false);
+      const output = progressAt(midRunIndex(), 'running');
+      const dataset = { total: 1000, processed: 950, failed: 30, skipped: 0, pending: 20 };
+      await render('progress', 'p', 'item1', { ...output, dataset });
+      assert.equal(await browser.page.locator('.vbk-dataset').textContent(), 'dataset: 950 processed, 30 failed, 20 pending of 1000');
+      await render('progress', 'p', 'item1', { ...output, dataset, reading: { bytesRead: 3 * 2 ** 20, totalBytes: 12 * 2 ** 20 } });
+      assert.equal(await browser.page.locator('.vbk-done').textContent(), 'Reading the CSV: 25% (3.0 of 12.0 MB)');
+      const { dataset: _saved, ...olderOutput } = output;
+      await render('progress', 'p', 'item1', olderOutput);
+      assert.equal(await browser.page.locator('.vbk-dataset').isHidden(), true, 'an output saved before datasets were shown has no dataset line');
+    });
+
     it('updates in place: a second output item reuses the same nodes', async () => {
       await activate('progress', false);
       const running = progressAt(midRunIndex(), 'running');
