@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { isStorageFull, StorageFullError } from './storageFull';
 import { isProcessAlive } from '../processes';
 
-/** Text gathered before one write call: large enough that a huge file costs few syscalls. */
-const WRITE_BUFFER_CHARS = 1 << 20;
+/** Bytes gathered before one write call: large enough that a huge file costs few syscalls. */
+const WRITE_BUFFER_BYTES = 1 << 20;
 
 /** Makes a rename inside `dir` durable (POSIX: the directory entry lives in the directory). */
 export async function syncDirectory(dir: string): Promise<void> {
@@ -48,27 +48,28 @@ export async function removeAbandonedTemporaries(file: string): Promise<void> {
  * Writes a file so that readers see the old or the new contents, never a mix, even across a crash
  * or a kill: write a temporary file beside it (`temporaryNameFor`), fsync, rename over, fsync the
  * folder. A kill leaves the temporary behind; `removeAbandonedTemporaries` clears it on the next
- * run. `write` receives a function that appends text; the text is buffered, so appending record by
- * record is cheap.
+ * run. `write` receives a function that appends text or bytes; they are buffered, so appending
+ * record by record is cheap.
  */
-export async function writeFileAtomically(file: string, write: (append: (text: string) => Promise<void>) => Promise<void>): Promise<void> {
+export async function writeFileAtomically(file: string, write: (append: (data: string | Buffer) => Promise<void>) => Promise<void>): Promise<void> {
   const temporary = temporaryNameFor(file);
   const handle = await open(temporary, 'w').catch((error: unknown) => {
     throw isStorageFull(error) ? new StorageFullError(`no space left on device for ${file}`) : error;
   });
   try {
-    let pending: string[] = [];
-    let pendingChars = 0;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
     const flush = async () => {
-      const text = pending.join('');
+      const bytes = Buffer.concat(pending, pendingBytes);
       pending = [];
-      pendingChars = 0;
-      await writeFully(handle, Buffer.from(text, 'utf8'));
+      pendingBytes = 0;
+      await writeFully(handle, bytes);
     };
-    await write(async (text) => {
-      pending.push(text);
-      pendingChars += text.length;
-      if (pendingChars >= WRITE_BUFFER_CHARS) await flush();
+    await write(async (data) => {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      pending.push(bytes);
+      pendingBytes += bytes.length;
+      if (pendingBytes >= WRITE_BUFFER_BYTES) await flush();
     });
     await flush();
     await handle.sync();

@@ -16,8 +16,24 @@ export class JournalDamagedError extends InputError {}
 const NEWLINE = 0x0a;
 const STATUSES: ReadonlySet<string> = new Set<RecordStatus>(['processed', 'failed', 'skipped']);
 
+/** What precedes a line's record: the record comes last, so its JSON can be cut out without parsing. */
+const RECORD_KEY = Buffer.from(',"record":');
+
+/** `{"row":7,...,"record":{...}}` and a newline: the record last (the shape of JSON.stringify({ row, record })). */
 export function journalLine(entry: JournalEntry): Buffer {
-  return Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
+  const { record, ...head } = entry;
+  return Buffer.from(`${JSON.stringify(head).slice(0, -1)},"record":${JSON.stringify(record)}}\n`, 'utf8');
+}
+
+/**
+ * The record's JSON within a journal line, as bytes: a results file is copied together from these
+ * without parsing a record. The fields before the record are the engine's own (numbers, shard
+ * names), so the first `,"record":` is the record's key.
+ */
+export function recordBytesOf(line: Buffer): Buffer {
+  const at = line.indexOf(RECORD_KEY);
+  if (at < 0) throw new Error(`a checkpoint journal line without a record: ${line.subarray(0, 80).toString('utf8')}`);
+  return line.subarray(at + RECORD_KEY.length, line.length - 2);
 }
 
 function parseJournalLine(text: string): JournalEntry | undefined {

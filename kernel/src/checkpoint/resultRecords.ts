@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { InputError } from '../inputError';
-import { readJournalLines, type JournalEntry } from './journal';
+import { readJournalLines, recordBytesOf } from './journal';
 import type { ProcessingRecord } from './processingRecord';
 import type { RecordStatus, RowOutcomes } from './rowOutcomes';
 
@@ -85,11 +85,24 @@ export class ResultRecords implements Iterable<ProcessingRecord>, AsyncIterable<
     }
   }
 
+  /**
+   * Each record's JSON bytes, straight from the journal (the journal ends each line with its
+   * record): what a results file is written from, without parsing and printing every record again.
+   */
+  *jsonBytes(): Generator<Buffer> {
+    const fd = this.openJournal();
+    try {
+      for (const line of readJournalLines(fd, this.index.spansInRowOrder(this.status))) yield recordBytesOf(line);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   private *read(offset: number): Generator<ProcessingRecord> {
     const fd = this.openJournal();
     try {
       for (const line of readJournalLines(fd, this.index.spansInRowOrder(this.status, offset))) {
-        yield (JSON.parse(line.toString('utf8')) as JournalEntry).record;
+        yield JSON.parse(recordBytesOf(line).toString('utf8')) as ProcessingRecord;
       }
     } finally {
       closeSync(fd);

@@ -78,8 +78,9 @@ export class ResultsWriter {
       await writeFileAtomically(this.resultsPath, async (append) => {
         let separator = '\n  ';
         await append('[');
-        for (const record of checkpoint.records) {
-          await append(separator + JSON.stringify(record));
+        for (const record of checkpoint.records.jsonBytes()) {
+          await append(separator);
+          await append(record);
           separator = ',\n  ';
         }
         await append(separator === '\n  ' ? ']\n' : '\n]\n');

@@ -103,7 +103,7 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
       onDevice: (choice) => this.emit('device', choice),
       log: (line) => this.emit('log', line),
     });
-    const run = (this.activeRun = new DatasetRun({ ...job, maxInFlight: this.numWorkers * 4 + 16 }, workers, this));
+    const run = (this.activeRun = new DatasetRun({ ...job, maxInFlight: this.numWorkers * 4 + 256 }, workers, this));
     try {
       return await run.execute();
     } finally {

@@ -18,6 +18,11 @@ import type { RunWorkers } from './runWorkers';
 
 /** How often progress is emitted while nothing finishes, so per-worker displays stay current. */
 const PROGRESS_TICK_MS = 1000;
+/**
+ * Progress after a settled video at most this often: smooth for any display, while a run of a
+ * million cheap rows does not build a million snapshots.
+ */
+const PROGRESS_EVENT_MS = 50;
 
 /** One processDataset call once its checkpoint is open: what it reads, where it writes, who decodes. */
 export interface DatasetJob extends ProcessDatasetOptions {
@@ -44,6 +49,7 @@ export class DatasetRun {
   private readonly task?: BuiltinTask;
   private settledThisRun = 0;
   private interrupted = false;
+  private lastProgressAt = -Infinity;
 
   constructor(
     private readonly job: DatasetJob,
@@ -85,8 +91,13 @@ export class DatasetRun {
   private async processRows(): Promise<void> {
     const { checkpoint } = this.job;
     const inFlight = new Set<Promise<void>>();
+    // One waiter woken when a row ends: racing every row in flight each time would attach a
+    // handler per waiting row to each of them, quadratic in maxInFlight.
+    let wakeWhenOneEnds: (() => void) | undefined;
+    // A row that fails to settle (the disk is full, say) ends the run, as soon as it is seen.
+    let failure: { error: unknown } | undefined;
     for await (const row of readVideoRows(this.job.csvPath, { videoCol: this.job.videoCol, idCol: this.job.idCol }, this.job.duplicates)) {
-      if (this.interrupted) break;
+      if (this.interrupted || failure) break;
       const earlier = checkpoint.statusOf(row);
       if (earlier && (earlier !== 'failed' || !this.job.retryFailed)) {
         this.progress.countResumed();
@@ -96,11 +107,17 @@ export class DatasetRun {
         await this.settle(row, skippedRecord(row));
         continue;
       }
-      const work = this.processRow(row).finally(() => inFlight.delete(work));
+      const work = this.processRow(row)
+        .catch((error: unknown) => void (failure ??= { error }))
+        .finally(() => {
+          inFlight.delete(work);
+          wakeWhenOneEnds?.();
+        });
       inFlight.add(work);
-      if (inFlight.size >= this.job.maxInFlight) await Promise.race(inFlight);
+      if (inFlight.size >= this.job.maxInFlight) await new Promise<void>((resolve) => (wakeWhenOneEnds = resolve));
     }
     await Promise.all(inFlight);
+    if (failure) throw failure.error;
   }
 
   private async processRow(row: VideoRow): Promise<void> {
@@ -131,13 +148,14 @@ export class DatasetRun {
     this.progress.countFinished(record.status, outcome?.device, outcome?.framesDecoded ?? 0);
     if (record.status === 'failed') this.stats.addError({ id: record.id, video_path: record.video_path, error: record.error ?? '' });
     this.events.emit('videoFinished', { record, device: outcome?.device, workerId: outcome?.workerId });
-    this.emitProgress();
+    if (performance.now() - this.lastProgressAt >= PROGRESS_EVENT_MS) this.emitProgress();
     this.settledThisRun++;
     if (this.results) await this.results.maybeWrite(checkpoint);
     else if (this.settledThisRun % this.saveInterval === 0) await checkpoint.saveManifest();
   }
 
   private emitProgress(): void {
+    this.lastProgressAt = performance.now();
     this.events.emit('progress', this.progress.snapshot(this.workers.activity(), this.datasetProgress()));
   }
 
