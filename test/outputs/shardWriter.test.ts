@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../../kernel/src/inputError';
-import { ShardResumeError } from '../../kernel/src/outputs/webdataset/shardFiles';
+import { ShardResumeError, writeChunksFully } from '../../kernel/src/outputs/webdataset/shardFiles';
 import { ShardWriter, type SamplePosition, type ShardSample, type ShardWriterOptions } from '../../kernel/src/outputs/webdataset/shardWriter';
 import { assertShardsHold, shardFiles } from './shardChecks';
 import { testSample } from './testSamples';
@@ -51,6 +51,29 @@ describe('shard writer', () => {
     assert.deepEqual(await shardFiles(shards), ['shard-000000.tar']);
   });
 
+  it('writes a batch of more chunks than one writev takes, and continues a short write where it stopped', async () => {
+    const target = await open();
+    const batch = range(0, 200).map((n) => testSample(n, 100)); // 9 chunks each: above IOV_MAX (1024)
+    const placed = await target.append(batch);
+    await target.finish();
+    await assertShardsHold(shards, batch, new Map(batch.map((sample, i) => [sample.key, placed[i]])));
+
+    const chunks = [Buffer.from('abc'), Buffer.from('defghij'), Buffer.from('k'), Buffer.from('lmnopqrstuvwxyz')];
+    const file = Buffer.alloc(30, '.');
+    const calls: number[] = [];
+    const takesFiveBytes = {
+      writev: async (buffers: Uint8Array[], position: number) => {
+        const bytes = Buffer.concat(buffers).subarray(0, 5);
+        bytes.copy(file, position);
+        calls.push(position);
+        return { bytesWritten: bytes.length, buffers };
+      },
+    };
+    await writeChunksFully(takesFiveBytes as unknown as FileHandle, chunks, 2);
+    assert.equal(file.toString(), '..abcdefghijklmnopqrstuvwxyz..');
+    assert.deepEqual(calls, [2, 7, 12, 17, 22, 27], 'each call where the last one stopped');
+  });
+
   it('rolls by size, finishing a full shard only at the start of the next append', async () => {
     const target = await open({ maxShardBytes: 3 * SAMPLE_BYTES + 1024 });
     const listings: string[][] = [];
@@ -76,12 +99,13 @@ describe('shard writer', () => {
 
   it('puts a sample larger than a shard into a shard of its own', async () => {
     const target = await open({ maxShardBytes: 3 * SAMPLE_BYTES + 1024 });
-    await appendBatches(target, [[0], [1], [2]], 1000);
-    await appendBatches(target, [[3]], 3 * SAMPLE_BYTES);
-    await appendBatches(target, [[4]], 1000);
+    await appendBatches(target, [[0]], 3 * SAMPLE_BYTES);
+    await appendBatches(target, [[1], [2], [3]], 1000);
+    await appendBatches(target, [[4]], 3 * SAMPLE_BYTES);
+    await appendBatches(target, [[5]], 1000);
     await target.finish();
-    const expected = [0, 1, 2, 4].map((n) => testSample(n, 1000)).concat(testSample(3, 3 * SAMPLE_BYTES));
-    assert.deepEqual(await samplesPerShard(expected), [keys([0, 1, 2]), keys([3]), keys([4])]);
+    const expected = [0, 4].map((n) => testSample(n, 3 * SAMPLE_BYTES)).concat([1, 2, 3, 5].map((n) => testSample(n, 1000)));
+    assert.deepEqual(await samplesPerShard(expected), [keys([0]), keys([1, 2, 3]), keys([4]), keys([5])]);
   });
 
   it('finish removes an empty partial; close leaves the partial for a resume and refuses further appends', async () => {
@@ -114,7 +138,7 @@ describe('shard writer', () => {
   it('resumes a partial shard cut back to the recorded end, still counting its samples toward the limit', async () => {
     const first = await open({ maxShardSamples: 3 });
     const recorded = await appendBatches(first, [[0], [1]]);
-    await appendBatches(first, [[2]]); // written, but its position was never recorded
+    await appendBatches(first, [[2]], 8000); // written, but its position was never recorded; larger than s3
     await first.close();
     const resumed = await open({ maxShardSamples: 3 }, { shardIndex: 0, committedBytes: recorded.get('s1')!.endBytes });
     const positions = await appendBatches(resumed, [[3], [4]]);

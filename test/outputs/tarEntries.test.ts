@@ -71,6 +71,9 @@ describe('tar entries', () => {
     assert.deepEqual(bytes.subarray(BLOCK_BYTES + data.length), Buffer.alloc(BLOCK_BYTES - data.length), 'zero padding');
     assert.deepEqual(concatenate(tarMember('vid_0001.json', Buffer.from(data), MTIME).chunks), bytes, 'deterministic');
     assert.deepEqual(endOfArchive(), new Uint8Array(2 * BLOCK_BYTES));
+    const empty = new Uint8Array(0);
+    assert.equal(tarMember(`${'n'.repeat(95)}.json`, empty, MTIME).byteLength, BLOCK_BYTES, 'a 100-byte name fits the ustar header');
+    assert.equal(tarMember(`${'n'.repeat(96)}.json`, empty, MTIME).byteLength, 3 * BLOCK_BYTES, 'a longer one takes a PAX header and its record');
   });
 
   it("counts a PAX record's own length digits", () => {
