@@ -39,7 +39,7 @@ describe('results writer', () => {
       record('c', 'processed', { result: { num_frames: 16 } }),
     ]);
     assert.deepEqual(JSON.parse(await readFile(writer.statsPath, 'utf8')), stats);
-    assert.deepEqual((await readdir(writer.outputDir)).sort(), ['processing_results.json', 'processing_stats.json'], 'no temporary files left');
+    assert.deepEqual((await readdir(writer.outputDir)).sort(), ['processing_results.json', 'processing_results.parquet', 'processing_stats.json'], 'no temporary files left');
   });
 
   it('writes an empty array for a run that settled nothing', async () => {

@@ -119,7 +119,7 @@ describe('kill soak: SIGKILL at random moments, resume until done', function () 
       const stats = JSON.parse(readFileSync(path.join(jobDir, 'processing_stats.json'), 'utf8')) as Record<string, number>;
       assert.equal(stats.total_videos, expected.length);
       const stray = filesUnder(jobDir).filter(
-        (file) => !['job.json', 'job.json.journal', 'processing_results.json', 'processing_stats.json'].includes(file) && !/^keyframes\/[^/]+\/frame_\d+\.jpg$/.test(file),
+        (file) => !['job.json', 'job.json.journal', 'processing_results.json', 'processing_results.parquet', 'processing_stats.json'].includes(file) && !/^keyframes\/[^/]+\/frame_\d+\.jpg$/.test(file),
       );
       assert.deepEqual(stray, [], `files left behind by killed runs; ${context()}`);
     }

@@ -120,6 +120,17 @@ describe('processing_results.parquet', () => {
     assert.deepEqual(await readdir(dir), [PARQUET_RESULTS_FILE], 'no temporary left');
   });
 
+  it('keeps the built-ins\' field types whatever the data: whole-number fps and durations stay DOUBLE', async () => {
+    const whole = { duration: 2, width: 160, height: 120, fps: 25, num_frames: 50, codec: 'h264', bits_per_pixel: 1, my_count: 3, my_ratio: 4 };
+    await writeResultsParquet(file, () => [record('whole', 'processed', { result: whole }), record('text', 'processed', { result: { ...whole, my_ratio: 0.5 } })]);
+    const types = Object.fromEntries(await columnTypes());
+    assert.deepEqual(
+      ['duration', 'fps', 'bits_per_pixel', 'width', 'height', 'num_frames', 'codec', 'my_count', 'my_ratio'].map((name) => types[name]),
+      ['DOUBLE', 'DOUBLE', 'DOUBLE', 'BIGINT', 'BIGINT', 'BIGINT', 'VARCHAR', 'BIGINT', 'DOUBLE'],
+    );
+    assert.deepEqual(await rowsOf('SELECT fps, duration FROM $file'), [{ fps: 25, duration: 2 }, { fps: 25, duration: 2 }]);
+  });
+
   it('writes a file with the fixed columns and no rows when there are no records', async () => {
     assert.deepEqual(await writeResultsParquet(file, () => []), { rows: 0, columns: ['id', 'video_path', 'status', 'error', 'time', 'timestamps', 'result'] });
     assert.deepEqual(await columnTypes(), [['id', 'VARCHAR'], ['video_path', 'VARCHAR'], ['status', 'VARCHAR'], ['error', 'VARCHAR'], ['time', 'DOUBLE'], ['timestamps', 'DOUBLE[]'], ['result', 'VARCHAR']]);

@@ -46,17 +46,36 @@ export async function removeAbandonedTemporaries(file: string): Promise<void> {
 
 /**
  * Writes a file so that readers see the old or the new contents, never a mix, even across a crash
- * or a kill: write a temporary file beside it (`temporaryNameFor`), fsync, rename over, fsync the
- * folder. A kill leaves the temporary behind; `removeAbandonedTemporaries` clears it on the next
- * run. `write` receives a function that appends text or bytes; they are buffered, so appending
- * record by record is cheap.
+ * or a kill: `write` fills a temporary file beside it (`temporaryNameFor`) through its handle, then
+ * fsync, rename over, fsync the folder. A failure removes the temporary; a kill leaves it behind and
+ * `removeAbandonedTemporaries` clears it on the next run. A full disk is a StorageFullError.
  */
-export async function writeFileAtomically(file: string, write: (append: (data: string | Buffer) => Promise<void>) => Promise<void>): Promise<void> {
+export async function writeThroughTemporary<T>(file: string, write: (handle: FileHandle) => Promise<T>): Promise<T> {
   const temporary = temporaryNameFor(file);
   const handle = await open(temporary, 'w').catch((error: unknown) => {
     throw isStorageFull(error) ? new StorageFullError(`no space left on device for ${file}`) : error;
   });
+  let written: T;
   try {
+    written = await write(handle);
+    await handle.sync();
+    await handle.close();
+    await rename(temporary, file);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(temporary, { force: true });
+    throw isStorageFull(error) ? new StorageFullError(`no space left on device while writing ${file}`) : error;
+  }
+  await syncDirectory(path.dirname(file));
+  return written;
+}
+
+/**
+ * `writeThroughTemporary` for contents made piece by piece: `write` receives a function that
+ * appends text or bytes; they are buffered, so appending record by record is cheap.
+ */
+export function writeFileAtomically(file: string, write: (append: (data: string | Buffer) => Promise<void>) => Promise<void>): Promise<void> {
+  return writeThroughTemporary(file, async (handle) => {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     const flush = async () => {
@@ -72,13 +91,5 @@ export async function writeFileAtomically(file: string, write: (append: (data: s
       if (pendingBytes >= WRITE_BUFFER_BYTES) await flush();
     });
     await flush();
-    await handle.sync();
-    await handle.close();
-    await rename(temporary, file);
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await rm(temporary, { force: true });
-    throw isStorageFull(error) ? new StorageFullError(`no space left on device while writing ${file}`) : error;
-  }
-  await syncDirectory(path.dirname(file));
+  });
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ProcessingStatsDict } from '../stats/processingStats';
 import { removeAbandonedTemporaries, writeFileAtomically } from './atomicFile';
 import type { Checkpoint } from './checkpoint';
+import { PARQUET_RESULTS_FILE, writeResultsParquet } from '../outputs/parquetResults';
 
 /**
  * Rewriting the results file is linear in the dataset; done every few videos of a huge job it would
@@ -21,8 +22,9 @@ export interface ResultsWriterOptions {
 }
 
 /**
- * outputDir/processing_results.json (a JSON array, every row's latest record once, in CSV order)
- * and processing_stats.json, each rewritten atomically.
+ * outputDir/processing_results.json (a JSON array, every row's latest record once, in CSV order),
+ * processing_results.parquet (the same records as a typed table) and processing_stats.json, each
+ * rewritten atomically.
  */
 export class ResultsWriter {
   private finishedSinceWrite = 0;
@@ -58,10 +60,19 @@ export class ResultsWriter {
     return true;
   }
 
-  /** The end of a run: the results and the stats, whatever the interval. */
+  get parquetPath(): string {
+    return path.join(this.outputDir, PARQUET_RESULTS_FILE);
+  }
+
+  /**
+   * The end of a run, an interrupted one too: the results whatever the interval, the Parquet
+   * table (written once a run: it is typed column by column, so it is not patched as rows settle),
+   * and the stats.
+   */
   async writeFinal(checkpoint: Checkpoint, stats: ProcessingStatsDict): Promise<void> {
     await this.writing;
     await this.writeResults(checkpoint);
+    await writeResultsParquet(this.parquetPath, () => checkpoint.records);
     await writeFileAtomically(this.statsPath, (append) => append(`${JSON.stringify(stats, null, 2)}\n`));
   }
 

@@ -8,7 +8,9 @@ import type { ProcessingRecord } from '../checkpoint/processingRecord';
  *   array) lives only in the `result` JSON column.
  * - A field's type is decided by its first value that is not null: a number, boolean or string
  *   makes it a column; an object or array keeps it out (such a field is only in `result`).
- * - A number column is int64 when every number the field holds is a safe integer, else double.
+ * - A number column is int64 when every number the field holds is a safe integer, else double;
+ *   but the fields the built-ins write keep their own types whatever the data (a dataset whose
+ *   clips are all 25 fps and 2 s long still gets double `fps` and `duration`): DECLARED_KINDS.
  * - A value of another type than its column's (a string in a number column; in an int64 column,
  *   a number that is not a safe integer, which only a pass that reads other records than the
  *   first can meet) is null in that column; `result` keeps it.
@@ -38,6 +40,20 @@ export const TIMESTAMPS_COLUMN = 'timestamps';
 export const RESULT_COLUMN = 'result';
 
 const CLASH_PREFIX = 'result_';
+
+/** The built-ins' result fields (VideoMetadata, the keyframe records), typed by their meaning. */
+const DECLARED_KINDS: Readonly<Record<string, ScalarKind>> = {
+  duration: 'double',
+  fps: 'double',
+  bits_per_pixel: 'double',
+  width: 'int64',
+  height: 'int64',
+  num_frames: 'int64',
+  num_random_access_frames: 'int64',
+  bit_rate: 'int64',
+  codec: 'string',
+  pix_fmt: 'string',
+};
 
 /** What the first pass has learnt of one field. */
 interface FieldEvidence {
@@ -93,8 +109,13 @@ function gatherEvidence(records: Iterable<ProcessingRecord>): Map<string, FieldE
   return evidence;
 }
 
-function kindOf(evidence: FieldEvidence): ScalarKind | undefined {
+function kindOf(field: string, evidence: FieldEvidence): ScalarKind | undefined {
   if (evidence.family === 'nested') return undefined;
+  const declared = DECLARED_KINDS[field];
+  // A declared kind holds when the data is of its family; a user's own `fps` string stays a string.
+  if (declared && (declared === 'string' ? evidence.family === 'string' : evidence.family === 'number')) {
+    return declared === 'int64' && !evidence.allSafeIntegers ? 'double' : declared;
+  }
   if (evidence.family === 'number') return evidence.allSafeIntegers ? 'int64' : 'double';
   return evidence.family;
 }
@@ -105,7 +126,7 @@ const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 /** The result columns for `records`, sorted by column name, each with a name no other column has. */
 export function inferResultColumns(records: Iterable<ProcessingRecord>): ResultColumn[] {
   const scalars = [...gatherEvidence(records)]
-    .map(([field, evidence]) => ({ field, kind: kindOf(evidence) }))
+    .map(([field, evidence]) => ({ field, kind: kindOf(field, evidence) }))
     .filter((column): column is { field: string; kind: ScalarKind } => column.kind !== undefined && column.field !== '')
     .sort((a, b) => byCodeUnits(a.field, b.field));
   // Readers match column names regardless of case (DuckDB renames a second `fps` or `FPS` to `fps_1`).
