@@ -7,7 +7,7 @@ import { removeAbandonedTemporaries, syncDirectory, writeFileAtomically, writeFu
 import { lockCheckpoint } from './checkpointLock';
 import { moveCheckpointAside } from './freshStart';
 import { loadOrCreateManifest, writeManifest, type CheckpointIdentity, type CheckpointManifest } from './checkpointManifest';
-import { journalLine, readJournalLines, replayJournal } from './journal';
+import { journalLine, readJournalLines, replayJournal, type JournalSample } from './journal';
 import type { ProcessingRecord } from './processingRecord';
 import { ResultRecords } from './resultRecords';
 import { RowOutcomes, type RecordStatus } from './rowOutcomes';
@@ -27,10 +27,19 @@ export function defaultCheckpointPath(csvOrNotebookPath: string): string {
 /** The rows a checkpoint tells apart: by number, which the dataset fingerprint ties to one id. */
 export type CheckpointRow = Pick<VideoRow, 'rowNumber'>;
 
+/** One row's outcome to journal. */
+export interface CheckpointEntry {
+  row: CheckpointRow;
+  record: ProcessingRecord;
+  /** Where the row's WebDataset sample went, when it has one. */
+  sample?: JournalSample;
+}
+
+/** Lines that go out in one write: one row's, or a batch's that must be durable together. */
 interface QueuedAppend {
-  row: number;
-  line: Buffer;
-  status: RecordStatus;
+  rows: { row: number; status: RecordStatus; length: number }[];
+  samples: JournalSample[];
+  lines: Buffer;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -55,6 +64,7 @@ export class Checkpoint {
     journalBytes: number,
     private readonly outcomes: RowOutcomes,
     private readonly unlock: () => Promise<void>,
+    private furthestSample: JournalSample | undefined,
   ) {
     this.journalBytes = journalBytes;
   }
@@ -92,16 +102,20 @@ export class Checkpoint {
         await writeManifest(checkpointPath, manifest);
       }
       const outcomes = new RowOutcomes(identity.datasetLocation?.totalRows);
+      let furthest: JournalSample | undefined;
       let lines = 0;
       if (existsSync(journalPath)) {
-        const replay = await replayJournal(journalPath, (row, status, span) => outcomes.set(row, status, span.offset, span.length));
+        const replay = await replayJournal(journalPath, (entry, span) => {
+          outcomes.set(entry.row, entry.record.status, span.offset, span.length);
+          furthest = furtherSample(furthest, entry.sample);
+        });
         lines = replay.lines;
         if (replay.tornTail) await cutJournal(journalPath, replay.validBytes);
       }
       const journal = await open(journalPath, 'a+');
       // A journal created just now must stay in its folder across a power cut, not only its lines.
       if (lines === 0) await syncDirectory(path.dirname(journalPath));
-      const checkpoint = new Checkpoint(checkpointPath, manifest, journal, (await journal.stat()).size, outcomes, unlock);
+      const checkpoint = new Checkpoint(checkpointPath, manifest, journal, (await journal.stat()).size, outcomes, unlock, furthest);
       // Lines superseded by later outcomes of the same row (retried failures) are dropped once they
       // outnumber the live ones, so the journal stays within twice the dataset.
       if (lines > 2 * outcomes.settledCount && lines > 1000) await checkpoint.compact();
@@ -119,11 +133,26 @@ export class Checkpoint {
 
   /** Records the row's outcome; resolves once it is on disk. */
   append(row: CheckpointRow, record: ProcessingRecord): Promise<void> {
-    const line = journalLine({ row: row.rowNumber, record });
+    return this.appendAll([{ row, record }]);
+  }
+
+  /**
+   * Records several rows' outcomes in one write, so that a crash keeps a prefix of them, never a
+   * later one without an earlier one (samples in a shard rely on it); resolves once all are on disk.
+   */
+  appendAll(entries: readonly CheckpointEntry[]): Promise<void> {
+    const lines = entries.map(({ row, record, sample }) => journalLine({ row: row.rowNumber, ...(sample ? { sample } : {}), record }));
+    const rows = entries.map(({ row, record }, at) => ({ row: row.rowNumber, status: record.status, length: lines[at].length }));
+    const samples = entries.flatMap(({ sample }) => (sample ? [sample] : []));
     return new Promise((resolve, reject) => {
-      this.queue.push({ row: row.rowNumber, line, status: record.status, resolve, reject });
+      this.queue.push({ rows, samples, lines: Buffer.concat(lines), resolve, reject });
       this.flushing ??= this.flush();
     });
+  }
+
+  /** The last sample the journal places in the WebDataset shards (the highest shard, its furthest end). */
+  get lastSample(): JournalSample | undefined {
+    return this.furthestSample;
   }
 
   /**
@@ -176,7 +205,7 @@ export class Checkpoint {
       this.queue = [];
       const startsAt = this.journalBytes;
       try {
-        await writeFully(this.journal, Buffer.concat(batch.map((item) => item.line)));
+        await writeFully(this.journal, Buffer.concat(batch.map((item) => item.lines)));
         await this.journal.datasync();
       } catch (error) {
         // Cut a partly written batch off, so the next append does not follow a broken line.
@@ -189,8 +218,11 @@ export class Checkpoint {
       }
       let offset = startsAt;
       for (const item of batch) {
-        this.outcomes.set(item.row, item.status, offset, item.line.length);
-        offset += item.line.length;
+        for (const sample of item.samples) this.furthestSample = furtherSample(this.furthestSample, sample);
+        for (const { row, status, length } of item.rows) {
+          this.outcomes.set(row, status, offset, length);
+          offset += length;
+        }
         item.resolve();
       }
       this.journalBytes = offset;
@@ -213,4 +245,11 @@ async function cutJournal(journalPath: string, validBytes: number): Promise<void
   } finally {
     await handle.close();
   }
+}
+
+/** The later of two sample positions: the higher shard, or in the same shard the further end. */
+function furtherSample(known: JournalSample | undefined, seen: JournalSample | undefined): JournalSample | undefined {
+  if (!seen) return known;
+  if (!known || seen.shardIndex > known.shardIndex || (seen.shardIndex === known.shardIndex && seen.endBytes > known.endBytes)) return seen;
+  return known;
 }

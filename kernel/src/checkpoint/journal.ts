@@ -4,9 +4,17 @@ import { FRESH_START_HINT } from './freshStart';
 import type { ProcessingRecord } from './processingRecord';
 import type { JournalSpan, RecordStatus } from './rowOutcomes';
 
+/** Where a processed row's sample went in the WebDataset shards: a resume cuts the open shard there. */
+export interface JournalSample {
+  shardIndex: number;
+  /** The shard's bytes up to the end of this row's sample. */
+  endBytes: number;
+}
+
 /** One journal line: a row's outcome and where the row stands in the CSV. */
 export interface JournalEntry {
   row: number;
+  sample?: JournalSample;
   record: ProcessingRecord;
 }
 
@@ -56,13 +64,13 @@ export interface ReplayOutcome {
 }
 
 /**
- * Reads the journal once, streaming, handing each line's row, status and byte span to `onEntry`.
+ * Reads the journal once, streaming, handing each line's entry and byte span to `onEntry`.
  * An append resolves only after its whole line is written and fsync'd, so whatever a kill or a
  * power cut leaves unfinished lies after the last complete line: a last line without its newline,
  * or lines of zeros. Such a tail never counted and is reported for cutting off. A bad line followed
  * by good ones is damage no crash explains, and is refused.
  */
-export async function replayJournal(journalPath: string, onEntry: (row: number, status: RecordStatus, span: JournalSpan) => void): Promise<ReplayOutcome> {
+export async function replayJournal(journalPath: string, onEntry: (entry: JournalEntry, span: JournalSpan) => void): Promise<ReplayOutcome> {
   let pending: Buffer = Buffer.alloc(0);
   let pendingAt = 0;
   let lines = 0;
@@ -82,7 +90,7 @@ export async function replayJournal(journalPath: string, onEntry: (row: number, 
         );
       } else {
         lines++;
-        onEntry(entry.row, entry.record.status, { row: entry.row, offset, length: end + 1 - start });
+        onEntry(entry, { row: entry.row, offset, length: end + 1 - start });
       }
       start = end + 1;
     }

@@ -6,6 +6,8 @@ import { BUILTIN_NAMES, type BuiltinName } from '../builtins/builtinTasks';
 import {
   DEFAULT_ADAPTIVE_FRAMES, DEFAULT_NUM_FRAMES, DEFAULT_SAVE_INTERVAL, DEFAULT_TIMEOUT_SECONDS, DEFAULT_WORKERS_TEXT,
 } from '../processingDefaults';
+import { DEFAULT_MAX_SHARD_BYTES, DEFAULT_MAX_SHARD_SAMPLES } from '../outputs/webdataset/shardWriter';
+import { DEFAULT_OUTPUT_FORMAT, OUTPUT_FORMATS, type OutputFormat } from '../processor/outputFormat';
 import { parseArgsOptions, UsageError, type CommandSpec } from './cliFlags';
 import { PROCESS_EXIT_CODES } from './exitCodes';
 
@@ -21,7 +23,10 @@ export const PROCESS_COMMAND: CommandSpec = {
     { name: 'min-frames', value: 'N', description: 'Fewest frames per video for adaptive', defaultText: String(DEFAULT_ADAPTIVE_FRAMES.minFrames) },
     { name: 'max-frames', value: 'N', description: 'Most frames per video for adaptive', defaultText: String(DEFAULT_ADAPTIVE_FRAMES.maxFrames) },
     { name: 'size', value: 'PX', description: 'Shorter side of the written JPEGs, aspect kept', defaultText: 'the video\'s own size' },
-    { name: 'out', value: 'DIR', description: 'Where processing_results.json, processing_stats.json and the JPEGs go', defaultText: 'none: only the stats are printed' },
+    { name: 'out', value: 'DIR', description: 'Where processing_results.json, .parquet, processing_stats.json and the frames go', defaultText: 'none: only the stats are printed' },
+    { name: 'format', value: OUTPUT_FORMATS.join('|'), description: 'Frames as JPEG folders per video (files) or as WebDataset tar shards in DIR/shards/ (webdataset)', defaultText: DEFAULT_OUTPUT_FORMAT },
+    { name: 'tar-max-mb', value: 'MB', description: 'With --format webdataset: a shard is closed before it grows past this', defaultText: String(DEFAULT_MAX_SHARD_BYTES / 2 ** 20) },
+    { name: 'tar-max-samples', value: 'N', description: 'With --format webdataset: videos per shard, at most', defaultText: String(DEFAULT_MAX_SHARD_SAMPLES) },
     { name: 'checkpoint', value: 'FILE', description: 'The checkpoint', defaultText: '<csv folder>/<csv name>.vbk-checkpoint.json' },
     { name: 'workers', value: 'N', description: 'Decoding worker processes', defaultText: DEFAULT_WORKERS_TEXT },
     { name: 'device', value: DEVICE_CHOICES.join('|'), description: 'Where to decode; auto decodes a test clip on the GPU first and says why when it falls back to the CPU', defaultText: DEFAULT_DEVICE },
@@ -51,6 +56,10 @@ export interface ProcessCommand {
   maxFrames: number;
   size?: number;
   outputDir?: string;
+  outputFormat: OutputFormat;
+  /** Absent: the shard writer's defaults. */
+  maxShardBytes?: number;
+  maxShardSamples?: number;
   checkpointPath?: string;
   /** Absent: the library's default. */
   workers?: number;
@@ -91,6 +100,10 @@ export function parseProcessArguments(argv: string[]): ProcessCommand | 'help' {
   const number = (name: string, fallback: number, min: number) => (text(name) === undefined ? fallback : wholeNumber(name, text(name)!, min));
   const workers = text('workers');
   const size = text('size');
+  const outputFormat = oneOf('format', text('format'), OUTPUT_FORMATS) ?? DEFAULT_OUTPUT_FORMAT;
+  if (outputFormat === 'webdataset' && text('out') === undefined) throw new UsageError('--format webdataset writes tar shards into the output folder: give --out DIR');
+  const tarMaxMb = text('tar-max-mb');
+  const tarMaxSamples = text('tar-max-samples');
   return {
     csvPath,
     videoCol,
@@ -101,6 +114,9 @@ export function parseProcessArguments(argv: string[]): ProcessCommand | 'help' {
     maxFrames: number('max-frames', DEFAULT_ADAPTIVE_FRAMES.maxFrames, 1),
     size: size === undefined ? undefined : wholeNumber('size', size, 2),
     outputDir: text('out'),
+    outputFormat,
+    ...(tarMaxMb === undefined ? {} : { maxShardBytes: wholeNumber('tar-max-mb', tarMaxMb, 1) * 2 ** 20 }),
+    ...(tarMaxSamples === undefined ? {} : { maxShardSamples: wholeNumber('tar-max-samples', tarMaxSamples, 1) }),
     checkpointPath: text('checkpoint'),
     workers: workers === undefined ? undefined : wholeNumber('workers', workers, 1),
     device: oneOf('device', text('device'), DEVICE_CHOICES),

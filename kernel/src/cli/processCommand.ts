@@ -8,6 +8,7 @@ import { StorageFullError } from '../checkpoint/storageFull';
 import type { ProcessCommand } from './cliArguments';
 import { EXIT_BAD_INPUT, EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_OK } from './exitCodes';
 import { formatProgressLine } from './progressLine';
+import { SHARDS_FOLDER } from '../outputs/webdataset/webdatasetSink';
 import { datasetSummary, readingSummary } from '../display/notebookOutputs';
 
 /** Plain progress lines (no terminal) come at most this often. */
@@ -79,6 +80,8 @@ export async function runProcessCommand(command: ProcessCommand): Promise<number
       idCol: command.idCol,
       processFn: processFnFor(command),
       outputDir: command.outputDir,
+      outputFormat: command.outputFormat,
+      webdataset: { maxShardBytes: command.maxShardBytes, maxShardSamples: command.maxShardSamples },
       saveInterval: command.saveInterval,
       retryFailed: command.retryFailed,
       fresh: command.fresh,
@@ -89,7 +92,8 @@ export async function runProcessCommand(command: ProcessCommand): Promise<number
     const { dataset } = results.stats;
     process.stderr.write(`${datasetSummary({ ...dataset, total: dataset.total_videos })}\n`);
     if (results.outputDir) {
-      const images = command.fn === 'metadata' ? '' : `; images in ${path.join(results.outputDir, command.fn)}${path.sep}<id>${path.sep}`;
+      const frames = command.outputFormat === 'webdataset' ? path.join(results.outputDir, SHARDS_FOLDER, 'shard-*.tar') : `${path.join(results.outputDir, command.fn)}${path.sep}<id>${path.sep}`;
+      const images = command.fn === 'metadata' && command.outputFormat === 'files' ? '' : `; frames in ${frames}`;
       process.stderr.write(`results in ${path.join(results.outputDir, 'processing_results.json')}${images}\n`);
     }
     if (results.interrupted) {

@@ -9,7 +9,9 @@ import type { WorkerActivity } from '../pool/workerPool';
 import { DEFAULT_TIMEOUT_SECONDS, defaultWorkerCount } from '../processingDefaults';
 import { DatasetRun, type DatasetJob } from './datasetRun';
 import type { BatchVideoProcessorOptions, ProcessDatasetOptions, ProcessingResults } from './processingOptions';
+import { DEFAULT_OUTPUT_FORMAT, OUTPUT_FORMATS, type OutputFormat } from './outputFormat';
 import { processingFingerprint } from './processingFingerprint';
+import { InputError } from '../inputError';
 import type { ProcessorEventMap } from './progressEvents';
 import { runEnvironment } from './runEnvironment';
 import { RunWorkers } from './runWorkers';
@@ -61,15 +63,16 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     let results: ProcessingResults;
     try {
       const columns = { videoCol: options.videoCol, idCol: options.idCol };
+      const outputFormat = checkedOutputFormat(options.outputFormat, outputDir);
       checkBackendAvailable(this.config);
       const { totalRows: total, fingerprint, duplicates } = await scanCsv(csvPath, columns, this.readingReporter(csvPath));
       const checkpoint = await openCheckpoint(checkpointPath, {
         datasetFingerprint: fingerprint,
-        processingFingerprint: processingFingerprint(processFn),
+        processingFingerprint: processingFingerprint(processFn, outputFormat),
         datasetLocation: { csvPath, totalRows: total },
       }, { fresh: options.fresh });
       try {
-        results = await this.run({ ...options, csvPath, outputDir, processFn, signal, total, duplicates, checkpoint, checkpointPath });
+        results = await this.run({ ...options, csvPath, outputDir, outputFormat, processFn, signal, total, duplicates, checkpoint, checkpointPath });
       } finally {
         await checkpoint.close();
       }
@@ -110,4 +113,12 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
       this.activeRun = undefined;
     }
   }
+}
+
+/** The run's output format, refused with what to do when it is unknown or has nowhere to go. */
+function checkedOutputFormat(format: OutputFormat | undefined, outputDir: string | undefined): OutputFormat {
+  const chosen = format ?? DEFAULT_OUTPUT_FORMAT;
+  if (!OUTPUT_FORMATS.includes(chosen)) throw new InputError(`outputFormat must be one of ${OUTPUT_FORMATS.map((name) => `'${name}'`).join(', ')}, got '${String(format)}'`);
+  if (chosen === 'webdataset' && outputDir === undefined) throw new InputError("outputFormat 'webdataset' writes tar shards into the output directory: give outputDir");
+  return chosen;
 }

@@ -3,6 +3,7 @@ import { builtinTaskOf, type BuiltinTask, type ProcessFn } from '../builtins/bui
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import { ResultsWriter } from '../checkpoint/resultsWriter';
+import { WebDatasetSink } from '../outputs/webdataset/webdatasetSink';
 import type { DuplicateIds } from '../csv/idHashes';
 import { readVideoRows, type VideoRow } from '../csv/videoRows';
 import type { DatasetProgress } from '../display/notebookOutputs';
@@ -12,6 +13,7 @@ import { datasetStats, ProcessingStats } from '../stats/processingStats';
 import type { ProcessDatasetOptions, ProcessingResults } from './processingOptions';
 import type { ProcessorEventMap } from './progressEvents';
 import { missingVideo, outcomeRecord, skippedRecord } from './rowRecords';
+import { DEFAULT_OUTPUT_FORMAT, partJpegs, taskForFormat } from './outputFormat';
 import { runInParent, type RowOutcome } from './parentRun';
 import { RunProgress } from './runProgress';
 import type { RunWorkers } from './runWorkers';
@@ -47,6 +49,7 @@ export class DatasetRun {
   private readonly results?: ResultsWriter;
   private readonly saveInterval: number;
   private readonly task?: BuiltinTask;
+  private sink?: WebDatasetSink;
   private settledThisRun = 0;
   private interrupted = false;
   private lastProgressAt = -Infinity;
@@ -60,7 +63,7 @@ export class DatasetRun {
     this.stats = new ProcessingStats({ totalVideos: job.total });
     this.saveInterval = job.saveInterval ?? DEFAULT_SAVE_INTERVAL;
     this.results = job.outputDir ? new ResultsWriter(job.outputDir, { saveInterval: this.saveInterval }) : undefined;
-    this.task = builtinTaskOf(job.processFn);
+    this.task = taskForFormat(builtinTaskOf(job.processFn), job.outputFormat ?? DEFAULT_OUTPUT_FORMAT);
   }
 
   activity(): WorkerActivity[] {
@@ -77,15 +80,27 @@ export class DatasetRun {
     if (signal?.aborted) onAbort();
     const ticker = setInterval(() => this.emitProgress(), PROGRESS_TICK_MS);
     this.events.emit('start', { total: this.job.total, alreadyDone: checkpoint.settledCount, checkpointPath: this.job.checkpointPath, dataset: this.datasetProgress() });
+    let sinkClosed = false;
     try {
+      this.sink = await this.openSink();
       await this.processRows();
+      // Only a run that settled every row completes its open shard; an interrupted one leaves it partial for the resume.
+      if (!this.interrupted) await this.sink?.finish();
+      sinkClosed = true;
     } finally {
       clearInterval(ticker);
       signal?.removeEventListener('abort', onAbort);
       await this.workers.close();
+      if (!sinkClosed) await this.sink?.close();
     }
     this.emitProgress();
     return this.finish();
+  }
+
+  private openSink(): Promise<WebDatasetSink | undefined> {
+    const { outputFormat, outputDir, checkpoint } = this.job;
+    if (outputFormat !== 'webdataset' || outputDir === undefined) return Promise.resolve(undefined);
+    return WebDatasetSink.open(outputDir, this.job.webdataset ?? {}, checkpoint.lastSample, (entries) => checkpoint.appendAll(entries));
   }
 
   private async processRows(): Promise<void> {
@@ -139,12 +154,15 @@ export class DatasetRun {
       outcome = await runInParent(this.workers, { ...video, processFn, onStart: () => undefined });
     }
     if (outcome.cancelled) return; // not an outcome: the resume runs it again
-    await this.settle(row, outcomeRecord({ id: row.id, video_path: row.videoPath, time: outcome.seconds }, outcome), outcome);
+    const { result, jpegs } = partJpegs(outcome.result);
+    await this.settle(row, outcomeRecord({ id: row.id, video_path: row.videoPath, time: outcome.seconds }, { ...outcome, result }), outcome, jpegs);
   }
 
-  private async settle(row: VideoRow, record: ProcessingRecord, outcome?: RowOutcome): Promise<void> {
+  /** Journals the row (through the shards when it has a sample), then counts, reports and saves it. */
+  private async settle(row: VideoRow, record: ProcessingRecord, outcome?: RowOutcome, jpegs: readonly Uint8Array[] = []): Promise<void> {
     const { checkpoint } = this.job;
-    await checkpoint.append(row, record);
+    if (this.sink && record.status === 'processed') await this.sink.add({ row, record: WebDatasetSink.keyedRecord(record) }, jpegs);
+    else await checkpoint.append(row, record);
     this.progress.countFinished(record.status, outcome?.device, outcome?.framesDecoded ?? 0);
     if (record.status === 'failed') this.stats.addError({ id: record.id, video_path: record.video_path, error: record.error ?? '' });
     this.events.emit('videoFinished', { record, device: outcome?.device, workerId: outcome?.workerId });

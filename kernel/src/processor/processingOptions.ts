@@ -2,6 +2,7 @@
 import type { DecoderConfig, DecoderConfigOptions } from '../config/decoderConfig';
 import type { ProcessFn } from '../builtins/builtinTasks';
 import type { ResultRecords } from '../checkpoint/resultRecords';
+import type { OutputFormat } from './outputFormat';
 import type { RunStatsDict } from '../stats/processingStats';
 
 export interface BatchVideoProcessorOptions {
@@ -19,14 +20,27 @@ export interface BatchVideoProcessorOptions {
   maxWorkerMemoryMb?: number;
 }
 
+/** The shard limits of `outputFormat: 'webdataset'`. */
+export interface WebDatasetOptions {
+  maxShardBytes?: number;
+  maxShardSamples?: number;
+}
+
 export interface ProcessDatasetOptions {
   csvPath: string;
   videoCol: string;
   idCol?: string;
   /** Default: 16 keyframes per video. Built-ins (`builtins.*`) run inside the workers. */
   processFn?: ProcessFn;
-  /** Where processing_results.json, processing_stats.json and the JPEGs go. */
+  /** Where processing_results.json, .parquet, processing_stats.json and the frames go. */
   outputDir?: string;
+  /**
+   * `files` (default): JPEGs in `<outputDir>/<built-in>/<id>/`. `webdataset`: one sample per
+   * processed video (`<key>.json`, `<key>.0000.jpg`, ...) in tar shards under `<outputDir>/shards/`.
+   */
+  outputFormat?: OutputFormat;
+  /** How large WebDataset shards grow: `maxShardBytes` (default 1 GiB), `maxShardSamples` (default 10,000). */
+  webdataset?: WebDatasetOptions;
   /** Rewrite the results file at most every this many finished videos (default 100). */
   saveInterval?: number;
   /** Re-run videos that failed in an earlier run of this checkpoint. */
