@@ -7,6 +7,7 @@ import { makeDataset, type DatasetFixture } from '../processor/processorFixture'
 import { comparable, journalEntries, readResults, startCli } from '../cli/cliRun';
 import { processesInGroup, waitUntilGone } from './processTree';
 import { SeededRandom } from './seededRandom';
+import { readShardsWithPython } from '../outputs/tarReadBack';
 
 /**
  * SIGKILLs the CLI at random moments until the job completes, again and again, and checks each
@@ -60,13 +61,35 @@ function filesUnder(dir: string, prefix = ''): string[] {
   );
 }
 
-describe('kill soak: SIGKILL at random moments, resume until done', function () {
+/** How a job writes its frames: the files it may leave, and a check of its frames beyond the results. */
+interface FormatUnderTest {
+  flags: string[];
+  /** Output files a finished job may hold besides the checkpoint and the results files. */
+  frameFile: RegExp;
+  checkFrames(jobDir: string, processedIds: string[], context: string): Promise<void>;
+}
+
+const FORMATS: Record<'files' | 'webdataset', FormatUnderTest> = {
+  files: { flags: [], frameFile: /^keyframes\/[^/]+\/frame_\d+\.jpg$/, checkFrames: async () => undefined },
+  webdataset: {
+    // Shards of 7 samples: a job of 40 videos rolls five times, so kills land around renames too.
+    flags: ['--format', 'webdataset', '--tar-max-samples', '7'],
+    frameFile: /^shards\/shard-\d{6}\.tar$/,
+    async checkFrames(jobDir, processedIds, context) {
+      const shards = filesUnder(jobDir).filter((file) => file.endsWith('.tar')).map((file) => path.join(jobDir, file));
+      const ids = (await readShardsWithPython(shards)).flatMap((shard) => shard.samples.map((sample) => (JSON.parse(sample.files[0].text!) as { id: string }).id));
+      assert.deepEqual([...ids].sort(), [...processedIds].sort(), `every processed video in exactly one shard; ${context}`);
+    },
+  },
+};
+
+for (const [formatName, format] of Object.entries(FORMATS)) describe(`kill soak (${formatName}): SIGKILL at random moments, resume until done`, function () {
   let data: DatasetFixture;
   let expected: unknown[];
   let timing: RunTiming;
   const args = (jobDir: string) => [
     'process', data.csvPath, '--video-col', 'video_path', '--id-col', 'video_id', '--fn', 'keyframes', '--num-frames', '4', '--size', '32',
-    '--workers', '2', '--device', 'cpu', '--save-interval', '1', '--out', jobDir, '--checkpoint', path.join(jobDir, 'job.json'),
+    '--workers', '2', '--device', 'cpu', '--save-interval', '1', '--out', jobDir, '--checkpoint', path.join(jobDir, 'job.json'), ...format.flags,
   ];
 
   before(async function () {
@@ -119,9 +142,11 @@ describe('kill soak: SIGKILL at random moments, resume until done', function () 
       const stats = JSON.parse(readFileSync(path.join(jobDir, 'processing_stats.json'), 'utf8')) as Record<string, number>;
       assert.equal(stats.total_videos, expected.length);
       const stray = filesUnder(jobDir).filter(
-        (file) => !['job.json', 'job.json.journal', 'processing_results.json', 'processing_results.parquet', 'processing_stats.json'].includes(file) && !/^keyframes\/[^/]+\/frame_\d+\.jpg$/.test(file),
+        (file) => !['job.json', 'job.json.journal', 'processing_results.json', 'processing_results.parquet', 'processing_stats.json'].includes(file) && !format.frameFile.test(file),
       );
       assert.deepEqual(stray, [], `files left behind by killed runs; ${context()}`);
+      const processedIds = readResults(jobDir).filter((record) => record.status === 'processed').map((record) => record.id);
+      await format.checkFrames(jobDir, processedIds, context());
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
