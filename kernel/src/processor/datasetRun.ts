@@ -13,6 +13,7 @@ import { datasetStats, ProcessingStats } from '../stats/processingStats';
 import type { ProcessDatasetOptions, ProcessingResults } from './processingOptions';
 import type { ProcessorEventMap } from './progressEvents';
 import { missingVideo, outcomeRecord, skippedRecord } from './rowRecords';
+import { ConcurrencyLimit } from './concurrencyLimit';
 import { DEFAULT_OUTPUT_FORMAT, partJpegs, taskForFormat } from './outputFormat';
 import { runInParent, type RowOutcome } from './parentRun';
 import { RunProgress } from './runProgress';
@@ -50,6 +51,8 @@ export class DatasetRun {
   private readonly saveInterval: number;
   private readonly task?: BuiltinTask;
   private sink?: WebDatasetSink;
+  /** A function that runs here runs for as many videos at once as there are workers, as a built-in would. */
+  private readonly functionsRunning: ConcurrencyLimit;
   private settledThisRun = 0;
   private interrupted = false;
   private lastProgressAt = -Infinity;
@@ -63,6 +66,7 @@ export class DatasetRun {
     this.stats = new ProcessingStats({ totalVideos: job.total });
     this.saveInterval = job.saveInterval ?? DEFAULT_SAVE_INTERVAL;
     this.results = job.outputDir ? new ResultsWriter(job.outputDir, { saveInterval: this.saveInterval }) : undefined;
+    this.functionsRunning = new ConcurrencyLimit(workers.size);
     this.task = taskForFormat(builtinTaskOf(job.processFn), job.outputFormat ?? DEFAULT_OUTPUT_FORMAT);
   }
 
@@ -150,8 +154,10 @@ export class DatasetRun {
     if (this.task) {
       outcome = await (await this.workers.get()).run({ ...video, task: this.task, onStart });
     } else {
-      this.events.emit('videoStarted', { id: row.id, videoPath: row.videoPath });
-      outcome = await runInParent(this.workers, { ...video, processFn, onStart: () => undefined });
+      outcome = await this.functionsRunning.run(() => {
+        this.events.emit('videoStarted', { id: row.id, videoPath: row.videoPath });
+        return runInParent(this.workers, { ...video, processFn, onStart: () => undefined });
+      });
     }
     if (outcome.cancelled) return; // not an outcome: the resume runs it again
     const { result, jpegs } = partJpegs(outcome.result);

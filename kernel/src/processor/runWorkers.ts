@@ -23,6 +23,11 @@ export class RunWorkers {
 
   constructor(private readonly options: RunWorkersOptions) {}
 
+  /** Worker processes the pool has once started. */
+  get size(): number {
+    return this.options.size;
+  }
+
   get(): Promise<WorkerPool> {
     return (this.starting ??= this.start());
   }
