@@ -1,34 +1,41 @@
 /**
- * A large CSV through the engine with a processing function that opens no video: the per-row cost
- * of reading, checkpointing and resuming. Run as its own process per size, so peak memory is its own.
- * Usage: node out/bench/largeCsvBench.js ROWS WORK_DIR VIDEO_FILE...  -> one JSON line (LargeCsvRun).
+ * A large CSV through the engine: the per-row cost of reading, checkpointing, resuming and writing
+ * the results files, with a processing function that opens no video (`noop`) or the metadata
+ * built-in (`metadata`, a real open and probe per row in the workers). Run as its own process per
+ * size, so peak memory is its own.
+ * Usage: node out/bench/largeCsvBench.js ROWS noop|metadata WORK_DIR VIDEO_FILE...  -> one JSON line (LargeCsvRun).
  */
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { once } from 'node:events';
 import type * as Library from '../kernel/src/index';
+import { processTreeRssBytes } from './processTreeMemory';
+
+export type LargeCsvFunction = 'noop' | 'metadata';
 
 export interface LargeCsvPhase {
   seconds: number;
   rowsPerSecond: number;
-  /** Highest resident memory of this process seen while the phase ran (sampled). */
-  peakRssMiB: number;
-  peakHeapMiB: number;
+  /** Highest resident memory of the run's process and its workers together (sampled). */
+  peakTreeRssMiB: number;
   processed: number;
   skipped: number;
+  /** Seconds spent rewriting processing_results.json during the run and at its end. */
+  jsonSeconds: number;
+  /** Seconds writing processing_results.parquet at the end. */
+  parquetSeconds: number;
 }
 
 export interface LargeCsvRun {
   rows: number;
+  fn: LargeCsvFunction;
   first: LargeCsvPhase;
   resume: LargeCsvPhase;
-  /** The kernel's own high-water mark over the whole process (getrusage). */
-  maxRssMiB: number;
 }
 
 const MIB = 1024 * 1024;
-const SAMPLE_MS = 20;
+const SAMPLE_MS = 50;
 
 /** Rows cycle over a few real files; the ids are unique. Streamed so the CSV never sits in memory. */
 async function writeCsv(csvPath: string, rows: number, videos: string[]): Promise<void> {
@@ -41,46 +48,53 @@ async function writeCsv(csvPath: string, rows: number, videos: string[]): Promis
   await once(out, 'finish');
 }
 
-async function measure(rows: number, work: () => Promise<{ processed: number; skipped: number }>): Promise<LargeCsvPhase> {
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sample = () => {
-    const usage = process.memoryUsage();
-    peakRss = Math.max(peakRss, usage.rss);
-    peakHeap = Math.max(peakHeap, usage.heapUsed);
-  };
+type Processor = InstanceType<typeof Library.BatchVideoProcessor>;
+
+async function measure(rows: number, processor: Processor, work: () => Promise<{ processed: number; skipped: number }>): Promise<LargeCsvPhase> {
+  let peakTree = 0;
+  const sample = () => (peakTree = Math.max(peakTree, processTreeRssBytes()));
+  const writes = { json: 0, parquet: 0 };
+  processor.on('resultsWritten', ({ file, seconds }) => {
+    if (file.endsWith('.json') && !file.endsWith('stats.json')) writes.json += seconds;
+    if (file.endsWith('.parquet')) writes.parquet += seconds;
+  });
   const sampler = setInterval(sample, SAMPLE_MS);
   const started = performance.now();
   try {
     const counts = await work();
     const seconds = (performance.now() - started) / 1000;
     sample();
-    return { seconds, rowsPerSecond: rows / seconds, peakRssMiB: peakRss / MIB, peakHeapMiB: peakHeap / MIB, ...counts };
+    return { seconds, rowsPerSecond: rows / seconds, peakTreeRssMiB: peakTree / MIB, ...counts, jsonSeconds: writes.json, parquetSeconds: writes.parquet };
   } finally {
     clearInterval(sampler);
   }
 }
 
 async function main(): Promise<void> {
-  const [rowsText, workDir, ...videos] = process.argv.slice(2);
+  const [rowsText, fn, workDir, ...videos] = process.argv.slice(2) as [string, LargeCsvFunction, string, ...string[]];
   const rows = Number(rowsText);
   // The bundle, as users load it: a path known only at run time, so require, not import.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { BatchVideoProcessor, DecoderConfig } = require(path.resolve(__dirname, '..', '..', 'dist', 'index.js')) as typeof Library;
-  const csvPath = path.join(workDir, `rows-${rows}.csv`);
-  const checkpointPath = path.join(workDir, `rows-${rows}.checkpoint.json`);
-  const outputDir = path.join(workDir, `rows-${rows}-out`);
+  const { BatchVideoProcessor, DecoderConfig, builtins } = require(path.resolve(__dirname, '..', '..', 'dist', 'index.js')) as typeof Library;
+  const name = `rows-${rows}-${fn}`;
+  const csvPath = path.join(workDir, `${name}.csv`);
+  const checkpointPath = path.join(workDir, `${name}.checkpoint.json`);
+  const outputDir = path.join(workDir, `${name}-out`);
   for (const stale of [csvPath, checkpointPath, `${checkpointPath}.journal`, outputDir]) await rm(stale, { recursive: true, force: true });
   await writeCsv(csvPath, rows, videos);
-  const run = async () => {
+  const phase = () => {
     const processor = new BatchVideoProcessor({ config: new DecoderConfig({ device: 'cpu' }), numWorkers: 2, checkpointPath });
-    const results = await processor.processDataset({ csvPath, videoCol: 'video_path', idCol: 'video_id', processFn: () => ({}), outputDir, saveInterval: 100 });
-    return { processed: results.stats.processed, skipped: results.stats.skipped };
+    const processFn = fn === 'metadata' ? builtins.metadata() : () => ({});
+    return measure(rows, processor, async () => {
+      const results = await processor.processDataset({ csvPath, videoCol: 'video_path', idCol: 'video_id', processFn, outputDir, saveInterval: 100 });
+      return { processed: results.stats.processed, skipped: results.stats.skipped };
+    });
   };
-  const first = await measure(rows, run);
-  const resume = await measure(rows, run);
-  const result: LargeCsvRun = { rows, first, resume, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
+  const first = await phase();
+  const resume = await phase();
+  const result: LargeCsvRun = { rows, fn, first, resume };
   process.stdout.write(`${JSON.stringify(result)}\n`);
+  for (const done of [csvPath, checkpointPath, `${checkpointPath}.journal`, outputDir]) await rm(done, { recursive: true, force: true });
 }
 
 main().catch((error: unknown) => {

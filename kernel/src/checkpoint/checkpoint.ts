@@ -164,6 +164,23 @@ export class Checkpoint {
     return ResultRecords.of(this.journalPath, this.journal.fd, this.outcomes);
   }
 
+  /** Whether the results files in `outputDir` were last written from exactly this journal. */
+  resultsCurrentIn(outputDir: string): boolean {
+    const written = this.manifest.results_written;
+    return written !== undefined && written.output_dir === outputDir && written.journal_bytes === this.journalBytes && this.queue.length === 0 && !this.flushing;
+  }
+
+  /** Notes that the results files in `outputDir` now hold every record journaled so far. */
+  async noteResultsWritten(outputDir: string, journalBytes: number): Promise<void> {
+    this.manifest.results_written = { output_dir: outputDir, journal_bytes: journalBytes };
+    await this.saveManifest();
+  }
+
+  /** The journal's size: what every acknowledged outcome occupies. */
+  get journalSize(): number {
+    return this.journalBytes;
+  }
+
   /** Rewrites the small manifest with the current counts (O(1); the caller bounds how often). */
   saveManifest(): Promise<void> {
     const save = async () => {

@@ -21,6 +21,11 @@ export interface CheckpointManifest {
   updated: string;
   journal: string;
   counts: Record<RecordStatus, number>;
+  /**
+   * The results files last written whole from this checkpoint: where, and the journal's size then.
+   * A run that journals nothing new (a resume of a finished job) finds them current and skips them.
+   */
+  results_written?: { output_dir: string; journal_bytes: number };
 }
 
 export interface CheckpointIdentity {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ProcessingStatsDict } from '../stats/processingStats';
@@ -19,6 +20,14 @@ export interface ResultsWriterOptions {
   saveInterval: number;
   /** The most of the run's wall time rewrites may take (0 < share <= 1); default 0.1. */
   maxTimeShare?: number;
+  /** Told of each file written, with how long it took. */
+  onWritten?: (written: ResultsFileWritten) => void;
+}
+
+/** One results file written: which, and in how many seconds. */
+export interface ResultsFileWritten {
+  file: string;
+  seconds: number;
 }
 
 /**
@@ -67,13 +76,26 @@ export class ResultsWriter {
   /**
    * The end of a run, an interrupted one too: the results whatever the interval, the Parquet
    * table (written once a run: it is typed column by column, so it is not patched as rows settle),
-   * and the stats.
+   * and the stats. Results files already written from this very journal (a resume that found
+   * everything done) are left as they are: rewriting a million records would be the run's cost.
    */
   async writeFinal(checkpoint: Checkpoint, stats: ProcessingStatsDict): Promise<void> {
     await this.writing;
-    await this.writeResults(checkpoint);
-    await writeResultsParquet(this.parquetPath, () => checkpoint.records);
-    await writeFileAtomically(this.statsPath, (append) => append(`${JSON.stringify(stats, null, 2)}\n`));
+    const current = checkpoint.resultsCurrentIn(this.outputDir) && [this.resultsPath, this.parquetPath].every((file) => existsSync(file));
+    if (!current) {
+      // The journal's size before writing: outcomes appended meanwhile are not in these files.
+      const journalBytes = checkpoint.journalSize;
+      await this.writeResults(checkpoint);
+      await this.timed(this.parquetPath, () => writeResultsParquet(this.parquetPath, () => checkpoint.records));
+      await checkpoint.noteResultsWritten(this.outputDir, journalBytes);
+    }
+    await this.timed(this.statsPath, () => writeFileAtomically(this.statsPath, (append) => append(`${JSON.stringify(stats, null, 2)}\n`)));
+  }
+
+  private async timed(file: string, write: () => Promise<unknown>): Promise<void> {
+    const started = performance.now();
+    await write();
+    this.options.onWritten?.({ file, seconds: (performance.now() - started) / 1000 });
   }
 
   private async writeResults(checkpoint: Checkpoint): Promise<void> {
@@ -104,6 +126,7 @@ export class ResultsWriter {
       this.writing = undefined;
       this.lastWriteEndedAt = performance.now();
       this.lastWriteTook = this.lastWriteEndedAt - started;
+      this.options.onWritten?.({ file: this.resultsPath, seconds: this.lastWriteTook / 1000 });
     }
   }
 }

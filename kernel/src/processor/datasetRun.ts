@@ -65,7 +65,9 @@ export class DatasetRun {
     this.progress = new RunProgress(job.total);
     this.stats = new ProcessingStats({ totalVideos: job.total });
     this.saveInterval = job.saveInterval ?? DEFAULT_SAVE_INTERVAL;
-    this.results = job.outputDir ? new ResultsWriter(job.outputDir, { saveInterval: this.saveInterval }) : undefined;
+    this.results = job.outputDir
+      ? new ResultsWriter(job.outputDir, { saveInterval: this.saveInterval, onWritten: (written) => this.events.emit('resultsWritten', written) })
+      : undefined;
     this.functionsRunning = new ConcurrencyLimit(workers.size);
     this.task = taskForFormat(builtinTaskOf(job.processFn), job.outputFormat ?? DEFAULT_OUTPUT_FORMAT);
   }

@@ -3,6 +3,7 @@ import type { DecodeDevice } from '../video/videoTypes';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import type { RunDevice } from '../device/runDevice';
 import type { DatasetProgress } from '../display/notebookOutputs';
+import type { ResultsFileWritten } from '../checkpoint/resultsWriter';
 
 /** The state of a run at one moment, for progress bars and notebook displays. */
 export interface ProgressSnapshot {
@@ -62,6 +63,8 @@ export interface ProcessorEventMap {
   videoStarted: [VideoStarted];
   videoFinished: [VideoFinished];
   progress: [ProgressSnapshot];
+  /** A results file (processing_results.json, .parquet, processing_stats.json) was written, and how long it took. */
+  resultsWritten: [ResultsFileWritten];
   /** Where the run decodes, once, before its first video reaches a worker. */
   device: [RunDevice];
   log: [string];
