@@ -9,7 +9,7 @@ export type { LoaderContext } from './video/videoLoader';
 export type { VideoMetadata, VideoFrame, FrameRequest, DecodeDevice } from './video/videoTypes';
 export { uniformIndices, adaptiveIndices } from './video/frameSampling';
 export { extractKeyframes } from './builtins/extractKeyframes';
-export type { KeyframeOptions, KeyframesRecord, FrameRecord } from './builtins/extractKeyframes';
+export type { KeyframeOptions, KeyframesRecord, FrameRecord, JpegOutput, RecordWithJpegs } from './builtins/extractKeyframes';
 export { extractMetadata } from './builtins/extractMetadata';
 export { sampleAdaptiveFrames } from './builtins/sampleAdaptiveFrames';
 export type { AdaptiveOptions, AdaptiveRecord } from './builtins/sampleAdaptiveFrames';

@@ -4,6 +4,12 @@ import type { VideoFrame, VideoMetadata } from '../video/videoTypes';
 import { videoOutputDir } from './outputPaths';
 import { DEFAULT_NUM_FRAMES } from '../processingDefaults';
 
+/**
+ * Where a built-in's JPEGs go: `files` under the output directory (the default), or `bytes`
+ * returned beside the record, no file written (for writers that pack frames into archives).
+ */
+export type JpegOutput = 'files' | 'bytes';
+
 export interface KeyframeOptions {
   /** How many frames, spread evenly from the first to the last (default 16). */
   numFrames?: number;
@@ -13,6 +19,22 @@ export interface KeyframeOptions {
   outputDir?: string;
   /** JPEG quality 1..100 (default 90). */
   jpegQuality?: number;
+  /** `bytes`: the result is `{ record, jpegs }` and nothing is written; default `files`. */
+  jpegOutput?: JpegOutput;
+}
+
+/** Options that ask for the JPEGs as bytes. */
+export type BytesOutput = { jpegOutput: 'bytes' };
+/** Options that ask for JPEG files (or none, without an output directory). */
+export type FilesOutput = { jpegOutput?: 'files' };
+
+/**
+ * A built-in's result in `bytes` mode: the record as it would be journaled (its frames without
+ * `path`) and the JPEG of each of its frames, `jpegs[i]` for `record.frames[i]`.
+ */
+export interface RecordWithJpegs<R> {
+  record: R;
+  jpegs: Uint8Array[];
 }
 
 /** One extracted frame as it is recorded: no pixels, only where to find them. */
@@ -33,19 +55,21 @@ export interface KeyframesRecord {
   duration: number;
 }
 
-/** The record of frames extracted at `indices`, shared by the keyframe and adaptive built-ins. */
+/** The record of frames extracted at `indices`, shared by the keyframe and adaptive built-ins; `jpegs` in bytes mode only. */
 export async function recordFrames(
   loader: VideoLoader,
   indices: number[],
   kind: string,
   options: Omit<KeyframeOptions, 'numFrames'>,
-): Promise<{ record: KeyframesRecord; metadata: VideoMetadata }> {
+): Promise<{ record: KeyframesRecord; metadata: VideoMetadata; jpegs?: Uint8Array[] }> {
   const metadata = await loader.getMetadata();
-  const outputDir = options.outputDir ?? loader.context.outputDir;
+  const bytes = options.jpegOutput === 'bytes';
+  const outputDir = bytes ? undefined : (options.outputDir ?? loader.context.outputDir);
   const frames: VideoFrame[] = await loader.getFrames(indices, {
     size: options.size,
     pixels: false,
     jpegDir: outputDir === undefined ? undefined : videoOutputDir(outputDir, kind, loader.videoId),
+    jpegBytes: bytes,
     jpegQuality: options.jpegQuality,
   });
   const record: KeyframesRecord = {
@@ -57,16 +81,25 @@ export async function recordFrames(
     height: frames[0]?.height ?? metadata.height,
     duration: metadata.duration,
   };
-  return { record, metadata };
+  return { record, metadata, ...(bytes ? { jpegs: frames.map((frame) => frame.jpeg!) } : {}) };
+}
+
+/** The record alone, or with its JPEGs in bytes mode: what a built-in returns. */
+export function withJpegs<R>(record: R, jpegs: Uint8Array[] | undefined): R | RecordWithJpegs<R> {
+  return jpegs ? { record, jpegs } : record;
 }
 
 /**
  * `numFrames` frames at indices `floor(i*(F-1)/(N-1))`, frame-accurate (the decoded frame at that
- * index, not the nearest I-frame), written as JPEGs under the output directory when one is set.
+ * index, not the nearest I-frame), written as JPEGs under the output directory when one is set, or
+ * returned as bytes beside the record with `jpegOutput: 'bytes'`.
  */
-export async function extractKeyframes(loader: VideoLoader, options: KeyframeOptions = {}): Promise<KeyframesRecord> {
+export function extractKeyframes(loader: VideoLoader, options: KeyframeOptions & BytesOutput): Promise<RecordWithJpegs<KeyframesRecord>>;
+export function extractKeyframes(loader: VideoLoader, options?: KeyframeOptions & FilesOutput): Promise<KeyframesRecord>;
+export function extractKeyframes(loader: VideoLoader, options?: KeyframeOptions): Promise<KeyframesRecord | RecordWithJpegs<KeyframesRecord>>;
+export async function extractKeyframes(loader: VideoLoader, options: KeyframeOptions = {}): Promise<KeyframesRecord | RecordWithJpegs<KeyframesRecord>> {
   const metadata = await loader.getMetadata();
   const indices = uniformIndices(metadata.num_frames, options.numFrames ?? DEFAULT_NUM_FRAMES);
-  const { record } = await recordFrames(loader, indices, 'keyframes', options);
-  return record;
+  const { record, jpegs } = await recordFrames(loader, indices, 'keyframes', options);
+  return withJpegs(record, jpegs);
 }

@@ -1,4 +1,6 @@
 /** The JPEGs both backends write: the same file name per frame, the same quality by default. */
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 /** JPEG quality when a request names none. */
 export const DEFAULT_JPEG_QUALITY = 90;
@@ -6,6 +8,13 @@ export const DEFAULT_JPEG_QUALITY = 90;
 /** The JPEG file of one frame. */
 export function jpegFileName(index: number): string {
   return `frame_${String(index).padStart(6, '0')}.jpg`;
+}
+
+/** Writes frame `index`'s JPEG into `dir` under its own name; answers the path. */
+export function writeJpegFile(dir: string, index: number, jpeg: Uint8Array): string {
+  const jpegPath = path.join(dir, jpegFileName(index));
+  writeFileSync(jpegPath, jpeg);
+  return jpegPath;
 }
 
 /**

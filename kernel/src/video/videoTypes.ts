@@ -42,6 +42,8 @@ export interface VideoFrame {
   data?: Uint8Array;
   /** Path of the JPEG written for this frame, when the request asked for one. */
   jpegPath?: string;
+  /** The encoded JPEG of this frame, when the request asked for bytes (`jpegBytes`). */
+  jpeg?: Uint8Array;
 }
 
 /** How the frames that a `VideoSource` returns should look. */
@@ -55,6 +57,11 @@ export interface FrameRequest {
   pixels?: boolean;
   /** Write each frame as `<jpegDir>/frame_<index padded to 6>.jpg` when set. */
   jpegDir?: string;
+  /**
+   * Return each frame's encoded JPEG in `jpeg` (default false), for callers that store frames
+   * elsewhere than as loose files (archives, a network). Without `jpegDir` no file is left behind.
+   */
+  jpegBytes?: boolean;
   /** JPEG quality 1..100 (default 90). */
   jpegQuality?: number;
 }

@@ -39,6 +39,10 @@ export interface ReadyMessage {
 export interface DoneMessage {
   type: 'done';
   jobId: number;
+  /**
+   * The built-in's record; with `jpegOutput: 'bytes'` a `RecordWithJpegs`, whose JPEGs cross as
+   * binary (structured clone), not as JSON.
+   */
   result?: unknown;
   /** The device that decoded, once a decoder was opened. */
   device?: DecodeDevice;

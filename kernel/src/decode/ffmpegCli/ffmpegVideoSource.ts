@@ -1,5 +1,6 @@
 import { runProgram } from '../../runProgram';
-import { mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DecodeDevice, FrameRequest, VideoFrame, VideoMetadata } from '../../video/videoTypes';
 import { outputSize } from '../../video/outputSize';
@@ -83,14 +84,24 @@ class FfmpegVideoSource implements OpenedVideoSource {
 
   async frames(indices: readonly number[], request: FrameRequest = {}): Promise<VideoFrame[]> {
     validateIndices(indices, this.summary.pts.length, this.file);
-    const wanted = [...new Set(indices)].sort((a, b) => a - b);
     const size = outputSize(this.summary.width, this.summary.height, request.size);
+    if (request.pixels === false && !request.jpegDir && !request.jpegBytes) return indices.map((index) => this.frameRecord(index, size));
+    // The program writes JPEGs only as files: bytes without a folder go through a private one, removed after.
+    const scratch = request.jpegBytes && !request.jpegDir ? mkdtempSync(path.join(os.tmpdir(), 'vbk-jpeg-')) : undefined;
+    try {
+      const found = await this.extract([...new Set(indices)].sort((a, b) => a - b), size, request, request.jpegDir ?? scratch);
+      return indices.map((index) => ({ ...found.get(index)! }));
+    } finally {
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /** One ffmpeg run for the `wanted` frames (ascending, distinct), JPEGs into `jpegDir` when set. */
+  private async extract(wanted: number[], size: { width: number; height: number }, request: FrameRequest, jpegDir: string | undefined): Promise<Map<number, VideoFrame>> {
     const pixels = request.pixels !== false;
-    const jpegDir = request.jpegDir;
     // image2 numbers its files 1..n; they are renamed to the frame's own name afterwards.
     const batch = `.vbk-${process.pid}-${jpegBatch++}-`;
     if (jpegDir) mkdirSync(jpegDir, { recursive: true });
-    if (!pixels && !jpegDir) return indices.map((index) => this.frameRecord(index, size));
     const plan = {
       file: this.file,
       width: size.width,
@@ -116,12 +127,13 @@ class FfmpegVideoSource implements OpenedVideoSource {
       const frame = this.frameRecord(index, size);
       if (pixels) frame.data = new Uint8Array(stdout.subarray(order * frameBytes, (order + 1) * frameBytes));
       if (jpegDir) {
-        frame.jpegPath = path.join(jpegDir, jpegFileName(index));
-        renameSync(path.join(jpegDir, `${batch}${String(order + 1).padStart(6, '0')}.jpg`), frame.jpegPath);
+        const written = path.join(jpegDir, `${batch}${String(order + 1).padStart(6, '0')}.jpg`);
+        if (request.jpegBytes) frame.jpeg = readFileSync(written);
+        if (request.jpegDir) renameSync(written, (frame.jpegPath = path.join(jpegDir, jpegFileName(index))));
       }
       found.set(index, frame);
     });
-    return indices.map((index) => ({ ...found.get(index)! }));
+    return found;
   }
 
   /**

@@ -1,8 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Frame } from 'node-av/lib';
 import { AV_PIX_FMT_RGB24 } from 'node-av/constants';
-import { DEFAULT_JPEG_QUALITY, jpegFileName } from '../jpegFiles';
+import { DEFAULT_JPEG_QUALITY } from '../jpegFiles';
 import { FrameConverter } from './frameConverter';
 import { JpegEncoder } from './jpegEncoder';
 
@@ -13,7 +11,7 @@ interface Size {
 }
 
 /**
- * What a decoded picture becomes for the caller: RGB pixels at the output size and JPEG files, with
+ * What a decoded picture becomes for the caller: RGB pixels at the output size and JPEGs, with
  * one scaler and one encoder kept per size (and quality) for the source's lifetime.
  */
 export class FrameOutputs {
@@ -30,14 +28,12 @@ export class FrameOutputs {
     return new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.byteLength);
   }
 
-  /** Writes frame `index` as a JPEG into `dir` and answers its path. */
-  writeJpeg(picture: Frame, index: number, size: Size, dir: string, quality = DEFAULT_JPEG_QUALITY): string {
+  /** The picture as JPEG bytes at the output size. */
+  jpeg(picture: Frame, size: Size, quality = DEFAULT_JPEG_QUALITY): Buffer {
     const key = `${size.width}x${size.height}q${quality}`;
     let encoder = this.jpegEncoders.get(key);
     if (!encoder) this.jpegEncoders.set(key, (encoder = new JpegEncoder(size.width, size.height, quality, this.file)));
-    const jpegPath = path.join(dir, jpegFileName(index));
-    writeFileSync(jpegPath, encoder.encode(picture, this.file));
-    return jpegPath;
+    return encoder.encode(picture, this.file);
   }
 
   free(): void {

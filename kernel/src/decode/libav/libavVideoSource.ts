@@ -12,6 +12,7 @@ import { attachCudaDevice, cudaDecoderSetup, findCudaDecoder } from './hardwareD
 import { keyframeAtOrBefore, NO_PTS, type PacketIndex } from './packetIndex';
 import { openVideoStream } from './videoStream';
 import { validateIndices } from '../frameIndices';
+import { writeJpegFile } from '../jpegFiles';
 import { describeVideo, frameTimestamp, type PacketSummary } from '../videoDescription';
 
 /** A demuxer position to try for reaching a keyframe: the stream time to seek to. */
@@ -261,7 +262,11 @@ export class LibavVideoSource implements OpenedVideoSource {
       height: size.height,
     };
     if (request.pixels !== false) result.data = this.outputs.rgb(picture, size);
-    if (jpegDir) result.jpegPath = this.outputs.writeJpeg(picture, frame, size, jpegDir, request.jpegQuality);
+    if (jpegDir || request.jpegBytes) {
+      const jpeg = this.outputs.jpeg(picture, size, request.jpegQuality);
+      if (jpegDir) result.jpegPath = writeJpegFile(jpegDir, frame, jpeg);
+      if (request.jpegBytes) result.jpeg = jpeg;
+    }
     this.downloaded.unref();
     return result;
   }
