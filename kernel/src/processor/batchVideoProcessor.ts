@@ -5,7 +5,7 @@ import { openCheckpoint } from '../checkpoint/checkpoint';
 import { datasetFingerprint } from '../checkpoint/datasetFingerprint';
 import { DecoderConfig } from '../config/decoderConfig';
 import { countVideoRows } from '../csv/videoRows';
-import { checkBackendAvailable } from '../decode/openVideoSource';
+import { checkBackendAvailable } from '../decode/backendAvailable';
 import type { WorkerActivity } from '../pool/workerPool';
 import { DEFAULT_TIMEOUT_SECONDS, defaultWorkerCount } from '../processingDefaults';
 import { DatasetRun, type DatasetJob } from './datasetRun';

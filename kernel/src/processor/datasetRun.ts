@@ -65,6 +65,9 @@ export class DatasetRun {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
+    // Rows left to run: the workers start now, while the CSV is read to the first of them, rather
+    // than after (a failure to start comes back to that row). A finished job starts none.
+    if (checkpoint.settledCount < this.job.total || (this.job.retryFailed && checkpoint.counts.failed > 0)) this.workers.get().catch(() => undefined);
     const ticker = setInterval(() => this.emitProgress(), PROGRESS_TICK_MS);
     this.events.emit('start', { total: this.job.total, alreadyDone: checkpoint.settledCount, checkpointPath: this.job.checkpointPath });
     try {
