@@ -7,7 +7,7 @@ import { removeAbandonedTemporaries, syncDirectory, writeFileAtomically, writeFu
 import { lockCheckpoint } from './checkpointLock';
 import { moveCheckpointAside } from './freshStart';
 import { loadOrCreateManifest, writeManifest, type CheckpointIdentity, type CheckpointManifest } from './checkpointManifest';
-import { journalLine, readJournalLines, replayJournal, type JournalEntry } from './journal';
+import { journalLine, readJournalLines, recordText, replayJournal, type JournalEntry } from './journal';
 import type { ProcessingRecord } from './processingRecord';
 import { RowOutcomes, type RecordStatus } from './rowOutcomes';
 import { isStorageFull, StorageFullError } from './storageFull';
@@ -133,6 +133,11 @@ export class Checkpoint {
     for (const line of readJournalLines(this.journal.fd, this.outcomes.spansInRowOrder())) {
       yield (JSON.parse(line.toString('utf8')) as JournalEntry).record;
     }
+  }
+
+  /** The same records as JSON text (as `JSON.stringify` writes each), without parsing them. */
+  *recordTextsInRowOrder(): Generator<string> {
+    for (const line of readJournalLines(this.journal.fd, this.outcomes.spansInRowOrder())) yield recordText(line);
   }
 
   /** Every row's latest record, in CSV order, as one array: for small jobs and tests. */

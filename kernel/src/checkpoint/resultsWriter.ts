@@ -78,8 +78,8 @@ export class ResultsWriter {
       await writeFileAtomically(this.resultsPath, async (append) => {
         let separator = '\n  ';
         await append('[');
-        for (const record of checkpoint.recordsInRowOrder()) {
-          await append(separator + JSON.stringify(record));
+        for (const record of checkpoint.recordTextsInRowOrder()) {
+          await append(separator + record);
           separator = ',\n  ';
         }
         await append(separator === '\n  ' ? ']\n' : '\n]\n');
