@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { generateVideo, type GeneratedVideoSpec } from '../samples/videoGenerator';
-import { runProgram } from './processRunner';
+import { forEachConcurrently, runProgram } from './processRunner';
 
 export interface BenchVideo {
   id: string;
@@ -59,32 +59,49 @@ async function countBFrames(ffprobe: string, file: string): Promise<number> {
   return types.split('\n').filter((line) => line.startsWith('B')).length;
 }
 
-/** Generates the dataset once; later runs reuse it while the specs and the generator stay the same. */
-export async function ensureDataset(root: string, quick: boolean, ffprobe: string, log: (line: string) => void): Promise<BenchDataset> {
-  const dir = path.join(root, quick ? 'quick' : 'full');
+/** A video of a set to make: where it goes and what it is, before it exists. */
+export type PlannedVideo = Pick<BenchVideo, 'id' | 'path' | 'width' | 'height' | 'gop'>;
+
+/** How a set's videos are made, and what identifies that (its specs and the code or program that makes them). */
+export interface VideoSetMaker<S extends PlannedVideo> {
+  specs: S[];
+  key: string;
+  make(spec: S): Promise<Pick<BenchVideo, 'frameCount' | 'timestamps'>>;
+  /** Videos made at once. */
+  concurrency: number;
+}
+
+/** Makes a set of videos in `dir` once, with its CSV; later runs reuse it while its key stays the same. */
+export async function ensureVideoSet<S extends PlannedVideo>(dir: string, maker: VideoSetMaker<S>, ffprobe: string, log: (line: string) => void): Promise<BenchDataset> {
   const manifestPath = path.join(dir, 'dataset.json');
   const csvPath = path.join(dir, 'videos.csv');
-  const specs = datasetSpecs(dir, quick);
-  const key = datasetKey(specs);
   if (existsSync(manifestPath) && existsSync(csvPath)) {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Partial<Manifest>;
-    if (manifest.key === key && manifest.videos) return { csvPath, videos: manifest.videos };
+    if (manifest.key === maker.key && manifest.videos) return { csvPath, videos: manifest.videos };
     log(`dataset in ${dir} was made by other specs or another generator: making it again`);
   }
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const videos: BenchVideo[] = [];
-  for (const spec of specs) {
+  const made = new Map<string, BenchVideo>();
+  await forEachConcurrently(maker.specs, maker.concurrency, async (spec) => {
     const started = performance.now();
-    const info = await generateVideo(spec);
+    const info = await maker.make(spec);
     const bFrameCount = await countBFrames(ffprobe, spec.path);
-    videos.push({ id: spec.id, path: spec.path, frameCount: info.frameCount, timestamps: info.timestamps, width: spec.width, height: spec.height, gop: spec.gop, bFrameCount });
+    made.set(spec.id, { id: spec.id, path: spec.path, frameCount: info.frameCount, timestamps: info.timestamps, width: spec.width, height: spec.height, gop: spec.gop, bFrameCount });
     log(`generated ${spec.id} (${info.frameCount} frames, ${bFrameCount} B) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  }
+  });
+  const videos = maker.specs.map((spec) => made.get(spec.id)!);
   await writeFile(csvPath, ['video_id,video_path', ...videos.map((video) => `${video.id},${path.basename(video.path)}`)].join('\n') + '\n');
-  const manifest: Manifest = { key, videos };
+  const manifest: Manifest = { key: maker.key, videos };
   await writeFile(manifestPath, JSON.stringify(manifest));
   return { csvPath, videos };
+}
+
+/** The generated dataset of the main extraction benchmark (made in process, one video at a time). */
+export function ensureDataset(root: string, quick: boolean, ffprobe: string, log: (line: string) => void): Promise<BenchDataset> {
+  const dir = path.join(root, quick ? 'quick' : 'full');
+  const specs = datasetSpecs(dir, quick);
+  return ensureVideoSet<BenchSpec>(dir, { specs, key: datasetKey(specs), make: generateVideo, concurrency: 1 }, ffprobe, log);
 }
 
 /** The same dataset restricted to some videos, with a CSV of its own for the engine's CLI. */

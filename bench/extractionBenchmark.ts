@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { GOP_LENGTHS, subset, type BenchDataset } from './benchDataset';
 import { childCpuSeconds } from './childCpu';
-import { EXTRACTION_METHODS, type ExtractionMethod, type ExtractionSettings } from './extractionMethods';
+import type { ExtractionMethod, ExtractionSettings } from './extractionMethods';
 import { checkFrames, type FrameCheck } from './frameCheck';
 
 export interface MethodResult {
@@ -27,6 +27,8 @@ export interface MethodResult {
   vsFastestExact: number;
   /** Medians of the per-run ratios to the PyAV script: wall time, per GOP length, CPU time. */
   vsPyav?: number;
+  /** The per-run ratios behind `vsPyav`, in run order: their spread. */
+  vsPyavRuns?: number[];
   vsPyavByGop?: Record<string, number>;
   cpuVsPyav?: number;
   errors: string[];
@@ -66,6 +68,7 @@ function rotated(methods: readonly ExtractionMethod[], run: number): ExtractionM
 }
 
 export async function runExtractionBenchmark(
+  methods: readonly ExtractionMethod[],
   dataset: BenchDataset,
   runDir: string,
   settings: ExtractionSettings,
@@ -73,12 +76,12 @@ export async function runExtractionBenchmark(
   log: (line: string) => void,
 ): Promise<ExtractionResult> {
   const groups = await Promise.all(GOP_LENGTHS.map(async (gop) => ({ gop: String(gop), data: await subset(dataset, `gop${gop}`, (video) => video.gop === gop) })));
-  const timings = new Map<string, Map<string, Timing>>(EXTRACTION_METHODS.map((method) => [method.name, new Map(groups.map(({ gop }) => [gop, { wall: [], cpu: [] }]))]));
+  const timings = new Map<string, Map<string, Timing>>(methods.map((method) => [method.name, new Map(groups.map(({ gop }) => [gop, { wall: [], cpu: [] }]))]));
   const checks = new Map<string, FrameCheck>();
   const errors = new Map<string, string[]>();
   for (let run = 0; run < runs; run++) {
     for (const { gop, data } of groups) {
-      for (const method of rotated(EXTRACTION_METHODS, run)) {
+      for (const method of rotated(methods, run)) {
         const outDir = path.join(runDir, `${method.name.replace(/[^a-z0-9]+/gi, '-')}-gop${gop}`);
         await rm(outDir, { recursive: true, force: true });
         const cpuBefore = childCpuSeconds();
@@ -124,13 +127,14 @@ export async function runExtractionBenchmark(
       check,
       exact: check.wrong === 0 && check.missing === 0,
       vsPyav: pyav && pairedRatio(runSeconds, totals(pyav, 'wall')),
+      vsPyavRuns: pyav && runSeconds.map((value, run) => value / totals(pyav, 'wall')[run]),
       vsPyavByGop: pyav && Object.fromEntries(groups.map(({ gop }) => [gop, pairedRatio(byGop.get(gop)!.wall, pyav.get(gop)!.wall)])),
       cpuVsPyav: pyav && pairedRatio(totals(byGop, 'cpu'), totals(pyav, 'cpu')),
       errors: errors.get(name) ?? [],
     };
   });
   const fastestExact = Math.min(...measured.filter((entry) => entry.exact).map((entry) => entry.seconds));
-  const methods: MethodResult[] = measured.map((entry) => ({ ...entry, vsFastestExact: entry.seconds / fastestExact }));
+  const results: MethodResult[] = measured.map((entry) => ({ ...entry, vsFastestExact: entry.seconds / fastestExact }));
   for (const [name] of timings) if (!complete.some(([done]) => done === name)) log(`${name}: left out of the table, some runs failed`);
   return {
     videos: dataset.videos.length,
@@ -138,11 +142,11 @@ export async function runExtractionBenchmark(
     bFrames: dataset.videos.reduce((sum, video) => sum + video.bFrameCount, 0),
     runs,
     settings: { numFrames: settings.numFrames, size: settings.size, workers: settings.workers },
-    methods,
+    methods: results,
   };
 }
 
-export function formatExtraction(result: ExtractionResult): string {
+export function formatExtraction(result: ExtractionResult, title = 'Frame-exact extraction'): string {
   const gops = GOP_LENGTHS.map(String);
   const ratio = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '-' : `${value.toFixed(2)}x`);
   const header = [
@@ -169,10 +173,14 @@ export function formatExtraction(result: ExtractionResult): string {
       `${entry.check.wrong + entry.check.missing}/${entry.check.expected}`.padStart(9),
     ].join(' '),
   );
+  const spreads = result.methods
+    .filter((entry) => !entry.name.startsWith(PYAV_PREFIX) && entry.vsPyavRuns)
+    .map((entry) => `${entry.name} / PyAV, run by run: ${entry.vsPyavRuns!.map(ratio).join(' ')} (median ${ratio(entry.vsPyav)})`);
   return [
-    `Frame-exact extraction: ${result.videos} videos (${result.frames} frames, ${result.bFrames} of them B-frames), ` +
+    `${title}: ${result.videos} videos (${result.frames} frames, ${result.bFrames} of them B-frames), ` +
       `${result.settings.numFrames} frames each at ${result.settings.size} px as JPEG, ${result.settings.workers} workers, median of ${result.runs}`,
     header,
     ...rows,
+    ...spreads,
   ].join('\n');
 }

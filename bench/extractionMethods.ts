@@ -115,3 +115,5 @@ const pyavScript: ExtractionMethod = {
 };
 
 export const EXTRACTION_METHODS: ExtractionMethod[] = [engine('libav'), engine('ffmpeg'), naivePass, processPerFrame, pyavScript];
+/** Where per-video overhead decides: the engine's default backend against the expert script. */
+export const SHORT_CLIP_METHODS: ExtractionMethod[] = [engine('libav'), pyavScript];

@@ -5,8 +5,9 @@
  * block black or white over the band's full height.
  */
 
-const BITS = 16;
-const BLOCKS = BITS + 2;
+/** Bits of the frame index the stamp carries, most significant first. */
+export const STAMP_BITS = 16;
+const BLOCKS = STAMP_BITS + 2;
 /** The band's height as a share of the frame's. */
 const BAND_SHARE = 1 / 6;
 const LUMA_ON = 235;
@@ -21,10 +22,18 @@ const DARK_AT_MOST = 80;
 const BRIGHT_AT_LEAST = 176;
 
 function blockBits(index: number): number[] {
-  if (!Number.isInteger(index) || index < 0 || index >= 2 ** BITS) throw new RangeError(`frame index ${index} does not fit the stamp (0..${2 ** BITS - 1})`);
-  const bits = Array.from({ length: BITS }, (_, i) => (index >> (BITS - 1 - i)) & 1);
+  if (!Number.isInteger(index) || index < 0 || index >= 2 ** STAMP_BITS) throw new RangeError(`frame index ${index} does not fit the stamp (0..${2 ** STAMP_BITS - 1})`);
+  const bits = Array.from({ length: STAMP_BITS }, (_, i) => (index >> (STAMP_BITS - 1 - i)) & 1);
   const parity = bits.reduce((sum, bit) => sum + bit, 0) % 2;
   return [1, ...bits, parity];
+}
+
+/** Where the stamp lies in a picture of even size: the band's height, each block's columns [x0, x1). */
+export function stampLayout(width: number, height: number): { bandHeight: number; blocks: { x0: number; x1: number }[] } {
+  const bandHeight = Math.max(2, Math.floor(height * BAND_SHARE)) & ~1;
+  // Block edges on even columns, so each block's chroma covers exactly its own pixels.
+  const blocks = Array.from({ length: BLOCKS }, (_, block) => ({ x0: Math.floor((block * width) / BLOCKS) & ~1, x1: Math.floor(((block + 1) * width) / BLOCKS) & ~1 }));
+  return { bandHeight, blocks };
 }
 
 /** Draws the stamp into a packed YUV420P picture (Y plane, then U, then V) of even size, in place. */
@@ -32,21 +41,18 @@ export function stampFrameIndex(yuv: Uint8Array, width: number, height: number, 
   if (width % 2 || height % 2) throw new RangeError(`a YUV 4:2:0 picture needs an even size, not ${width}x${height}`);
   if (yuv.length < (width * height * 3) / 2) throw new RangeError(`${yuv.length} bytes cannot hold a ${width}x${height} YUV 4:2:0 picture`);
   const bits = blockBits(index);
-  const bandHeight = Math.max(2, Math.floor(height * BAND_SHARE)) & ~1;
+  const { bandHeight, blocks } = stampLayout(width, height);
   const chromaWidth = width >> 1;
   const uOffset = width * height;
   const vOffset = uOffset + chromaWidth * (height >> 1);
-  for (let block = 0; block < BLOCKS; block++) {
-    // Block edges on even columns, so each block's chroma covers exactly its own pixels.
-    const x0 = Math.floor((block * width) / BLOCKS) & ~1;
-    const x1 = Math.floor(((block + 1) * width) / BLOCKS) & ~1;
+  blocks.forEach(({ x0, x1 }, block) => {
     const luma = bits[block] ? LUMA_ON : LUMA_OFF;
     for (let y = 0; y < bandHeight; y++) yuv.fill(luma, y * width + x0, y * width + x1);
     for (let y = 0; y < bandHeight >> 1; y++) {
       yuv.fill(CHROMA_NEUTRAL, uOffset + y * chromaWidth + (x0 >> 1), uOffset + y * chromaWidth + (x1 >> 1));
       yuv.fill(CHROMA_NEUTRAL, vOffset + y * chromaWidth + (x0 >> 1), vOffset + y * chromaWidth + (x1 >> 1));
     }
-  }
+  });
 }
 
 /** Mean brightness (0..255) of each block, sampled over its middle, away from edges that scaling and JPEG blur. */

@@ -7,7 +7,7 @@ import { temporaryNameFor } from '../../kernel/src/checkpoint/atomicFile';
 import { defaultCheckpointPath, openCheckpoint } from '../../kernel/src/checkpoint/checkpoint';
 import { CheckpointMismatchError } from '../../kernel/src/checkpoint/checkpointManifest';
 import { CheckpointLockedError } from '../../kernel/src/checkpoint/checkpointLock';
-import { JournalDamagedError } from '../../kernel/src/checkpoint/journal';
+import { JournalDamagedError, journalLine, recordBytesOf } from '../../kernel/src/checkpoint/journal';
 import type { ProcessingRecord } from '../../kernel/src/checkpoint/processingRecord';
 
 const dataset = { csvSha256: 'a'.repeat(64), videoCol: 'video_path', idCol: 'video_id' };
@@ -34,6 +34,15 @@ async function kill(child: ChildProcess): Promise<void> {
 }
 
 const journalLines = async (checkpointPath: string) => (await readFile(`${checkpointPath}.journal`, 'utf8')).split('\n').filter(Boolean);
+
+describe('journal lines', () => {
+  it('give back each record as JSON.stringify writes it, cut out of the line or, for a line of another shape, parsed', () => {
+    const tricky: ProcessingRecord = { ...record('a'), result: { text: 'ends with }\n', nested: { deep: ['"', '\\', 'é'] } } };
+    assert.equal(recordBytesOf(journalLine({ row: 12, record: tricky })).toString('utf8'), JSON.stringify(tricky));
+    assert.equal(recordBytesOf(journalLine({ row: 12, sample: { shardIndex: 3, endBytes: 10_240 }, record: tricky })).toString('utf8'), JSON.stringify(tricky));
+    assert.equal(recordBytesOf(Buffer.from(`${JSON.stringify({ record: tricky, row: 3 })}\n`)).toString('utf8'), JSON.stringify(tricky));
+  });
+});
 
 describe('checkpoint', () => {
   let dir: string;

@@ -21,6 +21,9 @@ const threadedOptions: SourceOptions = { settings: { ...new DecoderConfig({ thre
 // The in-process backend scales with the same swscale call as the reference: pixels match exactly.
 describeFrameAccuracy('libav (in process)', (file) => openLibavSource(file, cpuOptions, 'cpu'), 0);
 describeFrameAccuracy('libav (in process), 2 frame threads', (file) => openLibavSource(file, threadedOptions, 'cpu'), 0);
+// Past the limit of packets kept from the index pass, packets come from the demuxer again, which seeks.
+describeFrameAccuracy('libav (in process), every packet read through the demuxer', async (file) => LibavVideoSource.open(file, cpuOptions, 'cpu', { bytes: 0, packets: 0 }), 0);
+describeFrameAccuracy('libav (in process), demuxer, 2 frame threads', async (file) => LibavVideoSource.open(file, threadedOptions, 'cpu', { bytes: 0, packets: 0 }), 0);
 
 /** A WAV file: a container FFmpeg opens without complaint, holding no video. */
 async function writeAudioOnly(file: string): Promise<void> {
@@ -150,6 +153,22 @@ describe('libav backend', function () {
       assert.equal(source.decodedFrameCount, 37 + 3, 'behind the decoder: seek back, 0..2');
     } finally {
       await source.close();
+    }
+  });
+
+  it('drains the decoder at the end of a run that a seek follows, rather than decode the frames past it', async () => {
+    for (const keep of [undefined, { bytes: 0, packets: 0 }]) {
+      const together = LibavVideoSource.open(withBFrames, cpuOptions, 'cpu', keep);
+      const apart = LibavVideoSource.open(withBFrames, cpuOptions, 'cpu', keep);
+      try {
+        assert.deepEqual(await stampsOf(together, [8, 40]), [8, 40]);
+        assert.deepEqual([...(await stampsOf(apart, [8])), ...(await stampsOf(apart, [40]))], [8, 40]);
+        // Alone, frame 8 is the end of its request: the decoder takes packets past it until it puts it out (x264's fixed B-frame runs here: 5 more).
+        assert.ok(together.sentPacketCount < apart.sentPacketCount, `${together.sentPacketCount} packets sent, against ${apart.sentPacketCount} in two requests`);
+      } finally {
+        await together.close();
+        await apart.close();
+      }
     }
   });
 

@@ -24,8 +24,8 @@ const COMMANDS: Command[] = [
     run: async (argv) => {
       const command = parseProcessArguments(argv);
       if (command === 'help') return 'help';
-      // Loaded only to run: the engine loads FFmpeg's libraries, which --help and doctor must not
-      // need (doctor is what says why they cannot load).
+      // Loaded only to run: the engine's modules, which --help and doctor do not need. FFmpeg's
+      // libraries load in the decoding workers only (doctor is what says why they cannot load).
       const { runProcessCommand } = await import('./processCommand.js');
       return runProcessCommand(command);
     },

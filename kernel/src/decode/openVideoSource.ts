@@ -3,8 +3,6 @@ import { openLibavSource } from './libav/libavVideoSource';
 import { openFfmpegSource } from './ffmpegCli/ffmpegVideoSource';
 import type { OpenedVideoSource, SourceOptions } from './sourceOptions';
 import type { DecodeDevice, FrameRequest } from '../video/videoTypes';
-import { resolveFfmpegBinary } from './ffmpegCli/ffmpegBinary';
-import type { DecoderSettings } from '../config/decoderConfig';
 
 type BackendOpener = (file: string, options: SourceOptions, device: DecodeDevice) => Promise<OpenedVideoSource>;
 
@@ -12,14 +10,6 @@ const BACKENDS: Record<SourceOptions['settings']['backend'], BackendOpener> = {
   libav: openLibavSource,
   ffmpeg: openFfmpegSource,
 };
-
-/**
- * Throws (an InputError) when the configured backend cannot run at all, so a run stops before it
- * writes anything instead of failing every video: the ffmpeg backend needs its program.
- */
-export function checkBackendAvailable(settings: Pick<DecoderSettings, 'backend' | 'ffmpegPath'>): void {
-  if (settings.backend === 'ffmpeg') resolveFfmpegBinary(settings.ffmpegPath);
-}
 
 /**
  * Opens a video with the backend and the device the run chose. On `gpu` it decodes with CUDA and,

@@ -4,7 +4,7 @@ import { builtins } from '../builtins/builtinTasks';
 import { openCheckpoint } from '../checkpoint/checkpoint';
 import { DecoderConfig } from '../config/decoderConfig';
 import { scanCsv, type CsvScanProgress } from '../csv/csvScan';
-import { checkBackendAvailable } from '../decode/openVideoSource';
+import { checkBackendAvailable } from '../decode/backendAvailable';
 import type { WorkerActivity } from '../pool/workerPool';
 import { DEFAULT_TIMEOUT_SECONDS, defaultWorkerCount } from '../processingDefaults';
 import { DatasetRun, type DatasetJob } from './datasetRun';

@@ -84,6 +84,11 @@ export class DatasetRun {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
+    // A built-in with rows left to run: the workers start now, while the CSV is read to the first of
+    // them, rather than after (a failure to start comes back to that row). A finished job starts
+    // none, nor does a function that runs here until it opens a video.
+    const rowsLeft = checkpoint.settledCount < this.job.total || (this.job.retryFailed && checkpoint.counts.failed > 0);
+    if (this.task && rowsLeft) this.workers.get().catch(() => undefined);
     const ticker = setInterval(() => this.emitProgress(), PROGRESS_TICK_MS);
     this.events.emit('start', { total: this.job.total, alreadyDone: checkpoint.settledCount, checkpointPath: this.job.checkpointPath, dataset: this.datasetProgress() });
     let sinkClosed = false;

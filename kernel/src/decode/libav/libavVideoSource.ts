@@ -1,36 +1,36 @@
 import { mkdirSync } from 'node:fs';
-import { Codec, CodecContext, FormatContext, Frame, Option, Packet, type HardwareDeviceContext } from 'node-av/lib';
-import {
-  AVDISCARD_DEFAULT, AVDISCARD_NONREF, AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA, AVSEEK_FLAG_BACKWARD,
-} from 'node-av/constants';
+import { Codec, CodecContext, FormatContext, Frame, Option, type HardwareDeviceContext } from 'node-av/lib';
+import { AVDISCARD_DEFAULT, AVDISCARD_NONREF, AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA } from 'node-av/constants';
 import type { FrameRequest, VideoFrame, VideoMetadata, DecodeDevice } from '../../video/videoTypes';
 import { outputSize } from '../../video/outputSize';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { avCheck, avErrorText } from './avCheck';
 import { FrameOutputs } from './frameOutputs';
 import { attachCudaDevice, cudaDecoderSetup, findCudaDecoder } from './hardwareDecoding';
-import { keyframeAtOrBefore, NO_PTS, type PacketIndex } from './packetIndex';
+import { keyframeAtOrBefore, NO_PTS, seekFreeRuns, type KeepLimit, type PacketIndex } from './packetIndex';
+import { DemuxerFeed, KeptPacketFeed, type PacketFeed, type StartPoint } from './packetFeed';
 import { openVideoStream } from './videoStream';
 import { validateIndices } from '../frameIndices';
 import { writeJpegFile } from '../jpegFiles';
 import { describeVideo, frameTimestamp, type PacketSummary } from '../videoDescription';
 
-/** A demuxer position to try for reaching a keyframe: the stream time to seek to. */
-interface SeekPoint {
-  keyframe: number;
-  time: bigint;
-}
+/**
+ * The packets a video's index may keep for decoding: a few hundred frames of a short clip cost
+ * little memory and save a second pass through the demuxer; a longer video is read again.
+ */
+export const DEFAULT_KEEP_LIMIT: KeepLimit = { bytes: 8 * 2 ** 20, packets: 10_000 };
 
 /**
  * One video decoded in process with FFmpeg's libraries: one demuxer and one decoder for its
  * lifetime. Frame-exact and frugal: it seeks only when a keyframe lies between the decoder's position
  * and the next wanted frame (so each needed GOP prefix is decoded once), skips non-reference frames
- * that are not wanted, and converts only the wanted frames.
+ * that are not wanted, decodes no further than its wanted frames need before a seek, and converts
+ * only the wanted frames. A short video's packets come from memory, kept by the index pass.
  */
 export class LibavVideoSource implements OpenedVideoSource {
   private readonly input = new FormatContext();
   private readonly decoder = new CodecContext();
-  private readonly packet = new Packet();
+  private readonly feed: PacketFeed;
   private readonly decoded = new Frame();
   private readonly downloaded = new Frame();
   private hardwareDevice?: HardwareDeviceContext;
@@ -46,9 +46,13 @@ export class LibavVideoSource implements OpenedVideoSource {
   private readonly skippedSinceSeek = new Set<number>();
   /** Frames the decoder has put out since the source opened (what seeking and skipping save shows here). */
   private decodedFrames = 0;
+  /** Packets given to the decoder since the source opened, skipped ones included (what draining saves shows here). */
+  private sentPackets = 0;
   private decoderDrained = false;
-  /** Set once seeking to a keyframe's pts landed after it and its dts did not (MPEG-TS). */
-  private seeksByDts = false;
+  /** The pts of the wanted frames of the run being decoded, when a seek follows it (see `frames`). */
+  private runPts?: ReadonlySet<bigint>;
+  /** Those of them whose packets have not gone to the decoder since it started the run. */
+  private unsentOfRun?: Set<bigint>;
   /** FFmpeg's words for the last packet the decoder rejected, to say why a frame is missing. */
   private lastRejection?: string;
   private skipping = false;
@@ -59,16 +63,17 @@ export class LibavVideoSource implements OpenedVideoSource {
     private readonly file: string,
     options: SourceOptions,
     readonly device: DecodeDevice,
+    keep: KeepLimit,
   ) {
     this.outputs = new FrameOutputs(file);
-    this.packet.alloc();
     this.decoded.alloc();
     this.downloaded.alloc();
     try {
-      const opened = openVideoStream(this.input, file);
+      const opened = openVideoStream(this.input, file, keep);
       this.streamIndex = opened.streamIndex;
       this.index = opened.index;
       this.summary = opened.summary;
+      this.feed = opened.kept ? new KeptPacketFeed(opened.kept, this.index.keyframes) : new DemuxerFeed(this.input, this.streamIndex, this.index, file);
       const stream = this.input.streams[this.streamIndex];
       const parameters = stream.codecpar;
       const codecName = this.summary.codec;
@@ -87,13 +92,18 @@ export class LibavVideoSource implements OpenedVideoSource {
     }
   }
 
-  static open(file: string, options: SourceOptions, device: DecodeDevice): LibavVideoSource {
-    return new LibavVideoSource(file, options, device);
+  /** `keep`: how much of the packets the index may keep (none: every read goes through the demuxer). */
+  static open(file: string, options: SourceOptions, device: DecodeDevice, keep = DEFAULT_KEEP_LIMIT): LibavVideoSource {
+    return new LibavVideoSource(file, options, device, keep);
   }
 
   /** Frames decoded so far, wanted or not (skipped non-reference frames are not decoded, so not counted). */
   get decodedFrameCount(): number {
     return this.decodedFrames;
+  }
+
+  get sentPacketCount(): number {
+    return this.sentPackets;
   }
 
   async metadata(): Promise<VideoMetadata> {
@@ -110,34 +120,16 @@ export class LibavVideoSource implements OpenedVideoSource {
     const size = outputSize(this.summary.width, this.summary.height, request.size);
     const jpegDir = request.jpegDir;
     if (jpegDir) mkdirSync(jpegDir, { recursive: true });
-    for (const target of wanted) {
-      if (found.has(target)) continue;
-      const keyframe = keyframeAtOrBefore(this.index.keyframes, target);
-      let seekPlan: Iterator<SeekPoint> | undefined;
-      let seekedTo: SeekPoint | undefined;
-      if (!this.canDecodeOnTo(target, keyframe)) {
-        seekPlan = this.seekPoints(keyframe);
-        seekedTo = this.seekTo(seekPlan.next());
-      }
-      while (!found.has(target)) {
-        const firstAfterSeek = this.lastOutput < 0;
-        const frame = this.nextFrame(wantedPts);
-        if (firstAfterSeek && seekPlan && seekedTo && (frame === undefined || frame > seekedTo.keyframe)) {
-          // The demuxer landed after the keyframe: frames between would be missing or decoded from
-          // missing references. Try the next way back.
-          const next = seekPlan.next();
-          if (!next.done && next.value.keyframe === seekedTo.keyframe) this.seeksByDts = true;
-          seekedTo = this.seekTo(next, target);
-          continue;
-        }
-        if (frame === undefined) throw this.missingFrame(target);
-        // Frames come out in presentation order: once a later one is out, the target is lost.
-        if (frame > target) throw this.missingFrame(target);
-        if (wantedPts.has(this.index.pts[frame]) && !found.has(frame)) {
-          found.set(frame, this.deliver(frame, size, request, jpegDir));
-        }
-      }
-    }
+    const deliver = (frame: number) => this.deliver(frame, size, request, jpegDir);
+    const runs = seekFreeRuns(this.index.keyframes, wanted);
+    runs.forEach((run, position) => {
+      // A seek follows every run but the last: the decoder drains once it holds the run's frames,
+      // rather than decode the frames after them that only its reordering delay would ask for.
+      this.runPts = position < runs.length - 1 ? new Set(run.map((frame) => this.index.pts[frame])) : undefined;
+      this.unsentOfRun = this.runPts && new Set(this.runPts);
+      for (const target of run) this.decodeTo(target, wantedPts, found, deliver);
+    });
+    this.runPts = this.unsentOfRun = undefined;
     return indices.map((frame) => found.get(frame)!);
   }
 
@@ -145,11 +137,39 @@ export class LibavVideoSource implements OpenedVideoSource {
     this.release();
   }
 
+  /** Decodes until `target` is out (from a start point when decoding on cannot reach it), delivering the wanted frames on the way. */
+  private decodeTo(target: number, wantedPts: Set<bigint>, found: Map<number, VideoFrame>, deliver: (frame: number) => VideoFrame): void {
+    if (found.has(target)) return;
+    const keyframe = keyframeAtOrBefore(this.index.keyframes, target);
+    let points: Iterator<StartPoint> | undefined;
+    let start: StartPoint | undefined;
+    if (!this.canDecodeOnTo(target, keyframe)) {
+      points = this.feed.startPoints(keyframe);
+      start = this.startAt(points.next(), target);
+    }
+    while (!found.has(target)) {
+      const firstAfterStart = this.lastOutput < 0;
+      const frame = this.nextFrame(wantedPts);
+      if (firstAfterStart && points && start && (frame === undefined || frame > start.keyframe)) {
+        // Decoding from there gave a later frame first (a demuxer that seeks imprecisely): frames
+        // between would be missing or decoded from missing references. Try the next way back.
+        const next = points.next();
+        this.feed.missed(start, next.done ? undefined : next.value);
+        start = this.startAt(next, target);
+        continue;
+      }
+      if (frame === undefined) throw this.missingFrame(target);
+      // Frames come out in presentation order: once a later one is out, the target is lost.
+      if (frame > target) throw this.missingFrame(target);
+      if (wantedPts.has(this.index.pts[frame]) && !found.has(frame)) found.set(frame, deliver(frame));
+    }
+  }
+
   /**
    * Whether decoding on from where the decoder stands reaches `target` without a seek: only when the
    * decoder is before it and no keyframe lies between (otherwise a seek skips the frames between);
    * a keyframe right after the last frame out is reached as cheaply by decoding on.
-   * The packet index left the demuxer at the end, so the first request always seeks.
+   * Before the first frame is out the decoder stands nowhere: the first request always starts at a start point.
    */
   private canDecodeOnTo(target: number, keyframe: number): boolean {
     return (
@@ -166,31 +186,15 @@ export class LibavVideoSource implements OpenedVideoSource {
     return new Error(`cannot decode frame ${target} of ${this.file}: ${reason}`);
   }
 
-  /**
-   * Where to seek for a keyframe, best first: its pts (what most demuxers seek by), its dts (what
-   * MPEG-TS seeks by; first once this demuxer has shown it), then the same for each keyframe before
-   * it, and last for the first frame (not always a keyframe: an edit list may hide the one before it).
-   */
-  private *seekPoints(keyframe: number): Generator<SeekPoint> {
-    const { keyframes, pts, dts } = this.index;
-    const frames = keyframes.filter((frame) => frame <= keyframe).reverse();
-    if (frames[frames.length - 1] !== 0) frames.push(0);
-    for (const frame of frames) {
-      const times = this.seeksByDts ? [dts[frame], pts[frame]] : [pts[frame], dts[frame]];
-      yield { keyframe: frame, time: times[0] };
-      if (times[1] !== times[0]) yield { keyframe: frame, time: times[1] };
-    }
-  }
-
-  private seekTo(point: IteratorResult<SeekPoint>, target?: number): SeekPoint {
+  private startAt(point: IteratorResult<StartPoint>, target: number): StartPoint {
     if (point.done) throw new Error(`cannot seek to frame ${target} of ${this.file}: the demuxer lands after every keyframe before it`);
-    const { keyframe, time } = point.value;
-    avCheck(this.input.seekFrameSync(this.streamIndex, time, AVSEEK_FLAG_BACKWARD), `cannot seek to frame ${keyframe} in`, this.file);
+    this.feed.moveTo(point.value);
     this.decoder.flushBuffers();
     this.lastOutput = -1;
     this.skippedSinceSeek.clear();
     this.lastRejection = undefined;
     this.decoderDrained = false;
+    this.unsentOfRun = this.runPts && new Set(this.runPts);
     return point.value;
   }
 
@@ -218,35 +222,32 @@ export class LibavVideoSource implements OpenedVideoSource {
     }
   }
 
+  /** Sends the decoder its next packet; at the end of the stream, or once a run that a seek follows is all sent, the flush that drains it. */
   private feedPacket(wantedPts: Set<bigint>): void {
-    for (;;) {
-      const read = this.input.readFrameSync(this.packet);
-      if (read === AVERROR_EOF) {
-        avCheck(this.decoder.sendPacketSync(null), 'cannot flush the decoder for', this.file);
-        return;
-      }
-      avCheck(read, 'cannot read', this.file);
-      if (this.packet.streamIndex !== this.streamIndex) {
-        this.packet.unref();
-        continue;
-      }
-      // Per packet: a frame nobody asked for that nothing references need not be decoded at all.
-      const skip = !wantedPts.has(this.packet.pts);
-      if (skip !== this.skipping) {
-        Option.setInt(this.decoder.getNative(), 'skip_frame', skip ? AVDISCARD_NONREF : AVDISCARD_DEFAULT);
-        this.skipping = skip;
-      }
-      if (skip) {
-        const frame = this.index.frameOfPts.get(this.packet.pts);
-        if (frame !== undefined) this.skippedSinceSeek.add(frame);
-      }
-      const sent = this.decoder.sendPacketSync(this.packet);
-      this.packet.unref();
-      // A damaged packet costs its frame, not the video: the frames asked for may still decode.
-      if (sent === AVERROR_INVALIDDATA) this.lastRejection = avErrorText(sent);
-      else avCheck(sent, 'cannot decode', this.file);
+    const packet = this.unsentOfRun?.size === 0 ? undefined : this.feed.next();
+    if (!packet) {
+      this.unsentOfRun = undefined;
+      avCheck(this.decoder.sendPacketSync(null), 'cannot flush the decoder for', this.file);
       return;
     }
+    // Per packet: a frame nobody asked for that nothing references need not be decoded at all.
+    const pts = packet.pts;
+    const skip = !wantedPts.has(pts);
+    if (skip !== this.skipping) {
+      Option.setInt(this.decoder.getNative(), 'skip_frame', skip ? AVDISCARD_NONREF : AVDISCARD_DEFAULT);
+      this.skipping = skip;
+    }
+    if (skip) {
+      const frame = this.index.frameOfPts.get(pts);
+      if (frame !== undefined) this.skippedSinceSeek.add(frame);
+    } else {
+      this.unsentOfRun?.delete(pts);
+    }
+    const sent = this.decoder.sendPacketSync(packet);
+    this.sentPackets++;
+    // A damaged packet costs its frame, not the video: the frames asked for may still decode.
+    if (sent === AVERROR_INVALIDDATA) this.lastRejection = avErrorText(sent);
+    else avCheck(sent, 'cannot decode', this.file);
   }
 
   private deliver(frame: number, size: { width: number; height: number }, request: FrameRequest, jpegDir: string | undefined): VideoFrame {
@@ -278,8 +279,9 @@ export class LibavVideoSource implements OpenedVideoSource {
     this.outputs.free();
     this.decoder.freeContext();
     this.hardwareDevice?.free();
+    // Absent when opening failed before the stream was read.
+    (this.feed as PacketFeed | undefined)?.free();
     this.input.closeInputSync();
-    this.packet.free();
     this.decoded.free();
     this.downloaded.free();
   }

@@ -27,38 +27,100 @@ export interface PacketIndex {
   totalBytes: number;
 }
 
+/** A short video's packets as the index read them: all of the stream's, in decode order. */
+export interface KeptPackets {
+  packets: Packet[];
+  /** Where frame i's packet stands in `packets`. */
+  positionOfFrame: number[];
+}
+
+/** How much of a video's packets the index may keep for decoding (a longer video is read again). */
+export interface KeepLimit {
+  bytes: number;
+  packets: number;
+}
+
+/** A frame as the packet index first sees it, in decode order. */
+interface IndexedPacket {
+  pts: bigint;
+  dts: bigint;
+  key: boolean;
+  duration: bigint;
+  /** Position among the stream's packets in decode order. */
+  position: number;
+}
+
+/** Clones the stream's packets within `limit`; once past it, frees them and keeps none. */
+class PacketKeeper {
+  private packets: Packet[] | undefined = [];
+  private bytes = 0;
+
+  constructor(private readonly limit: KeepLimit) {}
+
+  add(packet: Packet): void {
+    if (!this.packets) return;
+    this.bytes += packet.size;
+    const clone = this.packets.length < this.limit.packets && this.bytes <= this.limit.bytes ? packet.clone() : null;
+    if (clone) this.packets.push(clone);
+    else this.drop();
+  }
+
+  drop(): void {
+    for (const kept of this.packets ?? []) kept.free();
+    this.packets = undefined;
+  }
+
+  result(frames: IndexedPacket[]): KeptPackets | undefined {
+    return this.packets && { packets: this.packets, positionOfFrame: frames.map((frame) => frame.position) };
+  }
+}
+
 /**
  * Reads every packet of `streamIndex` once. Packets that the demuxer flags discard (before the
  * start of an mp4 edit list) are decoded for reference but never presented, so they are no frames.
- * Leaves the demuxer at the end of the file: the caller seeks before decoding.
+ * Leaves the demuxer at the end of the file: the caller seeks before decoding, unless the packets
+ * were kept (`keep`, within its limit), which decoding then reads instead.
  */
-export function readPacketIndex(input: FormatContext, streamIndex: number, file: string): PacketIndex {
+export function readPacketIndex(input: FormatContext, streamIndex: number, file: string, keep?: KeepLimit): { index: PacketIndex; kept?: KeptPackets } {
   const packet = new Packet();
   packet.alloc();
-  const frames: { pts: bigint; dts: bigint; key: boolean; duration: bigint }[] = [];
+  const keeper = keep && new PacketKeeper(keep);
+  const frames: IndexedPacket[] = [];
   let totalBytes = 0;
   let withoutPts = 0;
-  const reorders = input.streams[streamIndex].codecpar.videoDelay > 0;
+  let position = 0;
   try {
     for (;;) {
       const code = input.readFrameSync(packet);
       if (code === AVERROR_EOF) break;
       avCheck(code, 'cannot read the packets of', file);
-      if (packet.streamIndex === streamIndex && !(packet.flags & AV_PKT_FLAG_DISCARD)) {
-        // Without B-frames, decode order is presentation order: a missing pts is the dts.
-        if (packet.pts === NO_PTS) withoutPts++;
-        const pts = packet.pts !== NO_PTS ? packet.pts : packet.dts;
-        frames.push({ pts, dts: packet.dts !== NO_PTS ? packet.dts : pts, key: (packet.flags & AV_PKT_FLAG_KEY) !== 0, duration: packet.duration });
-        totalBytes += packet.size;
+      if (packet.streamIndex === streamIndex) {
+        keeper?.add(packet);
+        if (!(packet.flags & AV_PKT_FLAG_DISCARD)) {
+          // Without B-frames, decode order is presentation order: a missing pts is the dts.
+          if (packet.pts === NO_PTS) withoutPts++;
+          const pts = packet.pts !== NO_PTS ? packet.pts : packet.dts;
+          frames.push({ pts, dts: packet.dts !== NO_PTS ? packet.dts : pts, key: (packet.flags & AV_PKT_FLAG_KEY) !== 0, duration: packet.duration, position });
+          totalBytes += packet.size;
+        }
+        position++;
       }
       packet.unref();
     }
+    frames.sort((a, b) => (a.pts < b.pts ? -1 : a.pts > b.pts ? 1 : 0));
+    const index = indexOf(frames, totalBytes, withoutPts > 0 && input.streams[streamIndex].codecpar.videoDelay > 0, file);
+    return { index, kept: keeper?.result(frames) };
+  } catch (error) {
+    keeper?.drop();
+    throw error;
   } finally {
     packet.free();
   }
-  frames.sort((a, b) => (a.pts < b.pts ? -1 : a.pts > b.pts ? 1 : 0));
+}
+
+/** The index of frames sorted by pts; refused when their pts cannot tell them apart. */
+function indexOf(frames: IndexedPacket[], totalBytes: number, unordered: boolean, file: string): PacketIndex {
   const pts = frames.map((frame) => frame.pts);
-  const unordered = withoutPts > 0 && reorders;
   if (unordered || pts.some((value, index) => value === NO_PTS || (index > 0 && value === pts[index - 1]))) {
     // Decoded frames are told apart by their pts; without distinct ones no frame can be found exactly.
     throw new Error(
@@ -87,4 +149,19 @@ export function keyframeAtOrBefore(keys: readonly number[], frame: number): numb
     }
   }
   return found >= 0 ? keys[found] : 0;
+}
+
+/**
+ * Wanted frames (ascending) in runs that one decoder position serves: the next frame joins the
+ * run when no keyframe lies after the previous one and at or before it (decoding on reaches it);
+ * otherwise reaching it takes a seek, and a new run starts.
+ */
+export function seekFreeRuns(keys: readonly number[], wanted: readonly number[]): number[][] {
+  const runs: number[][] = [];
+  for (const frame of wanted) {
+    const run = runs.at(-1);
+    if (run && keyframeAtOrBefore(keys, frame) <= run[run.length - 1] + 1) run.push(frame);
+    else runs.push([frame]);
+  }
+  return runs;
 }

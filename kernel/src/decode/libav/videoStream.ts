@@ -2,24 +2,29 @@ import { avGetCodecName, avGetPixFmtName, FormatContext } from 'node-av/lib';
 import { AVMEDIA_TYPE_VIDEO, type AVPixelFormat } from 'node-av/constants';
 import type { PacketSummary } from '../videoDescription';
 import { avCheck, avErrorText } from './avCheck';
-import { readPacketIndex, type PacketIndex } from './packetIndex';
+import { readPacketIndex, type KeepLimit, type KeptPackets, type PacketIndex } from './packetIndex';
 
 export interface VideoStream {
   streamIndex: number;
   index: PacketIndex;
   summary: PacketSummary;
+  /** The stream's packets, when `keep` allowed keeping them; the caller frees them. */
+  kept?: KeptPackets;
 }
 
-/** Opens `file` in `input`, finds its video stream and reads its packet index (no decoding). */
-export function openVideoStream(input: FormatContext, file: string): VideoStream {
+/** Opens `file` in `input`, finds its video stream and reads its packet index (no decoding), keeping the packets within `keep`. */
+export function openVideoStream(input: FormatContext, file: string, keep?: KeepLimit): VideoStream {
   avCheck(input.openInputSync(file, null, null), 'cannot open', file);
   avCheck(input.findStreamInfoSync(null), 'cannot read the stream information of', file);
   const streamIndex = input.findBestStream(AVMEDIA_TYPE_VIDEO);
   if (streamIndex < 0) throw new Error(`no video stream in ${file}: ${avErrorText(streamIndex)}`);
   const stream = input.streams[streamIndex];
   const parameters = stream.codecpar;
-  const index = readPacketIndex(input, streamIndex, file);
-  if (index.pts.length === 0) throw new Error(`no video frames in ${file}`);
+  const { index, kept } = readPacketIndex(input, streamIndex, file, keep);
+  if (index.pts.length === 0) {
+    for (const packet of kept?.packets ?? []) packet.free();
+    throw new Error(`no video frames in ${file}`);
+  }
   const summary: PacketSummary = {
     pts: index.pts.map(Number),
     lastDuration: Number(index.lastDuration),
@@ -32,7 +37,7 @@ export function openVideoStream(input: FormatContext, file: string): VideoStream
     pixFmt: avGetPixFmtName(parameters.format as AVPixelFormat) ?? 'unknown',
     bitRate: Number(input.bitRate),
   };
-  return { streamIndex, index, summary };
+  return { streamIndex, index, summary, kept };
 }
 
 /** The packet summary of a file, read in process without decoding; the demuxer is closed again. */
