@@ -7,7 +7,7 @@ import type { ProcessingRecord, ProgressSnapshot } from '../../kernel/src/index'
 const snapshot: ProgressSnapshot = {
   total: 1000, done: 400, processed: 100, failed: 250, skipped: 50, elapsedSeconds: 20, videosPerSecond: 20, etaSeconds: 30,
   framesPerSecond: { cpu: 320, gpu: 0 }, workers: [{ workerId: 1, pid: 10, videoId: 'a' }, { workerId: 2, pid: 11 }],
-  dataset: { total: 1000, processed: 500, failed: 260, skipped: 50, pending: 190 },
+  dataset: { total_videos: 1000, processed: 500, failed: 260, skipped: 50, pending: 190, success_rate: 0.5 },
 };
 const errors = Array.from({ length: 250 }, (_, i) => ({ id: `v${i}`, video_path: `/data/v${i}.mp4`, error: `cannot open /data/v${i}.mp4` }));
 

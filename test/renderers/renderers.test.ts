@@ -104,7 +104,7 @@ describe('notebook renderers in Chromium', function () {
     it('shows the whole dataset beside the run, and the read of the CSV before the first video', async () => {
       await activate('progress', false);
       const output = progressAt(midRunIndex(), 'running');
-      const dataset = { total: 1000, processed: 950, failed: 30, skipped: 0, pending: 20 };
+      const dataset = { total_videos: 1000, processed: 950, failed: 30, skipped: 0, pending: 20, success_rate: 0.95 };
       await render('progress', 'p', 'item1', { ...output, dataset });
       assert.equal(await browser.page.locator('.vbk-dataset').textContent(), 'dataset: 950 processed, 30 failed, 20 pending of 1000');
       await render('progress', 'p', 'item1', { ...output, dataset, reading: { bytesRead: 3 * 2 ** 20, totalBytes: 12 * 2 ** 20 } });

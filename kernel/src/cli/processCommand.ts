@@ -89,8 +89,7 @@ export async function runProcessCommand(command: ProcessCommand): Promise<number
     });
     if (onTerminal) process.stderr.write('\n');
     process.stdout.write(`${JSON.stringify(results.stats, null, 2)}\n`);
-    const { dataset } = results.stats;
-    process.stderr.write(`${datasetSummary({ ...dataset, total: dataset.total_videos })}\n`);
+    process.stderr.write(`${datasetSummary(results.stats.dataset)}\n`);
     if (results.outputDir) {
       const frames = command.outputFormat === 'webdataset' ? path.join(results.outputDir, SHARDS_FOLDER, 'shard-*.tar') : `${path.join(results.outputDir, command.fn)}${path.sep}<id>${path.sep}`;
       const images = command.fn === 'metadata' && command.outputFormat === 'files' ? '' : `; frames in ${frames}`;

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import * as path from 'node:path';
 import type { DatasetFingerprint } from '../checkpoint/datasetFingerprint';
 import { csvRecords } from './csvRecords';
 import { DuplicateIds } from './idHashes';
-import { columnPositions, hasCheckableId, videoRowOf, type VideoColumns } from './videoRows';
+import { checkableIdOf, columnPositions, type VideoColumns } from './videoRows';
 
 /** What one read of the CSV tells before a run: enough to open its checkpoint and count progress. */
 export interface CsvScan {
@@ -36,15 +35,15 @@ export async function scanCsv(csvPath: string, columns: VideoColumns, onProgress
     bytesRead += bytes.length;
     onProgress?.({ bytesRead, totalBytes });
   });
-  const folder = path.dirname(path.resolve(csvPath));
   const duplicates = new DuplicateIds();
   let totalRows = 0;
   try {
     const header = await records.next();
     const positions = columnPositions(header.done ? undefined : header.value, columns, csvPath);
     for await (const fields of records) {
-      const row = videoRowOf(fields, ++totalRows, positions, folder);
-      if (hasCheckableId(row, positions)) duplicates.noteId(row.id);
+      totalRows++;
+      const id = checkableIdOf(fields, positions);
+      if (id !== undefined) duplicates.noteId(id);
     }
   } finally {
     await records.return(undefined);

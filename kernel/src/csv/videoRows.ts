@@ -47,19 +47,25 @@ export function columnPositions(header: string[] | undefined, columns: VideoColu
   return { videoAt: positionOf(columns.videoCol, 'video paths'), idAt: columns.idCol === undefined ? -1 : positionOf(columns.idCol, 'ids') };
 }
 
+/**
+ * The id a CSV record gives to duplicate detection: the id column's value, when the record has an
+ * id and a path (a row with an empty one is skipped for that, never compared). Undefined without
+ * an id column, where row numbers are unique by construction. Cheap: the scan before a run calls it
+ * for every row.
+ */
+export function checkableIdOf(fields: string[], positions: ColumnPositions): string | undefined {
+  if (positions.idAt < 0 || !(fields[positions.videoAt] ?? '').trim()) return undefined;
+  return (fields[positions.idAt] ?? '').trim() || undefined;
+}
+
 /** The row a CSV record makes, before duplicate ids are told apart. */
-export function videoRowOf(fields: string[], rowNumber: number, positions: ColumnPositions, folder: string): VideoRow {
+function videoRowOf(fields: string[], rowNumber: number, positions: ColumnPositions, folder: string): VideoRow {
   const rawPath = (fields[positions.videoAt] ?? '').trim();
   const id = positions.idAt < 0 ? String(rowNumber) : (fields[positions.idAt] ?? '').trim();
   const row: VideoRow = { rowNumber, id, rawPath, videoPath: rawPath ? path.resolve(folder, rawPath) : '' };
   if (!rawPath) row.problem = 'empty_path';
   else if (!id) row.problem = 'empty_id';
   return row;
-}
-
-/** Whether duplicate-id detection looks at this row: it has an id from the CSV and nothing else wrong. */
-export function hasCheckableId(row: VideoRow, positions: ColumnPositions): boolean {
-  return positions.idAt >= 0 && row.problem === undefined;
 }
 
 /**
@@ -77,7 +83,8 @@ export async function* readVideoRows(csvPath: string, columns: VideoColumns, dup
     let rowNumber = 0;
     for await (const fields of records) {
       const row = videoRowOf(fields, ++rowNumber, positions, folder);
-      if (hasCheckableId(row, positions) && duplicates.isRepeat(row.id)) row.problem = 'duplicate_id';
+      const id = checkableIdOf(fields, positions);
+      if (id !== undefined && duplicates.isRepeat(id)) row.problem = 'duplicate_id';
       yield row;
     }
   } finally {

@@ -5,6 +5,8 @@
  * needs is in the JSON itself.
  */
 
+import type { DatasetStatsDict } from '../stats/processingStats';
+
 export const PROGRESS_MIME = 'application/vnd.video-batch-kernel.progress+json';
 export const KEYFRAMES_MIME = 'application/vnd.video-batch-kernel.keyframes+json';
 
@@ -53,7 +55,7 @@ export interface ProgressOutput {
   /** Failures counted but not listed. */
   errorsNotListed: number;
   /** The whole dataset's state (every run of the checkpoint); absent in outputs saved by older versions. */
-  dataset?: DatasetProgress;
+  dataset?: DatasetStatsDict;
   /** While the CSV is read before the first video: how far. */
   reading?: { bytesRead: number; totalBytes: number };
 }
@@ -65,19 +67,10 @@ export function readingSummary(reading: { bytesRead: number; totalBytes: number 
   return `${percent}% (${mb(reading.bytesRead)} of ${mb(reading.totalBytes)} MB)`;
 }
 
-/** Each row's latest outcome over every run of a checkpoint, and the rows not yet settled. */
-export interface DatasetProgress {
-  total: number;
-  processed: number;
-  failed: number;
-  skipped: number;
-  pending: number;
-}
-
 /** "dataset: 950 processed, 30 failed, 20 pending of 1000" (skipped named only when there are some). */
-export function datasetSummary(dataset: DatasetProgress): string {
+export function datasetSummary(dataset: DatasetStatsDict): string {
   const skipped = dataset.skipped ? `, ${dataset.skipped} skipped` : '';
-  return `dataset: ${dataset.processed} processed, ${dataset.failed} failed${skipped}, ${dataset.pending} pending of ${dataset.total}`;
+  return `dataset: ${dataset.processed} processed, ${dataset.failed} failed${skipped}, ${dataset.pending} pending of ${dataset.total_videos}`;
 }
 
 /** The output is re-sent on every update: a long error list would make each update heavy. */

@@ -1,9 +1,9 @@
 import type { EventEmitter } from 'node:events';
 import type { Display } from '../display/display';
-import { PROGRESS_ERRORS_LISTED, type DatasetProgress, type DeviceInUse, type ProgressOutput, type RunState } from '../display/notebookOutputs';
+import { PROGRESS_ERRORS_LISTED, type DeviceInUse, type ProgressOutput, type RunState } from '../display/notebookOutputs';
 import { progressOutput } from '../display/progressOutput';
 import type { ProcessorEventMap, ProgressSnapshot } from '../processor/progressEvents';
-import type { ProcessingError } from '../stats/processingStats';
+import { datasetStats, type DatasetStatsDict, type ProcessingError } from '../stats/processingStats';
 import type { DeviceChoice } from '../config/decoderConfig';
 
 /** About ten updates a second: smooth to watch, and cheap for the notebook to store and redraw. */
@@ -33,7 +33,7 @@ export class LiveRunDisplay {
     this.device = { device: requestedDevice === 'cpu' ? 'cpu' : 'gpu' };
     processor.on('reading', ({ bytesRead, totalBytes }) => {
       this.reading = { bytesRead, totalBytes };
-      this.snapshot ??= emptySnapshot(0, { total: 0, processed: 0, failed: 0, skipped: 0, pending: 0 });
+      this.snapshot ??= emptySnapshot(0, datasetStats(0, { processed: 0, failed: 0, skipped: 0 }));
       this.schedule();
     });
     processor.on('start', ({ total, dataset }) => {
@@ -98,7 +98,7 @@ export class LiveRunDisplay {
 }
 
 /** Before the first progress event: nothing settled by this run, the dataset as earlier runs left it. */
-function emptySnapshot(total: number, dataset: DatasetProgress): ProgressSnapshot {
+function emptySnapshot(total: number, dataset: DatasetStatsDict): ProgressSnapshot {
   return {
     total,
     done: 0,

@@ -6,10 +6,9 @@ import { ResultsWriter } from '../checkpoint/resultsWriter';
 import { WebDatasetSink } from '../outputs/webdataset/webdatasetSink';
 import type { DuplicateIds } from '../csv/idHashes';
 import { readVideoRows, type VideoRow } from '../csv/videoRows';
-import type { DatasetProgress } from '../display/notebookOutputs';
 import type { WorkerActivity } from '../pool/workerPool';
 import { DEFAULT_SAVE_INTERVAL } from '../processingDefaults';
-import { datasetStats, ProcessingStats } from '../stats/processingStats';
+import { datasetStats, ProcessingStats, type DatasetStatsDict } from '../stats/processingStats';
 import type { ProcessDatasetOptions, ProcessingResults } from './processingOptions';
 import type { ProcessorEventMap } from './progressEvents';
 import { missingVideo, outcomeRecord, skippedRecord } from './rowRecords';
@@ -190,9 +189,8 @@ export class DatasetRun {
     this.events.emit('progress', this.progress.snapshot(this.workers.activity(), this.datasetProgress()));
   }
 
-  private datasetProgress(): DatasetProgress {
-    const { total_videos: total, processed, failed, skipped, pending } = datasetStats(this.job.total, this.job.checkpoint.counts);
-    return { total, processed, failed, skipped, pending };
+  private datasetProgress(): DatasetStatsDict {
+    return datasetStats(this.job.total, this.job.checkpoint.counts);
   }
 
   private async finish(): Promise<ProcessingResults> {

@@ -2,7 +2,7 @@ import type { WorkerActivity } from '../pool/workerPool';
 import type { DecodeDevice } from '../video/videoTypes';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import type { RunDevice } from '../device/runDevice';
-import type { DatasetProgress } from '../display/notebookOutputs';
+import type { DatasetStatsDict } from '../stats/processingStats';
 import type { ResultsFileWritten } from '../checkpoint/resultsWriter';
 
 /** The state of a run at one moment, for progress bars and notebook displays. */
@@ -23,7 +23,7 @@ export interface ProgressSnapshot {
   framesPerSecond: Record<DecodeDevice, number>;
   workers: WorkerActivity[];
   /** The whole dataset: each row's latest outcome over every run of the checkpoint. */
-  dataset: DatasetProgress;
+  dataset: DatasetStatsDict;
 }
 
 /** How far the read of the CSV before a run has come (it counts rows and hashes the file). */
@@ -39,7 +39,7 @@ export interface RunStart {
   alreadyDone: number;
   checkpointPath: string;
   /** The dataset as the checkpoint holds it before this run. */
-  dataset: DatasetProgress;
+  dataset: DatasetStatsDict;
 }
 
 export interface VideoStarted {

@@ -1,6 +1,6 @@
 import type { WorkerActivity } from '../pool/workerPool';
 import type { DecodeDevice } from '../video/videoTypes';
-import type { DatasetProgress } from '../display/notebookOutputs';
+import type { DatasetStatsDict } from '../stats/processingStats';
 import type { ProgressSnapshot } from './progressEvents';
 
 /** Counts of one run, and the rates and ETA derived from them. */
@@ -29,7 +29,7 @@ export class RunProgress {
     this.skipped++;
   }
 
-  snapshot(workers: WorkerActivity[], dataset: DatasetProgress): ProgressSnapshot {
+  snapshot(workers: WorkerActivity[], dataset: DatasetStatsDict): ProgressSnapshot {
     const elapsedSeconds = this.elapsedSeconds;
     const done = this.processed + this.failed + this.skipped;
     const videosPerSecond = elapsedSeconds > 0 ? this.finishedThisRun / elapsedSeconds : 0;

@@ -4,7 +4,8 @@ import type { CheckpointEntry } from '../../checkpoint/checkpoint';
 import type { JournalSample } from '../../checkpoint/journal';
 import type { ProcessingRecord } from '../../checkpoint/processingRecord';
 import { listShards, shardFileName } from './shardFiles';
-import { ShardWriter, type ShardWriterOptions } from './shardWriter';
+import { resultObject } from '../parquetColumns';
+import { ShardWriter, type SamplePosition, type ShardWriterOptions } from './shardWriter';
 import { sampleKey } from './sampleKey';
 import { videoSample } from './videoSample';
 
@@ -54,9 +55,8 @@ export class WebDatasetSink {
 
   /** The record as `<key>.json` holds it: its result names the sample's key. */
   static keyedRecord(record: ProcessingRecord): ProcessingRecord {
-    const result = record.result;
-    if (typeof result !== 'object' || result === null || Array.isArray(result)) return record;
-    return { ...record, result: { ...result, key: sampleKey(record.id) } };
+    const result = resultObject(record.result);
+    return result ? { ...record, result: { ...result, key: sampleKey(record.id) } } : record;
   }
 
   /** Adds a processed row's sample (`record` from `keyedRecord`); resolves once it is in a shard and journaled. */
@@ -85,7 +85,7 @@ export class WebDatasetSink {
       this.pending = [];
       try {
         const positions = await this.writer.append(batch.map(({ entry, jpegs }) => videoSample(entry.record, jpegs)));
-        await this.journal(batch.map(({ entry }, at) => this.placed(entry, positions[at].shard, positions[at])));
+        await this.journal(batch.map(({ entry }, at) => placed(entry, positions[at])));
         for (const item of batch) item.done();
       } catch (error) {
         for (const item of batch) item.failed(error);
@@ -93,14 +93,13 @@ export class WebDatasetSink {
     }
     this.writing = undefined;
   }
+}
 
-  /** The entry as journaled: its record names its shard (`shards/shard-000003.tar`, from the output folder), the journal where the sample ends. */
-  private placed(entry: CheckpointEntry, shard: string, sample: JournalSample): CheckpointEntry {
-    const { result } = entry.record;
-    const shardPath = `${SHARDS_FOLDER}/${shard}`;
-    const record = typeof result === 'object' && result !== null && !Array.isArray(result) ? { ...entry.record, result: { ...result, shard: shardPath } } : entry.record;
-    return { ...entry, record, sample: { shardIndex: sample.shardIndex, endBytes: sample.endBytes } };
-  }
+/** The entry as journaled: its record names its shard (`shards/shard-000003.tar`, from the output folder), the journal where the sample ends. */
+function placed(entry: CheckpointEntry, position: SamplePosition): CheckpointEntry {
+  const result = resultObject(entry.record.result);
+  const record = result ? { ...entry.record, result: { ...result, shard: `${SHARDS_FOLDER}/${position.shard}` } } : entry.record;
+  return { ...entry, record, sample: { shardIndex: position.shardIndex, endBytes: position.endBytes } };
 }
 
 async function setAsideOtherJobsShards(dir: string): Promise<void> {
