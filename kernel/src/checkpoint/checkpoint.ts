@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { VideoRow } from '../csv/videoRows';
+import { ALL_ROWS, SelectedRows } from '../csv/rowSelection';
 import { journalPathOf } from './checkpointFiles';
 import { removeAbandonedTemporaries, syncDirectory, writeFileAtomically, writeFully } from './atomicFile';
 import { lockCheckpoint } from './checkpointLock';
@@ -97,11 +98,13 @@ export class Checkpoint {
       if (options.fresh) await moveCheckpointAside([checkpointPath, journalPath]);
       const manifest = await loadOrCreateManifest(checkpointPath, journalPath, identity);
       const location = identity.datasetLocation;
-      if (location && (manifest.dataset.csv_path !== location.csvPath || manifest.dataset.total_rows !== location.totalRows)) {
+      const rows = new SelectedRows(identity.selection ?? ALL_ROWS, location?.totalRows ?? 0);
+      if (location && (manifest.dataset.csv_path !== location.csvPath || manifest.dataset.total_rows !== location.totalRows || manifest.selected_rows !== rows.size)) {
         Object.assign(manifest.dataset, { csv_path: location.csvPath, total_rows: location.totalRows });
+        manifest.selected_rows = rows.size;
         await writeManifest(checkpointPath, manifest);
       }
-      const outcomes = new RowOutcomes(identity.datasetLocation?.totalRows);
+      const outcomes = new RowOutcomes(rows);
       let furthest: JournalSample | undefined;
       let lines = 0;
       if (existsSync(journalPath)) {

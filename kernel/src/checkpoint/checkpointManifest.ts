@@ -7,6 +7,7 @@ import { CHECKPOINT_FORMAT } from './checkpointFiles';
 import { datasetDifferences, type DatasetFingerprint } from './datasetFingerprint';
 import { FRESH_START_HINT } from './freshStart';
 import type { RecordStatus } from './rowOutcomes';
+import { selectionLabel, type RowSelection } from '../csv/rowSelection';
 
 const VERSION = 1;
 
@@ -17,6 +18,10 @@ export interface CheckpointManifest {
   /** `csv_path` and `total_rows` describe the job for tools that list unfinished ones (the editor's resume item). */
   dataset: { csv_sha256: string; video_col: string; id_col: string | null; csv_path?: string; total_rows?: number };
   processing_fingerprint: string;
+  /** The rows this checkpoint covers (a shard of a job, a queue chunk); absent: every row. */
+  selection?: RowSelection;
+  /** How many rows that is, for tools that show progress without reading the CSV. */
+  selected_rows?: number;
   created: string;
   updated: string;
   journal: string;
@@ -34,6 +39,8 @@ export interface CheckpointIdentity {
   datasetLocation?: { csvPath: string; totalRows: number };
   /** Identifies the processing function (its name and options, or its source); given by the caller. */
   processingFingerprint: string;
+  /** The rows the checkpoint covers; default every row. */
+  selection?: RowSelection;
 }
 
 /** The checkpoint belongs to another dataset or processing function, or is not a checkpoint of this format. */
@@ -61,6 +68,7 @@ export async function loadOrCreateManifest(checkpointPath: string, journalPath: 
       version: VERSION,
       dataset: { csv_sha256: dataset.csvSha256, video_col: dataset.videoCol, id_col: dataset.idCol ?? null },
       processing_fingerprint: processingFingerprint,
+      ...(identity.selection && identity.selection.kind !== 'all' ? { selection: identity.selection } : {}),
       created: now,
       updated: now,
       journal: path.basename(journalPath),
@@ -84,6 +92,11 @@ export async function loadOrCreateManifest(checkpointPath: string, journalPath: 
     throw new CheckpointMismatchError(
       `checkpoint ${checkpointPath} was made by another processing function (${manifest.processing_fingerprint} then, ${processingFingerprint} now). ${startOver}.`,
     );
+  }
+  const recordedRows = selectionLabel(manifest.selection ?? { kind: 'all' });
+  const rowsNow = selectionLabel(identity.selection ?? { kind: 'all' });
+  if (recordedRows !== rowsNow) {
+    throw new CheckpointMismatchError(`checkpoint ${checkpointPath} covers ${recordedRows} of the dataset, this run ${rowsNow}. ${startOver}.`);
   }
   return manifest;
 }

@@ -1,3 +1,4 @@
+import { ALL_ROWS, SelectedRows, selectionLabel } from '../csv/rowSelection';
 import type { ProcessingRecord } from './processingRecord';
 
 export type RecordStatus = ProcessingRecord['status'];
@@ -13,39 +14,43 @@ export interface JournalSpan {
 }
 
 /**
- * The latest outcome of every CSV row, by row number (rows are dense, 1..N), in typed arrays:
- * 13 bytes a row, so a million-row job's index is about 13 MB, whatever its records hold. The
- * records themselves stay in the journal and are read back from there.
+ * The latest outcome of every row a checkpoint covers, by the row's slot among them (rows are
+ * dense within a selection), in typed arrays: 13 bytes a covered row, so a million-row job's index
+ * is about 13 MB whatever its records hold, and each of 256 shards of it holds 51 KB. The records
+ * themselves stay in the journal and are read back from there.
  */
 export class RowOutcomes {
   private statuses: Uint8Array;
   private offsets: Float64Array;
   private lengths: Uint32Array;
-  private highestRow = 0;
+  /** One past the highest slot set. */
+  private slotsUsed = 0;
   private readonly counts: Record<RecordStatus, number> = { processed: 0, failed: 0, skipped: 0 };
 
-  /** `expectedRows`: the dataset's size when known, so the arrays are sized once instead of doubling. */
-  constructor(expectedRows = 0) {
-    const size = Math.max(1024, expectedRows + 1);
+  /** `rows`: the rows covered, when the dataset's size is known, so the arrays are sized once instead of doubling. */
+  constructor(private readonly rows: SelectedRows = new SelectedRows(ALL_ROWS, 0)) {
+    const size = Math.max(1024, rows.size);
     this.statuses = new Uint8Array(size);
     this.offsets = new Float64Array(size);
     this.lengths = new Uint32Array(size);
   }
 
   set(row: number, status: RecordStatus, offset: number, length: number): void {
-    if (!Number.isInteger(row) || row < 1) throw new RangeError(`row number ${row} is not a data row`);
-    this.ensureCapacity(row);
-    const previous = this.statuses[row];
+    const slot = this.rows.slotOf(row);
+    if (slot < 0) throw new RangeError(`row number ${row} is not one of this checkpoint's rows (${selectionLabel(this.rows.selection)})`);
+    this.ensureCapacity(slot);
+    const previous = this.statuses[slot];
     if (previous !== NO_OUTCOME) this.counts[STATUSES[previous - 1]]--;
-    this.statuses[row] = STATUSES.indexOf(status) + 1;
+    this.statuses[slot] = STATUSES.indexOf(status) + 1;
     this.counts[status]++;
-    this.offsets[row] = offset;
-    this.lengths[row] = length;
-    this.highestRow = Math.max(this.highestRow, row);
+    this.offsets[slot] = offset;
+    this.lengths[slot] = length;
+    this.slotsUsed = Math.max(this.slotsUsed, slot + 1);
   }
 
   statusOf(row: number): RecordStatus | undefined {
-    const code = row < this.statuses.length ? this.statuses[row] : NO_OUTCOME;
+    const slot = this.rows.slotOf(row);
+    const code = slot >= 0 && slot < this.statuses.length ? this.statuses[slot] : NO_OUTCOME;
     return code === NO_OUTCOME ? undefined : STATUSES[code - 1];
   }
 
@@ -75,18 +80,18 @@ export class RowOutcomes {
   *spansInRowOrder(status?: RecordStatus, skip = 0): Generator<JournalSpan> {
     const wanted = status ? STATUSES.indexOf(status) + 1 : NO_OUTCOME;
     let toSkip = skip;
-    for (let row = 1; row <= this.highestRow; row++) {
-      const code = this.statuses[row];
+    for (let slot = 0; slot < this.slotsUsed; slot++) {
+      const code = this.statuses[slot];
       if (code === NO_OUTCOME || (wanted !== NO_OUTCOME && code !== wanted)) continue;
       if (toSkip > 0) toSkip--;
-      else yield { row, offset: this.offsets[row], length: this.lengths[row] };
+      else yield { row: this.rows.rowAt(slot), offset: this.offsets[slot], length: this.lengths[slot] };
     }
   }
 
-  private ensureCapacity(row: number): void {
-    if (row < this.statuses.length) return;
+  private ensureCapacity(slot: number): void {
+    if (slot < this.statuses.length) return;
     let size = this.statuses.length;
-    while (size <= row) size *= 2;
+    while (size <= slot) size *= 2;
     const grow = <T extends Uint8Array | Float64Array | Uint32Array>(old: T, fresh: T): T => {
       fresh.set(old);
       return fresh;

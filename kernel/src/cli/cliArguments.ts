@@ -10,6 +10,7 @@ import { DEFAULT_MAX_SHARD_BYTES, DEFAULT_MAX_SHARD_SAMPLES } from '../outputs/w
 import { DEFAULT_OUTPUT_FORMAT, OUTPUT_FORMATS, type OutputFormat } from '../processor/outputFormat';
 import { parseArgsOptions, UsageError, type CommandSpec } from './cliFlags';
 import { PROCESS_EXIT_CODES } from './exitCodes';
+import { parseShardFlag, type ShardChoice } from './shardFlag';
 
 export const PROCESS_COMMAND: CommandSpec = {
   name: 'process',
@@ -35,6 +36,8 @@ export const PROCESS_COMMAND: CommandSpec = {
     { name: 'ffmpeg', value: 'PATH', description: 'The ffmpeg program of the ffmpeg backend', defaultText: '$FFMPEG_PATH, then ffmpeg on PATH' },
     { name: 'save-interval', value: 'N', description: 'Rewrite the results file at most every N finished videos', defaultText: String(DEFAULT_SAVE_INTERVAL) },
     { name: 'timeout', value: 'SECONDS', description: 'Per-video limit; a video past it is failed (0: none)', defaultText: String(DEFAULT_TIMEOUT_SECONDS) },
+    { name: 'shard', value: 'I/N|auto', description: 'Process only shard I of N (rows r with (r-1) mod N == I) into DIR/shard-I-of-N/; auto reads a Slurm array task or a Kubernetes Indexed Job index', defaultText: 'every row' },
+    { name: 'shards', value: 'N', description: 'With --shard auto in a Kubernetes Indexed Job: the job\'s completions', defaultText: 'none' },
     { name: 'retry-failed', description: 'Process again the videos that failed in an earlier run of this checkpoint', defaultText: 'off' },
     { name: 'fresh', description: 'Move an existing checkpoint aside and start over instead of resuming', defaultText: 'off' },
   ],
@@ -72,6 +75,7 @@ export interface ProcessCommand {
   timeoutSeconds: number;
   retryFailed: boolean;
   fresh: boolean;
+  shard?: ShardChoice;
 }
 
 function wholeNumber(flag: string, text: string, min: number): number {
@@ -102,6 +106,8 @@ export function parseProcessArguments(argv: string[]): ProcessCommand | 'help' {
   const size = text('size');
   const outputFormat = oneOf('format', text('format'), OUTPUT_FORMATS) ?? DEFAULT_OUTPUT_FORMAT;
   if (outputFormat === 'webdataset' && text('out') === undefined) throw new UsageError('--format webdataset writes tar shards into the output folder: give --out DIR');
+  const shard = parseShardFlag(text('shard'), text('shards'), process.env);
+  if (shard && text('out') === undefined) throw new UsageError('--shard writes into the output folder the shards of a job share: give --out DIR');
   const tarMaxMb = text('tar-max-mb');
   const tarMaxSamples = text('tar-max-samples');
   return {
@@ -127,5 +133,6 @@ export function parseProcessArguments(argv: string[]): ProcessCommand | 'help' {
     timeoutSeconds: number('timeout', DEFAULT_TIMEOUT_SECONDS, 0),
     retryFailed: flag('retry-failed'),
     fresh: flag('fresh'),
+    ...(shard ? { shard } : {}),
   };
 }

@@ -85,6 +85,7 @@ export async function runProcessCommand(command: ProcessCommand): Promise<number
       saveInterval: command.saveInterval,
       retryFailed: command.retryFailed,
       fresh: command.fresh,
+      shard: command.shard,
       signal: abort.signal,
     });
     if (onTerminal) process.stderr.write('\n');

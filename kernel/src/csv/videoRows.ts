@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { InputError } from '../inputError';
 import { CsvFileError, csvRecords } from './csvRecords';
 import type { DuplicateIds } from './idHashes';
+import type { SelectedRows } from './rowSelection';
 
 export interface VideoColumns {
   videoCol: string;
@@ -72,9 +73,10 @@ function videoRowOf(fields: string[], rowNumber: number, positions: ColumnPositi
  * The CSV's data rows, streamed (a CSV of a million rows is never held whole): BOM, CRLF and quoted
  * fields with commas and newlines are handled by papaparse. Rows with an empty path, an empty id or
  * an id seen before come with a `problem`, so they are recorded, not crashed on. Duplicates are told
- * by `duplicates`, whose first pass `scanCsv` made over the same file.
+ * by `duplicates`, whose first pass `scanCsv` made over the same file. With `only`, the rows outside
+ * it are read (their ids still count for duplicates, as in a run over every row) but not yielded.
  */
-export async function* readVideoRows(csvPath: string, columns: VideoColumns, duplicates: DuplicateIds): AsyncGenerator<VideoRow> {
+export async function* readVideoRows(csvPath: string, columns: VideoColumns, duplicates: DuplicateIds, only?: SelectedRows): AsyncGenerator<VideoRow> {
   const folder = path.dirname(path.resolve(csvPath));
   const records = csvRecords(csvPath);
   try {
@@ -82,9 +84,12 @@ export async function* readVideoRows(csvPath: string, columns: VideoColumns, dup
     const positions = columnPositions(header.done ? undefined : header.value, columns, csvPath);
     let rowNumber = 0;
     for await (const fields of records) {
-      const row = videoRowOf(fields, ++rowNumber, positions, folder);
+      rowNumber++;
       const id = checkableIdOf(fields, positions);
-      if (id !== undefined && duplicates.isRepeat(id)) row.problem = 'duplicate_id';
+      const repeat = id !== undefined && duplicates.isRepeat(id);
+      if (only && !only.includes(rowNumber)) continue;
+      const row = videoRowOf(fields, rowNumber, positions, folder);
+      if (repeat) row.problem = 'duplicate_id';
       yield row;
     }
   } finally {

@@ -4,6 +4,9 @@ import { builtins } from '../builtins/builtinTasks';
 import { openCheckpoint } from '../checkpoint/checkpoint';
 import { DecoderConfig } from '../config/decoderConfig';
 import { scanCsv, type CsvScanProgress } from '../csv/csvScan';
+import { ALL_ROWS, checkedSelection, SelectedRows, type RowSelection } from '../csv/rowSelection';
+import { readVideoRows } from '../csv/videoRows';
+import { partCheckpointName, partFolder } from '../cluster/jobLayout';
 import { checkBackendAvailable } from '../decode/backendAvailable';
 import type { WorkerActivity } from '../pool/workerPool';
 import { DEFAULT_TIMEOUT_SECONDS, defaultWorkerCount } from '../processingDefaults';
@@ -56,8 +59,12 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     const processFn = options.processFn ?? builtins.keyframes();
     const outputDirOption = options.outputDir ?? environment.outputDirFor(csvPath);
     const outputDir = outputDirOption === undefined ? undefined : path.resolve(outputDirOption);
-    const checkpointPath = path.resolve(this.checkpointPath ?? environment.checkpointPathFor(csvPath));
-    const attachment = environment.attach({ processor: this, device: this.config.device, csvPath, checkpointPath, outputDir });
+    const selection = selectionOf(options, outputDir);
+    const resultsDir = outputDir === undefined ? undefined : partFolder(outputDir, selection);
+    const checkpointPath = path.resolve(
+      this.checkpointPath ?? (selection.kind === 'all' ? environment.checkpointPathFor(csvPath) : path.join(resultsDir!, partCheckpointName(csvPath))),
+    );
+    const attachment = environment.attach({ processor: this, device: this.config.device, csvPath, checkpointPath, outputDir: resultsDir });
     const signals = [options.signal, attachment.signal].filter((signal) => signal !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     let results: ProcessingResults;
@@ -65,14 +72,17 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
       const columns = { videoCol: options.videoCol, idCol: options.idCol };
       const outputFormat = checkedOutputFormat(options.outputFormat, outputDir);
       checkBackendAvailable(this.config);
-      const { totalRows: total, fingerprint, duplicates } = await scanCsv(csvPath, columns, this.readingReporter(csvPath));
+      const { totalRows, fingerprint, duplicates } = await scanCsv(csvPath, columns, this.readingReporter(csvPath));
+      const selected = new SelectedRows(selection, totalRows);
       const checkpoint = await openCheckpoint(checkpointPath, {
         datasetFingerprint: fingerprint,
         processingFingerprint: processingFingerprint(processFn, outputFormat),
-        datasetLocation: { csvPath, totalRows: total },
+        datasetLocation: { csvPath, totalRows },
+        selection,
       }, { fresh: options.fresh });
       try {
-        results = await this.run({ ...options, csvPath, outputDir, outputFormat, processFn, signal, total, duplicates, checkpoint, checkpointPath });
+        const rows = () => readVideoRows(csvPath, columns, duplicates, selection.kind === 'all' ? undefined : selected);
+        results = await this.run({ ...options, csvPath, outputDir, resultsDir, outputFormat, processFn, signal, total: selected.size, rows, checkpoint, checkpointPath });
       } finally {
         await checkpoint.close();
       }
@@ -112,6 +122,17 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     } finally {
       this.activeRun = undefined;
     }
+  }
+}
+
+/** The rows a call covers: a shard's, checked, or every row. */
+function selectionOf(options: ProcessDatasetOptions, outputDir: string | undefined): RowSelection {
+  if (!options.shard) return ALL_ROWS;
+  if (outputDir === undefined) throw new InputError('a shard keeps its checkpoint and results in the output folder the shards of a job share: give outputDir');
+  try {
+    return checkedSelection({ kind: 'shard', ...options.shard });
+  } catch (error) {
+    throw new InputError((error as Error).message);
   }
 }
 

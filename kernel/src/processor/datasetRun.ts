@@ -4,8 +4,7 @@ import type { Checkpoint } from '../checkpoint/checkpoint';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import { ResultsWriter } from '../checkpoint/resultsWriter';
 import { WebDatasetSink } from '../outputs/webdataset/webdatasetSink';
-import type { DuplicateIds } from '../csv/idHashes';
-import { readVideoRows, type VideoRow } from '../csv/videoRows';
+import type { VideoRow } from '../csv/videoRows';
 import type { WorkerActivity } from '../pool/workerPool';
 import { DEFAULT_SAVE_INTERVAL } from '../processingDefaults';
 import { datasetStats, ProcessingStats, type DatasetStatsDict } from '../stats/processingStats';
@@ -29,9 +28,12 @@ const PROGRESS_EVENT_MS = 50;
 /** One processDataset call once its checkpoint is open: what it reads, where it writes, who decodes. */
 export interface DatasetJob extends ProcessDatasetOptions {
   processFn: ProcessFn;
+  /** The rows this run covers, in CSV order (each call reads them anew). */
+  rows: () => AsyncIterable<VideoRow>;
+  /** How many that is. */
   total: number;
-  /** From the read of the CSV before the run: tells repeated ids in this pass. */
-  duplicates: DuplicateIds;
+  /** Where the results files and WebDataset tars go; frames in JPEG folders go to `outputDir`. */
+  resultsDir?: string;
   checkpoint: Checkpoint;
   checkpointPath: string;
   /** Rows kept in flight at once (more than workers: cheap rows then share journal fsyncs). */
@@ -64,8 +66,8 @@ export class DatasetRun {
     this.progress = new RunProgress(job.total);
     this.stats = new ProcessingStats({ totalVideos: job.total });
     this.saveInterval = job.saveInterval ?? DEFAULT_SAVE_INTERVAL;
-    this.results = job.outputDir
-      ? new ResultsWriter(job.outputDir, { saveInterval: this.saveInterval, onWritten: (written) => this.events.emit('resultsWritten', written) })
+    this.results = job.resultsDir
+      ? new ResultsWriter(job.resultsDir, { saveInterval: this.saveInterval, onWritten: (written) => this.events.emit('resultsWritten', written) })
       : undefined;
     this.functionsRunning = new ConcurrencyLimit(workers.size);
     this.task = taskForFormat(builtinTaskOf(job.processFn), job.outputFormat ?? DEFAULT_OUTPUT_FORMAT);
@@ -108,9 +110,9 @@ export class DatasetRun {
   }
 
   private openSink(): Promise<WebDatasetSink | undefined> {
-    const { outputFormat, outputDir, checkpoint } = this.job;
-    if (outputFormat !== 'webdataset' || outputDir === undefined) return Promise.resolve(undefined);
-    return WebDatasetSink.open(outputDir, this.job.webdataset ?? {}, checkpoint.lastSample, (entries) => checkpoint.appendAll(entries));
+    const { outputFormat, resultsDir, checkpoint } = this.job;
+    if (outputFormat !== 'webdataset' || resultsDir === undefined) return Promise.resolve(undefined);
+    return WebDatasetSink.open(resultsDir, this.job.webdataset ?? {}, checkpoint.lastSample, (entries) => checkpoint.appendAll(entries));
   }
 
   private async processRows(): Promise<void> {
@@ -121,7 +123,7 @@ export class DatasetRun {
     let wakeWhenOneEnds: (() => void) | undefined;
     // A row that fails to settle (the disk is full, say) ends the run, as soon as it is seen.
     let failure: { error: unknown } | undefined;
-    for await (const row of readVideoRows(this.job.csvPath, { videoCol: this.job.videoCol, idCol: this.job.idCol }, this.job.duplicates)) {
+    for await (const row of this.job.rows()) {
       if (this.interrupted || failure) break;
       const earlier = checkpoint.statusOf(row);
       if (earlier && (earlier !== 'failed' || !this.job.retryFailed)) {
@@ -198,6 +200,6 @@ export class DatasetRun {
     Object.assign(this.stats, { processed: progress.processed, failed: progress.failed, skipped: progress.skipped, totalTime: progress.elapsedSeconds });
     const stats = { ...this.stats.toDict(), dataset: datasetStats(job.total, job.checkpoint.counts) };
     await this.results?.writeFinal(job.checkpoint, stats);
-    return { stats, records: job.checkpoint.records, checkpointPath: job.checkpointPath, outputDir: job.outputDir, interrupted: this.interrupted };
+    return { stats, records: job.checkpoint.records, checkpointPath: job.checkpointPath, outputDir: job.resultsDir, interrupted: this.interrupted };
   }
 }

@@ -49,6 +49,12 @@ export interface ProcessDatasetOptions {
   fresh?: boolean;
   /** Aborting stops the workers, ending their decodes; the checkpoint stays valid for a resume. */
   signal?: AbortSignal;
+  /**
+   * Process only the rows r with (r - 1) mod count == index (one of `count` static shards, for a
+   * cluster scheduler's array job). Needs `outputDir`, which the shards share: each keeps its
+   * checkpoint and results in `<outputDir>/shard-<index>-of-<count>/`; `merge` joins them.
+   */
+  shard?: { index: number; count: number };
 }
 
 export interface ProcessingResults {
