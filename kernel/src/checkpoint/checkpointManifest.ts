@@ -101,7 +101,8 @@ export async function loadOrCreateManifest(checkpointPath: string, journalPath: 
   return manifest;
 }
 
-async function readManifest(checkpointPath: string): Promise<CheckpointManifest> {
+/** The manifest at `checkpointPath`, checked to be one of this format (a reader's entry: it compares nothing). */
+export async function readManifest(checkpointPath: string): Promise<CheckpointManifest> {
   const notOurs = (why: string) =>
     new CheckpointMismatchError(`${checkpointPath} is not a video-batch-kernel checkpoint (${why}); give this run another checkpoint path, or ${FRESH_START_HINT}`);
   const info = await stat(checkpointPath);

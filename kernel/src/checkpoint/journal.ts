@@ -115,12 +115,12 @@ const READ_BLOCK_BYTES = 1 << 20;
  * of a block; reading every row's line stays one sequential pass over the journal when the spans
  * ascend, as they do but for retried rows and the interleaving of concurrent workers).
  */
-export function* readJournalLines(fd: number, spans: Iterable<JournalSpan>): Generator<Buffer> {
+export function* readJournalLines(fd: number, spans: Iterable<JournalSpan>, blockBytes = READ_BLOCK_BYTES): Generator<Buffer> {
   let block = Buffer.alloc(0);
   let blockAt = 0;
   for (const span of spans) {
     if (span.offset < blockAt || span.offset + span.length > blockAt + block.length) {
-      const buffer = Buffer.allocUnsafe(Math.max(READ_BLOCK_BYTES, span.length));
+      const buffer = Buffer.allocUnsafe(Math.max(blockBytes, span.length));
       const read = readSync(fd, buffer, 0, buffer.length, span.offset);
       block = buffer.subarray(0, read);
       blockAt = span.offset;

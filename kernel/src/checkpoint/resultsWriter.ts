@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ProcessingStatsDict } from '../stats/processingStats';
-import { removeAbandonedTemporaries, writeFileAtomically } from './atomicFile';
+import { removeAbandonedTemporaries } from './atomicFile';
+import { RESULTS_JSON_FILE, STATS_JSON_FILE, writeResultsJson, writeStatsJson } from './resultsFiles';
 import type { Checkpoint } from './checkpoint';
 import { PARQUET_RESULTS_FILE, writeResultsParquet } from '../outputs/parquetResults';
 
@@ -48,11 +49,11 @@ export class ResultsWriter {
   ) {}
 
   get resultsPath(): string {
-    return path.join(this.outputDir, 'processing_results.json');
+    return path.join(this.outputDir, RESULTS_JSON_FILE);
   }
 
   get statsPath(): string {
-    return path.join(this.outputDir, 'processing_stats.json');
+    return path.join(this.outputDir, STATS_JSON_FILE);
   }
 
   /**
@@ -89,7 +90,7 @@ export class ResultsWriter {
       await this.timed(this.parquetPath, () => writeResultsParquet(this.parquetPath, () => checkpoint.records));
       await checkpoint.noteResultsWritten(this.outputDir, journalBytes);
     }
-    await this.timed(this.statsPath, () => writeFileAtomically(this.statsPath, (append) => append(`${JSON.stringify(stats, null, 2)}\n`)));
+    await this.timed(this.statsPath, () => writeStatsJson(this.statsPath, stats));
   }
 
   private async timed(file: string, write: () => Promise<unknown>): Promise<void> {
@@ -108,16 +109,7 @@ export class ResultsWriter {
         for (const file of [this.resultsPath, this.statsPath]) await removeAbandonedTemporaries(file);
         this.abandonedRemoved = true;
       }
-      await writeFileAtomically(this.resultsPath, async (append) => {
-        let separator = '\n  ';
-        await append('[');
-        for (const record of checkpoint.records.jsonBytes()) {
-          await append(separator);
-          await append(record);
-          separator = ',\n  ';
-        }
-        await append(separator === '\n  ' ? ']\n' : '\n]\n');
-      });
+      await writeResultsJson(this.resultsPath, checkpoint.records.jsonBytes());
       await checkpoint.saveManifest();
     })();
     try {

@@ -8,6 +8,7 @@ import { packageVersion } from '../packageInfo';
 import { PROCESS_COMMAND, parseProcessArguments } from './cliArguments';
 import { commandHelp, UsageError, type CommandSpec } from './cliFlags';
 import { DOCTOR_COMMAND, runDoctorCommand } from './doctorCommand';
+import { MERGE_COMMAND, runMergeCommand, runStatusCommand, STATUS_COMMAND } from './jobCommands';
 import { EXIT_BAD_INPUT, EXIT_OK, PROCESS_EXIT_CODES } from './exitCodes';
 
 const PROGRAM = 'video-batch-kernel';
@@ -30,6 +31,8 @@ const COMMANDS: Command[] = [
       return runProcessCommand(command);
     },
   },
+  { spec: STATUS_COMMAND, run: runStatusCommand },
+  { spec: MERGE_COMMAND, run: runMergeCommand },
   { spec: DOCTOR_COMMAND, run: runDoctorCommand },
 ];
 

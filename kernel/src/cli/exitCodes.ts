@@ -4,6 +4,8 @@ export const EXIT_OK = 0;
 export const EXIT_ENVIRONMENT = 1;
 /** Unusable input or command line: the message says what exists or what is wrong. */
 export const EXIT_BAD_INPUT = 2;
+/** `merge`: some part of the job is not finished; the message names which. */
+export const EXIT_UNFINISHED = 3;
 /** Interrupted (Ctrl-C, SIGTERM): the checkpoint is saved, the same command resumes. */
 export const EXIT_INTERRUPTED = 130;
 

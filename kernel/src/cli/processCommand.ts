@@ -10,6 +10,7 @@ import { EXIT_BAD_INPUT, EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_OK } from './e
 import { formatProgressLine } from './progressLine';
 import { SHARDS_FOLDER } from '../outputs/webdataset/webdatasetSink';
 import { datasetSummary, readingSummary } from '../display/notebookOutputs';
+import { RESULTS_JSON_FILE } from '../checkpoint/resultsFiles';
 
 /** Plain progress lines (no terminal) come at most this often. */
 const PLAIN_LINE_INTERVAL_MS = 5000;
@@ -94,7 +95,7 @@ export async function runProcessCommand(command: ProcessCommand): Promise<number
     if (results.outputDir) {
       const frames = command.outputFormat === 'webdataset' ? path.join(results.outputDir, SHARDS_FOLDER, 'shard-*.tar') : `${path.join(results.outputDir, command.fn)}${path.sep}<id>${path.sep}`;
       const images = command.fn === 'metadata' && command.outputFormat === 'files' ? '' : `; frames in ${frames}`;
-      process.stderr.write(`results in ${path.join(results.outputDir, 'processing_results.json')}${images}\n`);
+      process.stderr.write(`results in ${path.join(results.outputDir, RESULTS_JSON_FILE)}${images}\n`);
     }
     if (results.interrupted) {
       process.stderr.write(`interrupted; checkpoint saved at ${results.checkpointPath}: run the same command to resume\n`);
