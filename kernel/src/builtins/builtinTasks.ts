@@ -34,7 +34,8 @@ export function runBuiltinTask(task: BuiltinTask, loader: VideoLoader): Promise<
   }
 }
 
-function toProcessFn(task: BuiltinTask): BuiltinProcessFn {
+/** The processing function a task description stands for (the inverse of `builtinTaskOf`). */
+export function builtinProcessFn(task: BuiltinTask): BuiltinProcessFn {
   return Object.assign((loader: VideoLoader) => runBuiltinTask(task, loader), { builtinTask: task });
 }
 
@@ -43,9 +44,9 @@ function toProcessFn(task: BuiltinTask): BuiltinProcessFn {
  * these run inside the decoding workers.
  */
 export const builtins = {
-  keyframes: (options: KeyframeOptions = {}): BuiltinProcessFn => toProcessFn({ name: 'keyframes', options }),
-  metadata: (): BuiltinProcessFn => toProcessFn({ name: 'metadata', options: {} }),
-  adaptive: (options: AdaptiveOptions = {}): BuiltinProcessFn => toProcessFn({ name: 'adaptive', options }),
+  keyframes: (options: KeyframeOptions = {}): BuiltinProcessFn => builtinProcessFn({ name: 'keyframes', options }),
+  metadata: (): BuiltinProcessFn => builtinProcessFn({ name: 'metadata', options: {} }),
+  adaptive: (options: AdaptiveOptions = {}): BuiltinProcessFn => builtinProcessFn({ name: 'adaptive', options }),
 };
 
 export function builtinTaskOf(fn: ProcessFn): BuiltinTask | undefined {

@@ -34,6 +34,10 @@ export interface DatasetJob extends ProcessDatasetOptions {
   total: number;
   /** Where the results files and WebDataset tars go; frames in JPEG folders go to `outputDir`. */
   resultsDir?: string;
+  /** False: no results files in `resultsDir` (a queue chunk's records are read from its journal by the merge). */
+  resultsFiles?: boolean;
+  /** The workers outlive the run (a queue worker's pool serves chunk after chunk): the run does not close them. */
+  keepWorkers?: boolean;
   checkpoint: Checkpoint;
   checkpointPath: string;
   /** Rows kept in flight at once (more than workers: cheap rows then share journal fsyncs). */
@@ -66,7 +70,7 @@ export class DatasetRun {
     this.progress = new RunProgress(job.total);
     this.stats = new ProcessingStats({ totalVideos: job.total });
     this.saveInterval = job.saveInterval ?? DEFAULT_SAVE_INTERVAL;
-    this.results = job.resultsDir
+    this.results = job.resultsDir && job.resultsFiles !== false
       ? new ResultsWriter(job.resultsDir, { saveInterval: this.saveInterval, onWritten: (written) => this.events.emit('resultsWritten', written) })
       : undefined;
     this.functionsRunning = new ConcurrencyLimit(workers.size);
@@ -102,7 +106,7 @@ export class DatasetRun {
     } finally {
       clearInterval(ticker);
       signal?.removeEventListener('abort', onAbort);
-      await this.workers.close();
+      if (!this.job.keepWorkers) await this.workers.close();
       if (!sinkClosed) await this.sink?.close();
     }
     this.emitProgress();
