@@ -23,3 +23,11 @@ export function defaultWorkerCount(): number {
 
 /** How the worker default reads in help texts. */
 export const DEFAULT_WORKERS_TEXT = `one per CPU core, at most ${MAX_DEFAULT_WORKERS}`;
+
+/** A decoding worker above this resident memory after a video is replaced. */
+export const DEFAULT_MAX_WORKER_MEMORY_MB = 2048;
+
+/** Rows a run keeps in flight: more than workers, so cheap rows share the journal's fsyncs. */
+export function rowsInFlight(numWorkers: number): number {
+  return numWorkers * 4 + 256;
+}

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile, rename, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { InputError } from '../inputError';
@@ -103,13 +103,25 @@ export async function loadOrCreateManifest(checkpointPath: string, journalPath: 
 
 /** The manifest at `checkpointPath`, checked to be one of this format (a reader's entry: it compares nothing). */
 export async function readManifest(checkpointPath: string): Promise<CheckpointManifest> {
-  const notOurs = (why: string) =>
-    new CheckpointMismatchError(`${checkpointPath} is not a video-batch-kernel checkpoint (${why}); give this run another checkpoint path, or ${FRESH_START_HINT}`);
   const info = await stat(checkpointPath);
-  if (!info.isFile()) throw notOurs('not a file');
+  if (!info.isFile()) throw notOurs(checkpointPath, 'not a file');
+  return checkedManifest(checkpointPath, await readFile(checkpointPath, 'utf8'));
+}
+
+/** `readManifest`, synchronously. */
+export function readManifestSync(checkpointPath: string): CheckpointManifest {
+  if (!statSync(checkpointPath).isFile()) throw notOurs(checkpointPath, 'not a file');
+  return checkedManifest(checkpointPath, readFileSync(checkpointPath, 'utf8'));
+}
+
+function notOurs(checkpointPath: string, why: string): CheckpointMismatchError {
+  return new CheckpointMismatchError(`${checkpointPath} is not a video-batch-kernel checkpoint (${why}); give this run another checkpoint path, or ${FRESH_START_HINT}`);
+}
+
+function checkedManifest(checkpointPath: string, text: string): CheckpointManifest {
   let manifest: CheckpointManifest;
   try {
-    manifest = JSON.parse(await readFile(checkpointPath, 'utf8')) as CheckpointManifest;
+    manifest = JSON.parse(text) as CheckpointManifest;
   } catch (error) {
     throw new CheckpointDamagedError(
       `checkpoint ${checkpointPath} is damaged (not JSON: ${(error as Error).message}); it is left as it is. ` +
@@ -117,9 +129,9 @@ export async function readManifest(checkpointPath: string): Promise<CheckpointMa
       { cause: error },
     );
   }
-  if (manifest?.format !== CHECKPOINT_FORMAT) throw notOurs(`its "format" is not '${CHECKPOINT_FORMAT}'`);
+  if (manifest?.format !== CHECKPOINT_FORMAT) throw notOurs(checkpointPath, `its "format" is not '${CHECKPOINT_FORMAT}'`);
   if (typeof manifest.dataset?.csv_sha256 !== 'string' || typeof manifest.dataset.video_col !== 'string') {
-    throw notOurs('it names no dataset; an earlier version of video-batch-kernel may have written it');
+    throw notOurs(checkpointPath, 'it names no dataset; an earlier version of video-batch-kernel may have written it');
   }
   if (manifest.version > VERSION) {
     throw new CheckpointMismatchError(`checkpoint ${checkpointPath} has format version ${manifest.version}, newer than this version of video-batch-kernel reads (${VERSION})`);

@@ -1,8 +1,8 @@
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { ALL_ROWS, SelectedRows } from '../csv/rowSelection';
 import { journalPathOf } from './checkpointFiles';
-import { readManifest, type CheckpointManifest } from './checkpointManifest';
-import { readJournalLines, recordBytesOf, replayJournal } from './journal';
+import { readManifestSync, type CheckpointManifest } from './checkpointManifest';
+import { readJournalLines, recordBytesOf, replayJournalSync } from './journal';
 import { ResultRecords } from './resultRecords';
 import { RowOutcomes } from './rowOutcomes';
 
@@ -27,13 +27,13 @@ export class CheckpointContents {
   ) {}
 
   /** Reads the manifest and replays the journal (a missing journal is an empty one). */
-  static async read(checkpointPath: string): Promise<CheckpointContents> {
-    const manifest = await readManifest(checkpointPath);
+  static readSync(checkpointPath: string): CheckpointContents {
+    const manifest = readManifestSync(checkpointPath);
     const rows = new SelectedRows(manifest.selection ?? ALL_ROWS, manifest.dataset.total_rows ?? 0);
     const outcomes = new RowOutcomes(rows);
     const journalPath = journalPathOf(checkpointPath);
     // A run appending meanwhile only adds lines after those read here: the replay's spans stay valid.
-    if (existsSync(journalPath)) await replayJournal(journalPath, (entry, span) => outcomes.set(entry.row, entry.record.status, span.offset, span.length));
+    if (existsSync(journalPath)) replayJournalSync(journalPath, (entry, span) => outcomes.set(entry.row, entry.record.status, span.offset, span.length));
     const fd = openSync(existsSync(journalPath) ? journalPath : '/dev/null', 'r');
     return new CheckpointContents(checkpointPath, manifest, rows, outcomes, fd);
   }

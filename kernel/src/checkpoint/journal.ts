@@ -1,4 +1,4 @@
-import { createReadStream, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { InputError } from '../inputError';
 import { FRESH_START_HINT } from './freshStart';
 import type { ProcessingRecord } from './processingRecord';
@@ -22,6 +22,8 @@ export interface JournalEntry {
 export class JournalDamagedError extends InputError {}
 
 const NEWLINE = 0x0a;
+/** Bytes read at once when reading lines back: the journal is mostly in row order, so most spans share a block. */
+const READ_BLOCK_BYTES = 1 << 20;
 const STATUSES: ReadonlySet<string> = new Set<RecordStatus>(['processed', 'failed', 'skipped']);
 
 /** What precedes a line's record: the record comes last, so its JSON can be cut out without parsing. */
@@ -70,45 +72,77 @@ export interface ReplayOutcome {
 }
 
 /**
- * Reads the journal once, streaming, handing each line's entry and byte span to `onEntry`.
+ * Splits journal bytes into lines as they come, handing each valid line's entry and byte span on.
  * An append resolves only after its whole line is written and fsync'd, so whatever a kill or a
  * power cut leaves unfinished lies after the last complete line: a last line without its newline,
  * or lines of zeros. Such a tail never counted and is reported for cutting off. A bad line followed
  * by good ones is damage no crash explains, and is refused.
  */
-export async function replayJournal(journalPath: string, onEntry: (entry: JournalEntry, span: JournalSpan) => void): Promise<ReplayOutcome> {
-  let pending: Buffer = Buffer.alloc(0);
-  let pendingAt = 0;
-  let lines = 0;
-  let firstBad: { offset: number; line: number } | undefined;
-  for await (const chunk of createReadStream(journalPath)) {
-    pending = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
+class JournalScanner {
+  private pending: Buffer = Buffer.alloc(0);
+  private pendingAt = 0;
+  private lines = 0;
+  private firstBad?: { offset: number; line: number };
+
+  constructor(
+    private readonly journalPath: string,
+    private readonly onEntry: (entry: JournalEntry, span: JournalSpan) => void,
+  ) {}
+
+  /** The next bytes of the file; a chunk must not be reused by the caller after this. */
+  push(chunk: Buffer): void {
+    const pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     let start = 0;
     for (let end = pending.indexOf(NEWLINE); end >= 0; end = pending.indexOf(NEWLINE, start)) {
-      const offset = pendingAt + start;
+      const offset = this.pendingAt + start;
       const entry = parseJournalLine(pending.toString('utf8', start, end));
       if (!entry) {
-        firstBad ??= { offset, line: lines + 1 };
-      } else if (firstBad) {
+        this.firstBad ??= { offset, line: this.lines + 1 };
+      } else if (this.firstBad) {
         throw new JournalDamagedError(
-          `checkpoint journal ${journalPath} is damaged at line ${firstBad.line} (byte ${firstBad.offset}) while later lines are whole; ` +
+          `checkpoint journal ${this.journalPath} is damaged at line ${this.firstBad.line} (byte ${this.firstBad.offset}) while later lines are whole; ` +
             `remove that line to keep the rest, or ${FRESH_START_HINT}`,
         );
       } else {
-        lines++;
-        onEntry(entry, { row: entry.row, offset, length: end + 1 - start });
+        this.lines++;
+        this.onEntry(entry, { row: entry.row, offset, length: end + 1 - start });
       }
       start = end + 1;
     }
-    pendingAt += start;
-    pending = pending.subarray(start);
+    this.pendingAt += start;
+    this.pending = pending.subarray(start);
   }
-  const validBytes = firstBad?.offset ?? pendingAt;
-  return { validBytes, lines, tornTail: firstBad !== undefined || pending.length > 0 };
+
+  end(): ReplayOutcome {
+    const validBytes = this.firstBad?.offset ?? this.pendingAt;
+    return { validBytes, lines: this.lines, tornTail: this.firstBad !== undefined || this.pending.length > 0 };
+  }
 }
 
-/** Bytes read at once when reading lines back: the journal is mostly in row order, so most spans share a block. */
-const READ_BLOCK_BYTES = 1 << 20;
+/** Reads the journal once, streaming, handing each line's entry and byte span to `onEntry` (see JournalScanner). */
+export async function replayJournal(journalPath: string, onEntry: (entry: JournalEntry, span: JournalSpan) => void): Promise<ReplayOutcome> {
+  const scanner = new JournalScanner(journalPath, onEntry);
+  for await (const chunk of createReadStream(journalPath)) scanner.push(chunk as Buffer);
+  return scanner.end();
+}
+
+/** `replayJournal`, synchronously: for readers that stream records out of many journals one after another. */
+export function replayJournalSync(journalPath: string, onEntry: (entry: JournalEntry, span: JournalSpan) => void): ReplayOutcome {
+  const scanner = new JournalScanner(journalPath, onEntry);
+  const fd = openSync(journalPath, 'r');
+  try {
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(READ_BLOCK_BYTES);
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      scanner.push(chunk.subarray(0, read));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return scanner.end();
+}
+
 
 /**
  * Reads lines back from the journal by their spans, synchronously (each read is a page-cache copy

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { CheckpointContents, type RowRecordBytes } from '../checkpoint/checkpointReader';
+import { readManifest, type CheckpointManifest } from '../checkpoint/checkpointManifest';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import { RESULTS_JSON_FILE, STATS_JSON_FILE, writeResultsJson, writeStatsJson } from '../checkpoint/resultsFiles';
 import { InputError } from '../inputError';
@@ -31,20 +32,46 @@ export interface MergeOutcome {
 const MERGE_BLOCK_BYTES = 64 << 10;
 
 /** Parts of one job agree on the dataset, the processing and the CSV's size, and cover it exactly. */
-function checkOneJob(contents: readonly CheckpointContents[]): number {
-  const identity = (part: CheckpointContents) => {
-    const { dataset, processing_fingerprint } = part.manifest;
+function checkOneJob(parts: readonly { path: string; manifest: CheckpointManifest }[]): number {
+  const identity = ({ manifest }: { manifest: CheckpointManifest }) => {
+    const { dataset, processing_fingerprint } = manifest;
     return JSON.stringify([dataset.csv_sha256, dataset.video_col, dataset.id_col, dataset.total_rows, processing_fingerprint]);
   };
-  const first = contents[0];
-  const stranger = contents.find((part) => identity(part) !== identity(first));
+  const first = parts[0];
+  const stranger = parts.find((part) => identity(part) !== identity(first));
   if (stranger) {
     throw new InputError(`${stranger.path} belongs to another job than ${first.path} (another CSV, its columns or the processing function): give each job an output folder of its own`);
   }
   const totalRows = first.manifest.dataset.total_rows ?? 0;
-  const covered = contents.reduce((sum, part) => sum + part.rows.size, 0);
+  const covered = parts.reduce((sum, part) => sum + (part.manifest.selected_rows ?? 0), 0);
   if (covered !== totalRows) throw new InputError(`the job's parts cover ${covered} rows of a CSV of ${totalRows}: some part is missing`);
   return totalRows;
+}
+
+/** One part's records in row order, its checkpoint read when the stream reaches it and let go after. */
+function* partRecords(checkpointPath: string, opened: Set<CheckpointContents>): Generator<RowRecordBytes> {
+  const contents = CheckpointContents.readSync(checkpointPath);
+  opened.add(contents);
+  try {
+    yield* contents.recordBytesInRowOrder(MERGE_BLOCK_BYTES);
+  } finally {
+    contents.close();
+    opened.delete(contents);
+  }
+}
+
+/**
+ * The parts' records in row order. Row ranges (queue chunks) follow each other: one at a time,
+ * however many thousands there are. Shards interleave row by row: all are read at once, merged.
+ */
+function mergedRecords(parts: readonly JobPart[], totalRows: number, opened: Set<CheckpointContents>): Generator<RowRecordBytes> {
+  const paths = parts.map((part) => part.checkpointPath!);
+  if (parts.every((part) => part.selection.kind === 'range')) {
+    return mergeInRowOrder([(function* () {
+      for (const checkpointPath of paths) yield* partRecords(checkpointPath, opened);
+    })()], totalRows);
+  }
+  return mergeInRowOrder(paths.map((checkpointPath) => partRecords(checkpointPath, opened)), totalRows);
 }
 
 /** Records as parsed objects, for the Parquet writer and the stats. */
@@ -77,11 +104,12 @@ export async function mergeJob(outputDir: string, parts: readonly JobPart[]): Pr
     const detail = status.parts.filter((part) => part.state !== 'complete').map((part) => `${part.name} (${part.state.replace('_', ' ')}, ${part.processed + part.failed + part.skipped}/${part.rows ?? '?'})`);
     throw new JobUnfinishedError(status.unfinished, `the job in ${outputDir} is not finished: ${detail.join(', ')}; run or resume those parts, then merge again`);
   }
-  const contents: CheckpointContents[] = [];
+  const manifests = [];
+  for (const part of parts) manifests.push({ path: part.checkpointPath!, manifest: await readManifest(part.checkpointPath!) });
+  const totalRows = checkOneJob(manifests);
+  const opened = new Set<CheckpointContents>();
   try {
-    for (const part of parts) contents.push(await CheckpointContents.read(part.checkpointPath!));
-    const totalRows = checkOneJob(contents);
-    const merged = () => mergeInRowOrder(contents.map((part) => part.recordBytesInRowOrder(MERGE_BLOCK_BYTES)), totalRows);
+    const merged = () => mergedRecords(parts, totalRows, opened);
     const files = [RESULTS_JSON_FILE, PARQUET_RESULTS_FILE, STATS_JSON_FILE].map((name) => path.join(outputDir, name));
     await writeResultsJson(files[0], (function* () {
       for (const { bytes } of merged()) yield bytes;
@@ -91,6 +119,7 @@ export async function mergeJob(outputDir: string, parts: readonly JobPart[]): Pr
     await writeStatsJson(files[2], stats);
     return { rows: totalRows, files, stats, seconds: (performance.now() - started) / 1000 };
   } finally {
-    for (const part of contents) part.close();
+    // A pass that stopped early (a write failed) leaves its parts open.
+    for (const contents of opened) contents.close();
   }
 }

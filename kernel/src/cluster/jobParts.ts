@@ -3,7 +3,8 @@ import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { RowSelection } from '../csv/rowSelection';
 import { InputError } from '../inputError';
-import { shardFolderName, shardOfFolder } from './jobLayout';
+import { partCheckpointName, shardFolderName, shardOfFolder } from './jobLayout';
+import { chunkFolderName, chunkFolders, readQueueJob } from './queue/queueJob';
 
 /** One part of a job in its output folder: a static shard, or a committed queue chunk. */
 export interface JobPart {
@@ -13,6 +14,8 @@ export interface JobPart {
   selection: RowSelection;
   /** Its checkpoint; undefined while the part has not started. */
   checkpointPath?: string;
+  /** A queue chunk renamed to its committed folder: complete, whatever a lock left in it says. */
+  committed?: boolean;
 }
 
 /** The output folder holds no job: neither shard folders nor a queue job. */
@@ -52,9 +55,27 @@ export async function findShardParts(outputDir: string): Promise<JobPart[] | und
   return parts;
 }
 
+/**
+ * The chunks of the queue job in `outputDir` (its job.json says how many): committed, being worked
+ * on (their work folder has a checkpoint), or not started.
+ */
+export async function findQueueParts(outputDir: string): Promise<JobPart[] | undefined> {
+  const spec = await readQueueJob(outputDir);
+  if (!spec) return undefined;
+  const checkpointName = partCheckpointName(spec.csv_path);
+  return Array.from({ length: spec.chunks }, (_, chunk): JobPart => {
+    const { committed, work } = chunkFolders(outputDir, chunk, spec.chunks);
+    const selection = { kind: 'range', first: chunk * spec.chunk_rows + 1, count: spec.chunk_rows } as const;
+    const part = { name: chunkFolderName(chunk, spec.chunks), selection };
+    if (existsSync(committed)) return { ...part, folder: committed, checkpointPath: path.join(committed, checkpointName), committed: true };
+    const started = existsSync(path.join(work, checkpointName));
+    return { ...part, folder: work, ...(started ? { checkpointPath: path.join(work, checkpointName) } : {}) };
+  });
+}
+
 /** The parts of the job in `outputDir`, whichever way it was split; a folder with none is a NoJobError. */
 export async function findJobParts(outputDir: string): Promise<JobPart[]> {
-  const shards = await findShardParts(outputDir);
-  if (shards) return shards;
-  throw new NoJobError(`${outputDir} holds no job's parts: no shard-<I>-of-<N> folders (process --shard) were found there`);
+  const parts = (await findShardParts(outputDir)) ?? (await findQueueParts(outputDir));
+  if (parts) return parts;
+  throw new NoJobError(`${outputDir} holds no job's parts: neither shard-<I>-of-<N> folders (process --shard) nor a queue job (submit)`);
 }

@@ -46,11 +46,12 @@ async function startedPartStatus(part: JobPart, checkpointPath: string): Promise
   const manifest = await readManifest(checkpointPath);
   const totalRows = manifest.dataset.total_rows;
   const rows = totalRows === undefined ? null : new SelectedRows(part.selection, totalRows).size;
-  const holder = await readLockHolder(`${checkpointPath}.lock`);
+  // A committed chunk is done: a lock in it can only be a late attempt's, which commits nothing.
+  const holder = part.committed ? undefined : await readLockHolder(`${checkpointPath}.lock`);
   let counts = manifest.counts;
   const settled = (value: Record<RecordStatus, number>) => value.processed + value.failed + value.skipped;
   if (!holder?.live && rows !== null && settled(counts) < rows) {
-    const contents = await CheckpointContents.read(checkpointPath);
+    const contents = CheckpointContents.readSync(checkpointPath);
     counts = contents.counts;
     contents.close();
   }

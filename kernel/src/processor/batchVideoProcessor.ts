@@ -9,7 +9,7 @@ import { readVideoRows } from '../csv/videoRows';
 import { partCheckpointName, partFolder } from '../cluster/jobLayout';
 import { checkBackendAvailable } from '../decode/backendAvailable';
 import type { WorkerActivity } from '../pool/workerPool';
-import { DEFAULT_TIMEOUT_SECONDS, defaultWorkerCount } from '../processingDefaults';
+import { DEFAULT_MAX_WORKER_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, defaultWorkerCount, rowsInFlight } from '../processingDefaults';
 import { DatasetRun, type DatasetJob } from './datasetRun';
 import type { BatchVideoProcessorOptions, ProcessDatasetOptions, ProcessingResults } from './processingOptions';
 import { DEFAULT_OUTPUT_FORMAT, OUTPUT_FORMATS, type OutputFormat } from './outputFormat';
@@ -21,7 +21,6 @@ import { RunWorkers } from './runWorkers';
 
 export type { BatchVideoProcessorOptions, ProcessDatasetOptions, ProcessingResults } from './processingOptions';
 
-const DEFAULT_MAX_WORKER_MEMORY_MB = 2048;
 /** Reading a large CSV on network storage takes seconds: a few updates a second show it moving. */
 const READING_EVENT_MS = 250;
 
@@ -116,7 +115,7 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
       onDevice: (choice) => this.emit('device', choice),
       log: (line) => this.emit('log', line),
     });
-    const run = (this.activeRun = new DatasetRun({ ...job, maxInFlight: this.numWorkers * 4 + 256 }, workers, this));
+    const run = (this.activeRun = new DatasetRun({ ...job, maxInFlight: rowsInFlight(this.numWorkers) }, workers, this));
     try {
       return await run.execute();
     } finally {

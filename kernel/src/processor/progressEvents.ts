@@ -5,6 +5,20 @@ import type { RunDevice } from '../device/runDevice';
 import type { DatasetStatsDict } from '../stats/processingStats';
 import type { ResultsFileWritten } from '../checkpoint/resultsWriter';
 
+/** One machine working on a queue job, as its worker's last heartbeat tells. */
+export interface MachineProgress {
+  host: string;
+  pid: number;
+  /** Decoding processes it runs. */
+  workers: number;
+  /** Videos it settled for this job since its worker started. */
+  done: number;
+  videosPerSecond: number;
+  framesPerSecond: Record<DecodeDevice, number>;
+  /** Videos it decodes now. */
+  active: number;
+}
+
 /** The state of a run at one moment, for progress bars and notebook displays. */
 export interface ProgressSnapshot {
   /** Videos in the dataset (rows with a video). */
@@ -24,6 +38,8 @@ export interface ProgressSnapshot {
   workers: WorkerActivity[];
   /** The whole dataset: each row's latest outcome over every run of the checkpoint. */
   dataset: DatasetStatsDict;
+  /** A queue job: every machine working on it (the rates above are their sum). */
+  machines?: MachineProgress[];
 }
 
 /** How far the read of the CSV before a run has come (it counts rows and hashes the file). */

@@ -1,0 +1,177 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DecoderConfig } from '../../config/decoderConfig';
+import { DEFAULT_MAX_WORKER_MEMORY_MB, defaultWorkerCount, rowsInFlight } from '../../processingDefaults';
+import { RunWorkers } from '../../processor/runWorkers';
+import { runChunk } from './chunkRun';
+import { MachineTally } from './machineHeartbeat';
+import { readQueueJob, type ChunkRef, type QueueJobSpec } from './queueJob';
+import { publishHeartbeat, recordChunkSettled } from './queueProgress';
+import { DEFAULT_QUEUE, redisConnection } from './redisConnection';
+
+export interface QueueWorkerOptions {
+  redis: string;
+  queue?: string;
+  /** Decoding processes (default: CPU cores, at most 8). */
+  numWorkers?: number;
+  /** Stop once the queue has nothing waiting, delayed or running (anywhere). */
+  exitWhenIdle?: boolean;
+  /**
+   * How long a chunk stays with a worker that stopped answering (killed, or its machine gone)
+   * before the queue gives it to another: BullMQ's lock duration and stalled-check interval.
+   */
+  lockSeconds?: number;
+  signal?: AbortSignal;
+  log(line: string): void;
+}
+
+export const DEFAULT_LOCK_SECONDS = 30;
+const HEARTBEAT_MS = 1000;
+const IDLE_CHECK_MS = 1000;
+/** A chunk's worker may be killed this often before the queue fails the chunk. */
+const MAX_STALLS = 100;
+
+/** The chunks this worker ran, and how many of them it committed itself. */
+export interface QueueWorkerSummary {
+  chunks: number;
+  committed: number;
+}
+
+/** The chunk a worker runs now. */
+interface RunningChunk {
+  spec: QueueJobSpec;
+  workers: RunWorkers;
+  abort: AbortController;
+}
+
+/** One queue worker process's state: its pools, the specs it read, the chunk it runs. */
+class ChunkTaker {
+  readonly tally: MachineTally;
+  readonly summary: QueueWorkerSummary = { chunks: 0, committed: 0 };
+  current?: RunningChunk;
+  /** The job heartbeats speak of: the last one this worker ran a chunk of. */
+  lastJob?: { spec: QueueJobSpec; workers: RunWorkers };
+  private readonly pools = new Map<string, RunWorkers>();
+  private readonly specs = new Map<string, QueueJobSpec>();
+
+  constructor(
+    private readonly options: QueueWorkerOptions,
+    private readonly queueName: string,
+    private readonly numWorkers: number,
+    private readonly connection: Redis,
+  ) {
+    this.tally = new MachineTally(numWorkers);
+    this.tally.on('log', options.log);
+  }
+
+  /** BullMQ's processor: runs the chunk, records it settled, answers its counts. */
+  async process(job: Job<ChunkRef>): Promise<object> {
+    const spec = await this.specFor(job.data);
+    const current: RunningChunk = { spec, workers: this.poolFor(spec), abort: new AbortController() };
+    this.current = current;
+    this.lastJob = current;
+    this.tally.startChunk(job.data.chunk);
+    try {
+      const signal = this.options.signal ? AbortSignal.any([current.abort.signal, this.options.signal]) : current.abort.signal;
+      const outcome = await runChunk(spec, job.data, { workers: current.workers, events: this.tally, signal, maxInFlight: rowsInFlight(this.numWorkers) });
+      await recordChunkSettled(this.connection, this.queueName, spec.job_id, job.data.chunk, outcome.counts);
+      this.summary.chunks++;
+      if (outcome.committed === 'now') this.summary.committed++;
+      return { committed: outcome.committed, ...outcome.counts };
+    } finally {
+      this.tally.endChunk();
+      this.current = undefined;
+    }
+  }
+
+  heartbeat(at?: number): Promise<void> {
+    if (!this.lastJob) return Promise.resolve();
+    const beat = this.tally.heartbeat(this.lastJob.workers);
+    return publishHeartbeat(this.connection, this.queueName, this.lastJob.spec.job_id, at === undefined ? beat : { ...beat, at }).catch(() => undefined);
+  }
+
+  async closePools(): Promise<void> {
+    for (const pool of this.pools.values()) await pool.close();
+  }
+
+  /** One pool per decoder configuration: jobs that decode alike share their processes. */
+  private poolFor(spec: QueueJobSpec): RunWorkers {
+    const key = JSON.stringify([spec.decoder, spec.timeout_seconds]);
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = new RunWorkers({
+        config: new DecoderConfig(spec.decoder), size: this.numWorkers, timeoutMs: spec.timeout_seconds * 1000,
+        maxWorkerRssBytes: DEFAULT_MAX_WORKER_MEMORY_MB * 2 ** 20, onDevice: (choice) => this.tally.emit('device', choice), log: this.options.log,
+      });
+      this.pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  private async specFor(ref: ChunkRef): Promise<QueueJobSpec> {
+    let spec = this.specs.get(ref.out_dir);
+    if (spec?.job_id === ref.job_id) return spec;
+    spec = await readQueueJob(ref.out_dir);
+    if (!spec || spec.job_id !== ref.job_id) {
+      throw new Error(`${ref.out_dir} holds ${spec ? `job ${spec.job_id}` : 'no queue job'}, not job ${ref.job_id} of this chunk: was the folder reused for another job?`);
+    }
+    this.specs.set(ref.out_dir, spec);
+    return spec;
+  }
+}
+
+/** Resolves when `signal` aborts (interrupting the running chunk) or, with `exitWhenIdle`, when the queue has no work left anywhere. */
+function untilStopped(options: QueueWorkerOptions, taker: ChunkTaker, queue: Queue): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let idleCheck: NodeJS.Timeout | undefined;
+    const stop = () => {
+      clearInterval(idleCheck);
+      taker.current?.abort.abort();
+      resolve();
+    };
+    if (options.signal?.aborted) return stop();
+    options.signal?.addEventListener('abort', stop, { once: true });
+    if (!options.exitWhenIdle) return;
+    // A killed worker's chunk stays 'active' until its lock expires and a stalled check puts it back
+    // to wait: a worker that left while any chunk is active could leave it to nobody.
+    idleCheck = setInterval(() => {
+      if (taker.current) return;
+      void queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children').then((counts) => {
+        if (!taker.current && Object.values(counts).every((count) => count === 0)) stop();
+      }, () => undefined);
+    }, IDLE_CHECK_MS);
+  });
+}
+
+/**
+ * A worker of the job queue: takes one chunk at a time from BullMQ and runs it (`runChunk`) on a
+ * pool of decoding processes kept from chunk to chunk, sending a heartbeat for the job every
+ * second. Delivery is at least once; `runChunk` makes the effect exactly once. Resolves when
+ * stopped through `signal` (the chunk running then is interrupted, its checkpoint kept, and the
+ * queue gives it out again) or, with `exitWhenIdle`, once no work is left.
+ */
+export async function runQueueWorker(options: QueueWorkerOptions): Promise<QueueWorkerSummary> {
+  const queueName = options.queue ?? DEFAULT_QUEUE;
+  const lockMs = (options.lockSeconds ?? DEFAULT_LOCK_SECONDS) * 1000;
+  const connection = redisConnection(options.redis, options.log);
+  const taker = new ChunkTaker(options, queueName, options.numWorkers ?? defaultWorkerCount(), connection);
+  const worker = new Worker<ChunkRef>(queueName, (job) => taker.process(job), {
+    connection, concurrency: 1, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: MAX_STALLS,
+  });
+  worker.on('error', (error) => options.log(`queue worker: ${error.message}`));
+  worker.on('failed', (job, error) => options.log(`chunk ${job?.data.chunk ?? '?'} of job ${job?.data.job_id ?? '?'}: ${error.message} (attempt ${job?.attemptsMade ?? '?'})`));
+  const heartbeat = setInterval(() => void taker.heartbeat(), HEARTBEAT_MS);
+  const queue = new Queue(queueName, { connection });
+  queue.on('error', () => undefined); // the connection's own handler reports it
+  try {
+    await untilStopped(options, taker, queue);
+  } finally {
+    clearInterval(heartbeat);
+    await worker.close();
+    await taker.heartbeat(0); // gone: its heartbeat is stale at once
+    await taker.closePools();
+    await queue.close();
+    connection.disconnect();
+  }
+  return taker.summary;
+}

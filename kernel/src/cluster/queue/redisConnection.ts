@@ -1,0 +1,25 @@
+import { Redis } from 'ioredis';
+import { InputError } from '../../inputError';
+
+/** The queue's name when none is given. */
+export const DEFAULT_QUEUE = 'video-batch-kernel';
+
+/**
+ * A connection for BullMQ and for the job's progress keys. `maxRetriesPerRequest: null` keeps
+ * commands waiting through a Redis restart instead of failing after a few retries (BullMQ's
+ * workers need it), and the connection reconnects by itself; its errors are reported to `log`
+ * (at most one line per distinct message a minute), since an unheard 'error' event would end the
+ * process.
+ */
+export function redisConnection(url: string, log: (line: string) => void): Redis {
+  if (!/^rediss?:\/\//.test(url)) throw new InputError(`--redis takes a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379), got '${url}'`);
+  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  const lastSaid = new Map<string, number>();
+  redis.on('error', (error: Error) => {
+    const now = Date.now();
+    if (now - (lastSaid.get(error.message) ?? -Infinity) < 60_000) return;
+    lastSaid.set(error.message, now);
+    log(`redis ${url.replace(/\/\/[^@]*@/, '//')}: ${error.message} (retrying)`);
+  });
+  return redis;
+}
