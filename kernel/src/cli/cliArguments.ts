@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import {
   BACKEND_CHOICES, DEFAULT_BACKEND, DEFAULT_DEVICE, DEVICE_CHOICES, type BackendChoice, type DeviceChoice,
 } from '../config/decoderConfig';
-import { BUILTIN_NAMES, type BuiltinName } from '../builtins/builtinTasks';
+import { BUILTIN_NAMES, builtins, type BuiltinName, type BuiltinProcessFn } from '../builtins/builtinTasks';
 import {
   DEFAULT_ADAPTIVE_FRAMES, DEFAULT_NUM_FRAMES, DEFAULT_SAVE_INTERVAL, DEFAULT_TIMEOUT_SECONDS, DEFAULT_WORKERS_TEXT,
 } from '../processingDefaults';
@@ -78,7 +78,7 @@ export interface ProcessCommand {
   shard?: ShardChoice;
 }
 
-function wholeNumber(flag: string, text: string, min: number): number {
+export function wholeNumber(flag: string, text: string, min: number): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < min) throw new UsageError(`--${flag} takes a whole number >= ${min}, got '${text}'`);
   return value;
@@ -90,14 +90,29 @@ function oneOf<T extends string>(flag: string, text: string | undefined, allowed
   return text as T;
 }
 
+/** The command line of a command with `process`'s job flags: its values by flag name, and its positionals. */
+export interface ParsedCommandLine {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+export function parseCommandLine(spec: CommandSpec, argv: string[]): ParsedCommandLine | 'help' {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: parseArgsOptions(spec) });
+  return values.help === true ? 'help' : { values: values as ParsedCommandLine['values'], positionals };
+}
+
 /** Parses `process`'s arguments (after the command name); `'help'` when --help was asked for. */
 export function parseProcessArguments(argv: string[]): ProcessCommand | 'help' {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: parseArgsOptions(PROCESS_COMMAND) });
+  const line = parseCommandLine(PROCESS_COMMAND, argv);
+  return line === 'help' ? 'help' : jobCommandOf('process', line);
+}
+
+/** The job a command line describes: the CSV, its columns, the processing, where it goes (`process`'s flags, and `submit`'s). */
+export function jobCommandOf(commandName: string, { values, positionals }: ParsedCommandLine): ProcessCommand {
   const text = (name: string) => values[name] as string | undefined;
   const flag = (name: string) => values[name] === true;
-  if (flag('help')) return 'help';
   const [csvPath, ...extra] = positionals;
-  if (!csvPath) throw new UsageError('process needs the CSV file');
+  if (!csvPath) throw new UsageError(`${commandName} needs the CSV file`);
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   const videoCol = text('video-col');
   if (!videoCol) throw new UsageError('--video-col is required: the column that holds the video paths');
@@ -135,4 +150,16 @@ export function parseProcessArguments(argv: string[]): ProcessCommand | 'help' {
     fresh: flag('fresh'),
     ...(shard ? { shard } : {}),
   };
+}
+
+/** The built-in a command line names, with its options. */
+export function processFnOf(command: ProcessCommand): BuiltinProcessFn {
+  switch (command.fn) {
+    case 'keyframes':
+      return builtins.keyframes({ numFrames: command.numFrames, size: command.size });
+    case 'metadata':
+      return builtins.metadata();
+    case 'adaptive':
+      return builtins.adaptive({ minFrames: command.minFrames, maxFrames: command.maxFrames, size: command.size });
+  }
 }

@@ -1,11 +1,10 @@
 import * as path from 'node:path';
-import { builtins, type BuiltinProcessFn } from '../builtins/builtinTasks';
 import { DecoderConfig } from '../config/decoderConfig';
 import { errorText } from '../errorText';
 import { BatchVideoProcessor } from '../processor/batchVideoProcessor';
 import { InputError } from '../inputError';
 import { StorageFullError } from '../checkpoint/storageFull';
-import type { ProcessCommand } from './cliArguments';
+import { processFnOf, type ProcessCommand } from './cliArguments';
 import { EXIT_BAD_INPUT, EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_OK } from './exitCodes';
 import { formatProgressLine } from './progressLine';
 import { SHARDS_FOLDER } from '../outputs/webdataset/webdatasetSink';
@@ -14,17 +13,6 @@ import { RESULTS_JSON_FILE } from '../checkpoint/resultsFiles';
 
 /** Plain progress lines (no terminal) come at most this often. */
 const PLAIN_LINE_INTERVAL_MS = 5000;
-
-function processFnFor(command: ProcessCommand): BuiltinProcessFn {
-  switch (command.fn) {
-    case 'keyframes':
-      return builtins.keyframes({ numFrames: command.numFrames, size: command.size });
-    case 'metadata':
-      return builtins.metadata();
-    case 'adaptive':
-      return builtins.adaptive({ minFrames: command.minFrames, maxFrames: command.maxFrames, size: command.size });
-  }
-}
 
 /** Progress on stderr: a redrawn bar on a terminal, a plain line every few seconds otherwise. */
 function reportProgress(processor: BatchVideoProcessor, onTerminal: boolean): void {
@@ -79,7 +67,7 @@ export async function runProcessCommand(command: ProcessCommand): Promise<number
       csvPath: command.csvPath,
       videoCol: command.videoCol,
       idCol: command.idCol,
-      processFn: processFnFor(command),
+      processFn: processFnOf(command),
       outputDir: command.outputDir,
       outputFormat: command.outputFormat,
       webdataset: { maxShardBytes: command.maxShardBytes, maxShardSamples: command.maxShardSamples },

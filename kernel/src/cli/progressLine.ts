@@ -30,5 +30,6 @@ export function formatProgressLine(snapshot: ProgressSnapshot, withBar: boolean)
   ];
   const fps = framesPerSecondText(snapshot);
   if (fps) parts.push(fps);
+  if (snapshot.machines) parts.push(`${snapshot.machines.length} machines: ${snapshot.machines.map((machine) => `${machine.host} ${machine.videosPerSecond.toFixed(2)}/s`).join(', ') || 'none heard from'}`);
   return parts.join(' | ');
 }
