@@ -16,6 +16,7 @@ export const mochaHooks = {
       [
         programRequirement('ffmpeg', 'ffmpeg', 'the ffmpeg-program backend tests run it'),
         programRequirement('ffprobe', 'ffmpeg', 'the ffmpeg-program backend tests run it'),
+        programRequirement('redis-server', 'redis-server', 'the queue tests start their own Redis'),
         ...chromiumRequirements(),
       ],
       SETUP_LOG,
