@@ -9,6 +9,7 @@ import { PROCESS_COMMAND, parseProcessArguments } from './cliArguments';
 import { commandHelp, UsageError, type CommandSpec } from './cliFlags';
 import { DOCTOR_COMMAND, runDoctorCommand } from './doctorCommand';
 import { MERGE_COMMAND, runMergeCommand, runStatusCommand, STATUS_COMMAND } from './jobCommands';
+import { parseSubmitArguments, parseWorkerArguments, SUBMIT_COMMAND, WORKER_COMMAND } from './queueCommands';
 import { EXIT_BAD_INPUT, EXIT_OK, PROCESS_EXIT_CODES } from './exitCodes';
 
 const PROGRAM = 'video-batch-kernel';
@@ -29,6 +30,20 @@ const COMMANDS: Command[] = [
       // libraries load in the decoding workers only (doctor is what says why they cannot load).
       const { runProcessCommand } = await import('./processCommand.js');
       return runProcessCommand(command);
+    },
+  },
+  {
+    spec: SUBMIT_COMMAND,
+    run: async (argv) => {
+      const command = parseSubmitArguments(argv);
+      return command === 'help' ? 'help' : (await import('./queueRun.js')).runSubmitCommand(command);
+    },
+  },
+  {
+    spec: WORKER_COMMAND,
+    run: async (argv) => {
+      const command = parseWorkerArguments(argv);
+      return command === 'help' ? 'help' : (await import('./queueRun.js')).runWorkerCommand(command);
     },
   },
   { spec: STATUS_COMMAND, run: runStatusCommand },

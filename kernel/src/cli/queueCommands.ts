@@ -1,7 +1,5 @@
 import { hostName } from '../cluster/hostIdentity';
-import { DEFAULT_CHUNK_ROWS } from '../cluster/queue/queueSubmit';
-import { DEFAULT_LOCK_SECONDS } from '../cluster/queue/queueWorker';
-import { DEFAULT_QUEUE } from '../cluster/queue/redisConnection';
+import { DEFAULT_CHUNK_ROWS, DEFAULT_LOCK_SECONDS, DEFAULT_QUEUE } from '../cluster/queue/queueDefaults';
 import { DEFAULT_WORKERS_TEXT } from '../processingDefaults';
 import { jobCommandOf, parseCommandLine, PROCESS_COMMAND, wholeNumber, type ProcessCommand } from './cliArguments';
 import { UsageError, type CommandSpec, type FlagSpec } from './cliFlags';

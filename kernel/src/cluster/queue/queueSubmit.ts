@@ -12,11 +12,9 @@ import { processingFingerprint } from '../../processor/processingFingerprint';
 import { findShardParts } from '../jobParts';
 import { QUEUE_JOB_FORMAT, queueJobId, readQueueJob, writeQueueJob, type ChunkRef, type QueueJobSpec } from './queueJob';
 import { chunkRefs, readChunkOffsets, writeRowsFile } from './rowsFile';
-import { DEFAULT_QUEUE } from './redisConnection';
+import { DEFAULT_CHUNK_ROWS, DEFAULT_QUEUE } from './queueDefaults';
 import type { Redis } from 'ioredis';
 
-/** Rows a chunk holds when none is asked for: a few minutes of work for a worker, 2 KB of Redis. */
-export const DEFAULT_CHUNK_ROWS = 128;
 /**
  * A chunk fails for good only after this many attempts: an attempt ends early when its worker is
  * stopped, or finds another live attempt on the chunk, neither of which is the chunk's fault.

@@ -7,7 +7,8 @@ import { runChunk } from './chunkRun';
 import { MachineTally } from './machineHeartbeat';
 import { readQueueJob, type ChunkRef, type QueueJobSpec } from './queueJob';
 import { publishHeartbeat, recordChunkSettled } from './queueProgress';
-import { DEFAULT_QUEUE, redisConnection } from './redisConnection';
+import { DEFAULT_LOCK_SECONDS, DEFAULT_QUEUE } from './queueDefaults';
+import { redisConnection } from './redisConnection';
 
 export interface QueueWorkerOptions {
   redis: string;
@@ -25,7 +26,6 @@ export interface QueueWorkerOptions {
   log(line: string): void;
 }
 
-export const DEFAULT_LOCK_SECONDS = 30;
 const HEARTBEAT_MS = 1000;
 const IDLE_CHECK_MS = 1000;
 /** A chunk's worker may be killed this often before the queue fails the chunk. */

@@ -1,9 +1,6 @@
 import { Redis } from 'ioredis';
 import { InputError } from '../../inputError';
 
-/** The queue's name when none is given. */
-export const DEFAULT_QUEUE = 'video-batch-kernel';
-
 /**
  * A connection for BullMQ and for the job's progress keys. `maxRetriesPerRequest: null` keeps
  * commands waiting through a Redis restart instead of failing after a few retries (BullMQ's

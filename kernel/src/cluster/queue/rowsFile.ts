@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { writeFileAtomically } from '../../checkpoint/atomicFile';
 import type { RowProblem, VideoRow } from '../../csv/videoRows';
@@ -23,6 +23,7 @@ const offsetsPath = (outputDir: string) => path.join(outputDir, QUEUE_FOLDER, OF
  * shared storage (about the CSV's size) and 8 bytes a chunk in memory.
  */
 export async function writeRowsFile(outputDir: string, rows: AsyncIterable<VideoRow>, chunkRows: number): Promise<number[]> {
+  await mkdir(path.join(outputDir, QUEUE_FOLDER), { recursive: true });
   const offsets: number[] = [];
   let bytes = 0;
   let count = 0;
