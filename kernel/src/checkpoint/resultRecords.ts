@@ -27,12 +27,20 @@ export class ResultRecords implements Iterable<ProcessingRecord>, AsyncIterable<
     private readonly identity: JournalIdentity,
     /** Only the records of this status; all when undefined. */
     readonly status?: RecordStatus,
+    /** The index's spans hold bare records (a results file), not journal lines. */
+    private readonly bare = false,
   ) {}
 
   /** Records of the journal at `journalPath` (open as `fd` now) as `index` places them. */
   static of(journalPath: string, fd: number, index: RowOutcomes): ResultRecords {
     const { dev, ino } = fstatSync(fd);
     return new ResultRecords(journalPath, index, { dev, ino });
+  }
+
+  /** Records of a results file (processing_results.json, open as `fd` now) whose spans `index` holds. */
+  static ofResultsFile(resultsPath: string, fd: number, index: RowOutcomes): ResultRecords {
+    const { dev, ino } = fstatSync(fd);
+    return new ResultRecords(resultsPath, index, { dev, ino }, undefined, true);
   }
 
   /** What keeping this reader costs: the run's row index. */
@@ -47,7 +55,7 @@ export class ResultRecords implements Iterable<ProcessingRecord>, AsyncIterable<
 
   /** The records of one status, as a view of its own (no copy). */
   withStatus(status: RecordStatus): ResultRecords {
-    return new ResultRecords(this.journalPath, this.index, this.identity, status);
+    return new ResultRecords(this.journalPath, this.index, this.identity, status, this.bare);
   }
 
   /** Up to `count` records from position `offset` of this view. */
@@ -92,7 +100,7 @@ export class ResultRecords implements Iterable<ProcessingRecord>, AsyncIterable<
   *jsonBytes(): Generator<Buffer> {
     const fd = this.openJournal();
     try {
-      for (const line of readJournalLines(fd, this.index.spansInRowOrder(this.status))) yield recordBytesOf(line);
+      for (const line of readJournalLines(fd, this.index.spansInRowOrder(this.status))) yield this.recordOf(line);
     } finally {
       closeSync(fd);
     }
@@ -102,11 +110,15 @@ export class ResultRecords implements Iterable<ProcessingRecord>, AsyncIterable<
     const fd = this.openJournal();
     try {
       for (const line of readJournalLines(fd, this.index.spansInRowOrder(this.status, offset))) {
-        yield JSON.parse(recordBytesOf(line).toString('utf8')) as ProcessingRecord;
+        yield JSON.parse(this.recordOf(line).toString('utf8')) as ProcessingRecord;
       }
     } finally {
       closeSync(fd);
     }
+  }
+
+  private recordOf(line: Buffer): Buffer {
+    return this.bare ? line : recordBytesOf(line);
   }
 
   private openJournal(): number {

@@ -6,15 +6,20 @@ export const STATS_JSON_FILE = 'processing_stats.json';
 
 /**
  * Writes a JSON array of the records, one a line, atomically, from their JSON bytes as they come:
- * nothing is parsed or held, so a million records cost what one does.
+ * nothing is parsed or held, so a million records cost what one does. `onPlaced` hears where in
+ * the file each record's bytes went, for a reader that pages the file later.
  */
-export function writeResultsJson(file: string, recordBytes: Iterable<Buffer>): Promise<void> {
+export function writeResultsJson(file: string, recordBytes: Iterable<Buffer>, onPlaced?: (record: Buffer, offset: number) => void): Promise<void> {
   return writeFileAtomically(file, async (append) => {
     let separator = '\n  ';
+    let written = 1;
     await append('[');
     for (const record of recordBytes) {
       await append(separator);
+      written += separator.length;
+      onPlaced?.(record, written);
       await append(record);
+      written += record.length;
       separator = ',\n  ';
     }
     await append(separator === '\n  ' ? ']\n' : '\n]\n');
