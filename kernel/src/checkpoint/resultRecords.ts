@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import { InputError } from '../inputError';
 import { readJournalLines, recordBytesOf } from './journal';
 import type { ProcessingRecord } from './processingRecord';
-import type { RecordStatus, RowOutcomes } from './rowOutcomes';
+import { RowOutcomes, type RecordStatus } from './rowOutcomes';
 
 /** The journal a ResultRecords reads was replaced (compacted, or moved aside by a fresh start) by a later run. */
 export class ResultRecordsGoneError extends InputError {}
@@ -35,6 +35,11 @@ export class ResultRecords implements Iterable<ProcessingRecord>, AsyncIterable<
   static of(journalPath: string, fd: number, index: RowOutcomes): ResultRecords {
     const { dev, ino } = fstatSync(fd);
     return new ResultRecords(journalPath, index, { dev, ino });
+  }
+
+  /** No records: what a job stopped before its results were merged has to show. */
+  static empty(): ResultRecords {
+    return new ResultRecords('', new RowOutcomes(), { dev: -1, ino: -1 });
   }
 
   /** Records of a results file (processing_results.json, open as `fd` now) whose spans `index` holds. */
@@ -98,6 +103,7 @@ export class ResultRecords implements Iterable<ProcessingRecord>, AsyncIterable<
    * record): what a results file is written from, without parsing and printing every record again.
    */
   *jsonBytes(): Generator<Buffer> {
+    if (this.length === 0) return;
     const fd = this.openJournal();
     try {
       for (const line of readJournalLines(fd, this.index.spansInRowOrder(this.status))) yield this.recordOf(line);
@@ -107,6 +113,7 @@ export class ResultRecords implements Iterable<ProcessingRecord>, AsyncIterable<
   }
 
   private *read(offset: number): Generator<ProcessingRecord> {
+    if (this.length === 0) return;
     const fd = this.openJournal();
     try {
       for (const line of readJournalLines(fd, this.index.spansInRowOrder(this.status, offset))) {

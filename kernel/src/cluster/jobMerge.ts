@@ -1,4 +1,8 @@
+import { closeSync, openSync } from 'node:fs';
 import * as path from 'node:path';
+import { ResultRecords } from '../checkpoint/resultRecords';
+import { RowOutcomes } from '../checkpoint/rowOutcomes';
+import { ALL_ROWS, SelectedRows } from '../csv/rowSelection';
 import { CheckpointContents, type RowRecordBytes } from '../checkpoint/checkpointReader';
 import { readManifest, type CheckpointManifest } from '../checkpoint/checkpointManifest';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
@@ -22,6 +26,8 @@ export interface MergeOutcome {
   rows: number;
   files: string[];
   stats: RunStatsDict;
+  /** The merged records, read from the merged processing_results.json as asked for. */
+  records: ResultRecords;
   seconds: number;
 }
 
@@ -79,14 +85,28 @@ function* parsed(records: Iterable<RowRecordBytes>): Generator<ProcessingRecord>
   for (const { bytes } of records) yield JSON.parse(bytes.toString('utf8')) as ProcessingRecord;
 }
 
-function mergedStats(totalRows: number, records: Iterable<ProcessingRecord>): RunStatsDict {
-  const stats = new ProcessingStats({ totalVideos: totalRows });
-  for (const record of records) {
-    stats[record.status]++;
-    stats.totalTime += record.time ?? 0;
-    if (record.status === 'failed') stats.addError({ id: record.id, video_path: record.video_path, error: record.error ?? '' });
+/** The stats of the whole job and the merged file's index, gathered as the records are written. */
+class MergedTally {
+  readonly stats: ProcessingStats;
+  readonly index: RowOutcomes;
+  private row = 0;
+
+  constructor(private readonly totalRows: number) {
+    this.stats = new ProcessingStats({ totalVideos: totalRows });
+    this.index = new RowOutcomes(new SelectedRows(ALL_ROWS, totalRows));
   }
-  return { ...stats.toDict(), dataset: datasetStats(totalRows, stats) };
+
+  add(bytes: Buffer, offset: number): void {
+    const record = JSON.parse(bytes.toString('utf8')) as ProcessingRecord;
+    this.index.set(++this.row, record.status, offset, bytes.length);
+    this.stats[record.status]++;
+    this.stats.totalTime += record.time ?? 0;
+    if (record.status === 'failed') this.stats.addError({ id: record.id, video_path: record.video_path, error: record.error ?? '' });
+  }
+
+  statsDict(): RunStatsDict {
+    return { ...this.stats.toDict(), dataset: datasetStats(this.totalRows, this.stats) };
+  }
 }
 
 /**
@@ -111,13 +131,17 @@ export async function mergeJob(outputDir: string, parts: readonly JobPart[]): Pr
   try {
     const merged = () => mergedRecords(parts, totalRows, opened);
     const files = [RESULTS_JSON_FILE, PARQUET_RESULTS_FILE, STATS_JSON_FILE].map((name) => path.join(outputDir, name));
+    const tally = new MergedTally(totalRows);
     await writeResultsJson(files[0], (function* () {
       for (const { bytes } of merged()) yield bytes;
-    })());
+    })(), (bytes, offset) => tally.add(bytes, offset));
     await writeResultsParquet(files[1], () => parsed(merged()));
-    const stats = mergedStats(totalRows, parsed(merged()));
+    const stats = tally.statsDict();
     await writeStatsJson(files[2], stats);
-    return { rows: totalRows, files, stats, seconds: (performance.now() - started) / 1000 };
+    const fd = openSync(files[0], 'r');
+    const records = ResultRecords.ofResultsFile(files[0], fd, tally.index);
+    closeSync(fd);
+    return { rows: totalRows, files, stats, records, seconds: (performance.now() - started) / 1000 };
   } finally {
     // A pass that stopped early (a write failed) leaves its parts open.
     for (const contents of opened) contents.close();

@@ -68,6 +68,12 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     let results: ProcessingResults;
     try {
+      if (options.cluster) {
+        const { processOnCluster } = await import('../cluster/queue/clusterRun.js');
+        results = await processOnCluster({ events: this, config: this.config, timeoutSeconds: this.timeoutSeconds }, { ...options, processFn, cluster: options.cluster }, signal);
+        attachment.finished({ results });
+        return results;
+      }
       const columns = { videoCol: options.videoCol, idCol: options.idCol };
       const outputFormat = checkedOutputFormat(options.outputFormat, outputDir);
       checkBackendAvailable(this.config);

@@ -55,6 +55,13 @@ export interface ProcessDatasetOptions {
    * checkpoint and results in `<outputDir>/shard-<index>-of-<count>/`; `merge` joins them.
    */
   shard?: { index: number; count: number };
+  /**
+   * Run on a job queue instead of here: the job is submitted to BullMQ on this Redis (in chunks of
+   * `chunkRows` rows, default 128), `video-batch-kernel worker` processes on any machines that
+   * reach `outputDir` run it, and this call shows their progress and returns the merged results.
+   * Needs a built-in `processFn` and an `outputDir` on storage every worker shares.
+   */
+  cluster?: { redis: string; queue?: string; chunkRows?: number };
 }
 
 export interface ProcessingResults {

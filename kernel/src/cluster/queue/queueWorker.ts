@@ -123,9 +123,9 @@ class ChunkTaker {
 /** Resolves when `signal` aborts (interrupting the running chunk) or, with `exitWhenIdle`, when the queue has no work left anywhere. */
 function untilStopped(options: QueueWorkerOptions, taker: ChunkTaker, queue: Queue): Promise<void> {
   return new Promise<void>((resolve) => {
-    let idleCheck: NodeJS.Timeout | undefined;
+    const timers: NodeJS.Timeout[] = [];
     const stop = () => {
-      clearInterval(idleCheck);
+      for (const timer of timers) clearInterval(timer);
       taker.current?.abort.abort();
       resolve();
     };
@@ -134,12 +134,13 @@ function untilStopped(options: QueueWorkerOptions, taker: ChunkTaker, queue: Que
     if (!options.exitWhenIdle) return;
     // A killed worker's chunk stays 'active' until its lock expires and a stalled check puts it back
     // to wait: a worker that left while any chunk is active could leave it to nobody.
-    idleCheck = setInterval(() => {
+    const idleCheck = setInterval(() => {
       if (taker.current) return;
       void queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children').then((counts) => {
         if (!taker.current && Object.values(counts).every((count) => count === 0)) stop();
       }, () => undefined);
     }, IDLE_CHECK_MS);
+    timers.push(idleCheck);
   });
 }
 

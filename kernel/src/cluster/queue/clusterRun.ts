@@ -1,0 +1,65 @@
+import type { EventEmitter } from 'node:events';
+import * as path from 'node:path';
+import { ResultRecords } from '../../checkpoint/resultRecords';
+import type { DecoderConfig } from '../../config/decoderConfig';
+import { InputError } from '../../inputError';
+import type { ProcessDatasetOptions, ProcessingResults } from '../../processor/processingOptions';
+import type { ProcessorEventMap, ProgressSnapshot } from '../../processor/progressEvents';
+import { ProcessingStats } from '../../stats/processingStats';
+import { findJobParts } from '../jobParts';
+import { mergeJob } from '../jobMerge';
+import { jobFilePath } from './queueJob';
+import { DEFAULT_QUEUE } from './queueDefaults';
+import { submitQueueJob } from './queueSubmit';
+import { waitForQueueJob } from './queueWait';
+import { redisConnection } from './redisConnection';
+
+/** What a processor lends a run on the queue: its events, its decoder settings, its limits. */
+export interface ClusterRunHost {
+  events: EventEmitter<ProcessorEventMap>;
+  config: DecoderConfig;
+  timeoutSeconds: number;
+}
+
+/** A job stopped watching before its merge: the stats of what its workers had settled by then. */
+function stoppedResults(snapshot: ProgressSnapshot | undefined, checkpointPath: string, outputDir: string): ProcessingResults {
+  const stats = new ProcessingStats({
+    totalVideos: snapshot?.total ?? 0, processed: snapshot?.processed ?? 0, failed: snapshot?.failed ?? 0, skipped: snapshot?.skipped ?? 0, totalTime: snapshot?.elapsedSeconds ?? 0,
+  });
+  const dict = { ...stats.toDict(), errors_not_listed: snapshot?.failed ?? 0 };
+  return { stats: { ...dict, dataset: snapshot?.dataset ?? { total_videos: 0, processed: 0, failed: 0, skipped: 0, pending: 0, success_rate: 0 } }, records: ResultRecords.empty(), checkpointPath, outputDir, interrupted: true };
+}
+
+/**
+ * `processDataset` with `cluster`: submits the job (again: it adds nothing when submitted before),
+ * emits 'start' and a 'progress' snapshot a second, summed over every machine (the same events a
+ * local run emits, so a cell shows the same progress), and merges once every row is settled.
+ * Aborting stops the watching, not the job: its workers go on, and the same call picks it up.
+ */
+export async function processOnCluster(host: ClusterRunHost, options: ProcessDatasetOptions & { cluster: NonNullable<ProcessDatasetOptions['cluster']> }, signal?: AbortSignal): Promise<ProcessingResults> {
+  if (options.outputDir === undefined) throw new InputError('a queue job is written by its workers into a folder they all reach: give outputDir');
+  const outputDir = path.resolve(options.outputDir);
+  const queue = options.cluster.queue ?? DEFAULT_QUEUE;
+  const connection = redisConnection(options.cluster.redis, (line) => host.events.emit('log', line));
+  try {
+    const csvPath = path.resolve(options.csvPath);
+    const { device, backend, gpuIds, ffmpegPath } = host.config;
+    const spec = await submitQueueJob(connection, queue, {
+      csvPath, videoCol: options.videoCol, idCol: options.idCol, processFn: options.processFn!, outputDir, outputFormat: options.outputFormat, webdataset: options.webdataset,
+      decoder: { device, backend, gpuIds, ffmpegPath }, timeoutSeconds: host.timeoutSeconds, saveInterval: options.saveInterval, chunkRows: options.cluster.chunkRows,
+      onReading: ({ bytesRead, totalBytes }) => host.events.emit('reading', { csvPath, bytesRead, totalBytes }),
+    });
+    const checkpointPath = jobFilePath(outputDir);
+    let last: ProgressSnapshot | undefined;
+    const finished = await waitForQueueJob(connection, queue, spec, (snapshot) => {
+      if (!last) host.events.emit('start', { total: snapshot.total, alreadyDone: snapshot.done, checkpointPath, dataset: snapshot.dataset });
+      last = snapshot;
+      host.events.emit('progress', snapshot);
+    }, signal);
+    if (!finished) return stoppedResults(last, checkpointPath, outputDir);
+    const merged = await mergeJob(outputDir, await findJobParts(outputDir));
+    return { stats: merged.stats, records: merged.records, checkpointPath, outputDir, interrupted: false };
+  } finally {
+    connection.disconnect();
+  }
+}
