@@ -59,7 +59,6 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     const checkpointPath = path.resolve(this.checkpointPath ?? environment.checkpointPathFor(csvPath));
     const attachment = environment.attach({ processor: this, device: this.config.device, csvPath, checkpointPath, outputDir });
     const signals = [options.signal, attachment.signal].filter((signal) => signal !== undefined);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     let results: ProcessingResults;
     try {
       const columns = { videoCol: options.videoCol, idCol: options.idCol };
@@ -71,11 +70,16 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
         processingFingerprint: processingFingerprint(processFn, outputFormat),
         datasetLocation: { csvPath, totalRows: total },
       }, { fresh: options.fresh });
-      try {
-        results = await this.run({ ...options, csvPath, outputDir, outputFormat, processFn, signal, total, duplicates, checkpoint, checkpointPath });
-      } finally {
-        await checkpoint.close();
-      }
+      // A lost lease stops the run as an interrupt would, but it ends in its error, not as interrupted.
+      const signal = AbortSignal.any([...signals, checkpoint.leaseLost]);
+      const run = await this.run({ ...options, csvPath, outputDir, outputFormat, processFn, signal, total, duplicates, checkpoint, checkpointPath }).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
+      await checkpoint.close();
+      if (checkpoint.leaseLost.aborted) throw checkpoint.leaseLost.reason as Error;
+      if ('error' in run) throw run.error;
+      results = run.value;
     } catch (error) {
       attachment.finished({ error });
       throw error;
