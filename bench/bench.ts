@@ -1,11 +1,13 @@
 /**
- * npm run bench [-- --quick] [-- --runs N] [-- --skip-PART] [-- --only PART], PART: extraction|short|formats|large
+ * npm run bench [-- --quick] [-- --runs N] [-- --skip-PART] [-- --only PART], PART: extraction|short|formats|large|cluster
  * Frame-exact 16-frame extraction (224 px JPEGs, 2 workers) over a generated dataset by this engine
  * and by the usual alternatives, all in one run, every frame checked by the index stamped into it;
  * then the same over a few hundred short clips, this engine against the PyAV script (where each
  * video's fixed cost decides); keyframes of a thousand short clips into JPEG folders and into
  * WebDataset shards; then a large CSV, a million rows, with a function that opens no video and
- * with the metadata built-in (per-row cost, memory of the process tree, resume, results files).
+ * with the metadata built-in (per-row cost, memory of the process tree, resume, results files);
+ * then the job queue against one machine on the short clips, and a million-row job's submit, merge
+ * and shard start.
  * Figures go to stdout and to bench/data/results.json.
  */
 import { writeFile } from 'node:fs/promises';
@@ -16,6 +18,7 @@ import { ensureDataset } from './benchDataset';
 import { formatExtraction, runExtractionBenchmark, type ExtractionResult } from './extractionBenchmark';
 import type { ExtractionSettings } from './extractionMethods';
 import { EXTRACTION_METHODS, SHORT_CLIP_METHODS } from './extractionMethods';
+import { formatCluster, runClusterBenchmark, type ClusterResult } from './clusterBenchmark';
 import { formatFormats, runFormatBenchmark, type FormatResult } from './formatBenchmark';
 import { formatLargeCsv, runLargeCsvBenchmark, type LargeCsvResult } from './largeCsvBenchmark';
 import { ensureShortClips } from './shortClips';
@@ -24,7 +27,7 @@ const DATA = path.resolve(__dirname, '..', '..', 'bench', 'data');
 /** Debian's interpreter: python3-av and python3-pil are its packages, not a virtualenv's. */
 const PYTHON = '/usr/bin/python3';
 
-const PARTS = ['extraction', 'short', 'formats', 'large'] as const;
+const PARTS = ['extraction', 'short', 'formats', 'large', 'cluster'] as const;
 type BenchPart = (typeof PARTS)[number];
 
 interface BenchOptions {
@@ -35,6 +38,8 @@ interface BenchOptions {
 
 /** Short clips in the full run and in --quick: a few hundred, so per-video costs dominate. */
 const SHORT_CLIPS = { full: 240, quick: 60 };
+/** Rows of the job whose submit, merge and shard start are timed. */
+const CLUSTER_SCALE_ROWS = { full: 1_000_000, quick: 100_000 };
 /** Videos (rows over the short clips) for the output formats compared. */
 const FORMAT_VIDEOS = { full: 1000, quick: 200 };
 
@@ -68,6 +73,7 @@ async function main(): Promise<void> {
   let shortClips: ExtractionResult | undefined;
   let largeCsv: LargeCsvResult | undefined;
   let formats: FormatResult | undefined;
+  let cluster: ClusterResult | undefined;
   if (options.parts.includes('extraction') || options.parts.includes('large')) {
     const dataset = await ensureDataset(DATA, options.quick, ffprobe, log);
     if (options.parts.includes('extraction')) {
@@ -80,7 +86,7 @@ async function main(): Promise<void> {
       largeCsv = await runLargeCsvBenchmark(plan, DATA, dataset.videos.slice(0, 3).map((video) => video.path), log);
     }
   }
-  if (options.parts.includes('short') || options.parts.includes('formats')) {
+  if (options.parts.some((part) => part === 'short' || part === 'formats' || part === 'cluster')) {
     const clips = await ensureShortClips(DATA, options.quick ? SHORT_CLIPS.quick : SHORT_CLIPS.full, ffmpeg, ffprobe, log);
     if (options.parts.includes('short')) {
       shortClips = await runExtractionBenchmark(SHORT_CLIP_METHODS, clips, path.join(DATA, 'runs-short'), settings, options.runs, log);
@@ -90,12 +96,16 @@ async function main(): Promise<void> {
       formats = await runFormatBenchmark(clips.videos.map((video) => video.path), DATA, options.quick ? FORMAT_VIDEOS.quick : FORMAT_VIDEOS.full, log);
       report.push(formatFormats(formats));
     }
+    if (options.parts.includes('cluster')) {
+      cluster = await runClusterBenchmark(clips.videos.map((video) => video.path), DATA, options.quick ? CLUSTER_SCALE_ROWS.quick : CLUSTER_SCALE_ROWS.full, log);
+      report.push(formatCluster(cluster));
+    }
   }
   if (largeCsv) report.push(formatLargeCsv(largeCsv));
   const machine = { cpus: os.availableParallelism(), node: process.version, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg() };
   report.push(`Load average before/after (1 min): ${loadBefore[0].toFixed(1)} / ${machine.loadAverageAfter[0].toFixed(1)} on ${machine.cpus} CPUs`);
   const resultsPath = path.join(DATA, options.quick ? 'results-quick.json' : 'results.json');
-  await writeFile(resultsPath, JSON.stringify({ date: new Date().toISOString(), options, machine, extraction, shortClips, formats, largeCsv }, null, 2));
+  await writeFile(resultsPath, JSON.stringify({ date: new Date().toISOString(), options, machine, extraction, shortClips, formats, largeCsv, cluster }, null, 2));
   process.stdout.write(`\n${report.join('\n\n')}\n(written to ${resultsPath})\n`);
 }
 

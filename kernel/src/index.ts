@@ -19,6 +19,7 @@ export { ProcessingStats } from './stats/processingStats';
 export type { ProcessingStatsDict } from './stats/processingStats';
 export type { ProcessingRecord } from './checkpoint/processingRecord';
 export { InputError } from './inputError';
+export { CheckpointLeaseLostError } from './checkpoint/checkpointLock';
 export { display, newDisplay, Display } from './display/display';
 export type { MimeBundle, FramesDisplayOptions } from './display/display';
 export { PROGRESS_MIME, KEYFRAMES_MIME } from './display/notebookOutputs';

@@ -4,6 +4,7 @@ import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/p
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { temporaryNameFor } from '../../kernel/src/checkpoint/atomicFile';
+import { hostName } from '../../kernel/src/cluster/hostIdentity';
 import { defaultCheckpointPath, openCheckpoint } from '../../kernel/src/checkpoint/checkpoint';
 import { CheckpointMismatchError } from '../../kernel/src/checkpoint/checkpointManifest';
 import { CheckpointLockedError } from '../../kernel/src/checkpoint/checkpointLock';
@@ -185,7 +186,7 @@ describe('checkpoint', () => {
         openCheckpoint(checkpointPath, identity),
         (error: Error) =>
           error instanceof CheckpointLockedError &&
-          error.message.includes(`process ${holder.pid} on ${os.hostname()}`) &&
+          error.message.includes(`process ${holder.pid} on ${hostName()}`) &&
           error.message.includes(`${checkpointPath}.lock`),
       );
       await kill(holder);
@@ -194,16 +195,21 @@ describe('checkpoint', () => {
       assert.deepEqual(await readdir(dir), ['job.vbk-checkpoint.json', 'job.vbk-checkpoint.json.journal'], 'the lock is released and nothing is left beside it');
     });
 
-    it('takes over a lock whose pid now belongs to another process, but never one from another host', async () => {
+    it('takes over a lock whose pid now belongs to another process, and one from another host only once its lease expired', async () => {
       const lockPath = `${checkpointPath}.lock`;
-      await writeFile(lockPath, JSON.stringify({ pid: 1, host: os.hostname(), process_start: '-1', since: '2020-01-01T00:00:00.000Z' }));
+      await writeFile(lockPath, JSON.stringify({ pid: 1, host: hostName(), process_start: '-1', since: '2020-01-01T00:00:00.000Z' }));
       await (await openCheckpoint(checkpointPath, identity)).close();
-      await writeFile(lockPath, JSON.stringify({ pid: 1, host: 'render-farm-7', since: '2020-01-01T00:00:00.000Z' }));
+      const renewed = new Date().toISOString();
+      await writeFile(lockPath, JSON.stringify({ pid: 1, host: 'render-farm-7', since: '2020-01-01T00:00:00.000Z', renewed, lease_seconds: 60 }));
       await assert.rejects(openCheckpoint(checkpointPath, identity), (error: Error) => error instanceof CheckpointLockedError && /process 1 on render-farm-7/.test(error.message));
+      // A lock from before leases, untouched since 2020: its time of taking stands for its last renewal.
+      await writeFile(lockPath, JSON.stringify({ pid: 1, host: 'render-farm-7', since: '2020-01-01T00:00:00.000Z' }));
+      await (await openCheckpoint(checkpointPath, identity)).close();
+      assert.deepEqual(await readdir(dir), ['job.vbk-checkpoint.json', 'job.vbk-checkpoint.json.journal']);
     });
 
     it('leaves nothing behind when a run is killed while it takes over a stale lock', async () => {
-      const stale = JSON.stringify({ pid: 999_999_999, host: os.hostname(), since: '2020-01-01T00:00:00.000Z' });
+      const stale = JSON.stringify({ pid: 999_999_999, host: hostName(), since: '2020-01-01T00:00:00.000Z' });
       await writeFile(`${checkpointPath}.lock`, stale);
       // The child dies the moment it would remove the stale lock it has just moved aside.
       const script =
@@ -221,7 +227,7 @@ describe('checkpoint', () => {
     });
 
     it('lets exactly one of many racing processes take a stale lock', async () => {
-      await writeFile(`${checkpointPath}.lock`, JSON.stringify({ pid: 999_999_999, host: os.hostname(), since: '2020-01-01T00:00:00.000Z' }));
+      await writeFile(`${checkpointPath}.lock`, JSON.stringify({ pid: 999_999_999, host: hostName(), since: '2020-01-01T00:00:00.000Z' }));
       const script =
         `require(${compiled('checkpoint.js')}).openCheckpoint(${JSON.stringify(checkpointPath)}, ${JSON.stringify(identity)})` +
         `.then(() => { console.log('locked'); setInterval(() => {}, 1000); }, (error) => { console.log(error.name); process.exit(0); });`;

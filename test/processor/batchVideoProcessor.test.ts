@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { BatchVideoProcessor, DecoderConfig, InputError, builtins, extractKeyframes, type ProcessingRecord, type VideoLoader } from '../../kernel/src/index';
+import { BatchVideoProcessor, CheckpointLeaseLostError, DecoderConfig, InputError, builtins, extractKeyframes, type ProcessingRecord, type VideoLoader } from '../../kernel/src/index';
 import { readFrameStamp } from '../../samples/frameStamp';
 import { makeDataset, type DatasetFixture } from './processorFixture';
 
@@ -101,6 +101,41 @@ describe('BatchVideoProcessor', function () {
     assert.equal(outcomes.filter((outcome) => outcome.status === 'fulfilled').length, 1);
     const refused = outcomes.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
     assert.match(String(refused.reason), /lock|in use|another/i);
+  });
+
+  it('stops with CheckpointLeaseLostError, not as interrupted, once another run took its checkpoint over', async () => {
+    const checkpointPath = path.join(data.dir, 'lease.ckpt.json');
+    const outputDir = path.join(data.dir, 'out-lease');
+    // One video: no other row's outcome reaches the checkpoint after the take-over, so the run ends only through its lost lease.
+    const csvPath = path.join(data.dir, 'one.csv');
+    await writeFile(csvPath, `video_id,video_path\n${data.goodIds[0]},videos/${data.goodIds[0]}.mp4\n`);
+    const now = new Date().toISOString();
+    const theirs = JSON.stringify({ pid: 4242, host: 'host-a', since: now, renewed: now, lease_seconds: 60 });
+    let tookOverAt = 0;
+    const processFn = async (loader: VideoLoader) => {
+      await loader.getMetadata(); // the video is open on a worker now
+      // Another machine's run takes the checkpoint over while this video is worked on.
+      await writeFile(`${checkpointPath}.theirs`, theirs);
+      await rename(`${checkpointPath}.theirs`, `${checkpointPath}.lock`);
+      tookOverAt = Date.now();
+      // Decodes until the run stops this video, as it should once its next renewal finds the lock taken.
+      for (const deadline = tookOverAt + 10_000; Date.now() < deadline; ) await loader.sampleUniform(1, { size: 32 });
+      return { ok: true };
+    };
+    const savedLease = process.env.VBK_LEASE_SECONDS;
+    process.env.VBK_LEASE_SECONDS = '0.2';
+    try {
+      await assert.rejects(
+        new BatchVideoProcessor({ config: cpu, numWorkers: 1, checkpointPath }).processDataset({ csvPath, videoCol: 'video_path', idCol: 'video_id', processFn, outputDir }),
+        (error: Error) => error instanceof CheckpointLeaseLostError && !(error instanceof InputError) && error.message.includes('process 4242 on host-a'),
+      );
+    } finally {
+      if (savedLease === undefined) delete process.env.VBK_LEASE_SECONDS;
+      else process.env.VBK_LEASE_SECONDS = savedLease;
+    }
+    assert.ok(Date.now() - tookOverAt < 5000, `the run stopped ${Date.now() - tookOverAt} ms after the take-over`);
+    assert.equal(await readFile(`${checkpointPath}.lock`, 'utf8'), theirs, 'the other run keeps its lock');
+    assert.equal(existsSync(path.join(outputDir, 'processing_results.json')), false, 'the results are left to the other run');
   });
 
   it('cancels through an AbortSignal, and the resume finishes every video exactly once', async () => {

@@ -5,7 +5,7 @@ import type { VideoRow } from '../csv/videoRows';
 import { ALL_ROWS, SelectedRows } from '../csv/rowSelection';
 import { journalPathOf } from './checkpointFiles';
 import { removeAbandonedTemporaries, syncDirectory, writeFileAtomically, writeFully } from './atomicFile';
-import { lockCheckpoint } from './checkpointLock';
+import { lockCheckpoint, type CheckpointLock } from './checkpointLock';
 import { moveCheckpointAside } from './freshStart';
 import { loadOrCreateManifest, writeManifest, type CheckpointIdentity, type CheckpointManifest } from './checkpointManifest';
 import { journalLine, readJournalLines, replayJournal, type JournalSample } from './journal';
@@ -17,6 +17,8 @@ import { isStorageFull, StorageFullError } from './storageFull';
 export interface CheckpointOpenOptions {
   /** Move an existing checkpoint (damaged, or another job's) aside and start a new one. */
   fresh?: boolean;
+  /** How long the lock's lease lasts unrenewed, in seconds (see `lockCheckpoint`). */
+  leaseSeconds?: number;
 }
 
 /** `videos.csv` -> `videos.vbk-checkpoint.json` beside it (likewise for a notebook). */
@@ -64,10 +66,15 @@ export class Checkpoint {
     private journal: FileHandle,
     journalBytes: number,
     private readonly outcomes: RowOutcomes,
-    private readonly unlock: () => Promise<void>,
+    private readonly lock: CheckpointLock,
     private furthestSample: JournalSample | undefined,
   ) {
     this.journalBytes = journalBytes;
+  }
+
+  /** Aborts when another run took the checkpoint over (this one stalled past its lease); its reason says who. */
+  get leaseLost(): AbortSignal {
+    return this.lock.lost;
   }
 
   get journalPath(): string {
@@ -90,7 +97,7 @@ export class Checkpoint {
    */
   static async open(checkpointPath: string, identity: CheckpointIdentity, options: CheckpointOpenOptions = {}): Promise<Checkpoint> {
     await mkdir(path.dirname(checkpointPath), { recursive: true });
-    const unlock = await lockCheckpoint(`${checkpointPath}.lock`, checkpointPath);
+    const lock = await lockCheckpoint(`${checkpointPath}.lock`, checkpointPath, { leaseSeconds: options.leaseSeconds });
     try {
       const journalPath = journalPathOf(checkpointPath);
       // Holding the lock, no writer of this checkpoint runs: temporaries beside it are a killed run's.
@@ -118,13 +125,13 @@ export class Checkpoint {
       const journal = await open(journalPath, 'a+');
       // A journal created just now must stay in its folder across a power cut, not only its lines.
       if (lines === 0) await syncDirectory(path.dirname(journalPath));
-      const checkpoint = new Checkpoint(checkpointPath, manifest, journal, (await journal.stat()).size, outcomes, unlock, furthest);
+      const checkpoint = new Checkpoint(checkpointPath, manifest, journal, (await journal.stat()).size, outcomes, lock, furthest);
       // Lines superseded by later outcomes of the same row (retried failures) are dropped once they
       // outnumber the live ones, so the journal stays within twice the dataset.
       if (lines > 2 * outcomes.settledCount && lines > 1000) await checkpoint.compact();
       return checkpoint;
     } catch (error) {
-      await unlock();
+      await lock.release();
       throw error;
     }
   }
@@ -187,6 +194,8 @@ export class Checkpoint {
   /** Rewrites the small manifest with the current counts (O(1); the caller bounds how often). */
   saveManifest(): Promise<void> {
     const save = async () => {
+      // The manifest is the checkpoint's: once another run took it over, that run's to write.
+      if (!(await this.lock.holds())) return;
       Object.assign(this.manifest, { updated: new Date().toISOString(), counts: this.outcomes.countsByStatus() });
       await writeManifest(this.path, this.manifest);
     };
@@ -210,12 +219,12 @@ export class Checkpoint {
     this.journalBytes = offset;
   }
 
-  /** Waits for pending appends, saves the manifest, releases the lock. */
+  /** Waits for pending appends, saves the manifest, releases the lock (each only while the lock is this run's). */
   async close(): Promise<void> {
     await this.flushing;
     await this.saveManifest().catch(() => undefined);
     await this.journal.close();
-    await this.unlock();
+    await this.lock.release();
   }
 
   /** Group commit: whatever queued while the last write was syncing goes out in one write and one fsync. */
@@ -224,6 +233,11 @@ export class Checkpoint {
       const batch = this.queue;
       this.queue = [];
       const startsAt = this.journalBytes;
+      if (!(await this.lock.holds())) {
+        // Another run took the checkpoint over: its journal is that run's now, and none of these counted.
+        for (const item of batch) item.reject(this.lock.lost.reason as Error);
+        continue;
+      }
       try {
         await writeFully(this.journal, Buffer.concat(batch.map((item) => item.lines)));
         await this.journal.datasync();

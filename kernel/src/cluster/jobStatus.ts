@@ -1,6 +1,6 @@
 import { CheckpointContents } from '../checkpoint/checkpointReader';
 import { readManifest } from '../checkpoint/checkpointManifest';
-import { readLockHolder } from '../checkpoint/lockHolder';
+import { readLockHolder } from '../checkpoint/checkpointLock';
 import type { RecordStatus } from '../checkpoint/rowOutcomes';
 import { SelectedRows } from '../csv/rowSelection';
 import { datasetStats, type DatasetStatsDict } from '../stats/processingStats';

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
-import { builtins } from '../builtins/builtinTasks';
+import { builtins, type ProcessFn } from '../builtins/builtinTasks';
 import { openCheckpoint } from '../checkpoint/checkpoint';
 import { DecoderConfig } from '../config/decoderConfig';
 import { scanCsv, type CsvScanProgress } from '../csv/csvScan';
@@ -65,32 +65,16 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     );
     const attachment = environment.attach({ processor: this, device: this.config.device, csvPath, checkpointPath, outputDir: resultsDir });
     const signals = [options.signal, attachment.signal].filter((signal) => signal !== undefined);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     let results: ProcessingResults;
     try {
       if (options.cluster) {
+        const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
         const { processOnCluster } = await import('../cluster/queue/clusterRun.js');
         results = await processOnCluster({ events: this, config: this.config, timeoutSeconds: this.timeoutSeconds }, { ...options, processFn, cluster: options.cluster }, signal);
         attachment.finished({ results });
         return results;
       }
-      const columns = { videoCol: options.videoCol, idCol: options.idCol };
-      const outputFormat = checkedOutputFormat(options.outputFormat, outputDir);
-      checkBackendAvailable(this.config);
-      const { totalRows, fingerprint, duplicates } = await scanCsv(csvPath, columns, this.readingReporter(csvPath));
-      const selected = new SelectedRows(selection, totalRows);
-      const checkpoint = await openCheckpoint(checkpointPath, {
-        datasetFingerprint: fingerprint,
-        processingFingerprint: processingFingerprint(processFn, outputFormat),
-        datasetLocation: { csvPath, totalRows },
-        selection,
-      }, { fresh: options.fresh });
-      try {
-        const rows = () => readVideoRows(csvPath, columns, duplicates, selection.kind === 'all' ? undefined : selected);
-        results = await this.run({ ...options, csvPath, outputDir, resultsDir, outputFormat, processFn, signal, total: selected.size, rows, checkpoint, checkpointPath });
-      } finally {
-        await checkpoint.close();
-      }
+      results = await this.processHere({ ...options, csvPath, outputDir, processFn }, { selection, resultsDir, checkpointPath, signals });
     } catch (error) {
       attachment.finished({ error });
       throw error;
@@ -99,6 +83,38 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     // hears this one end (a cell run again after an interrupt) must find the checkpoint free.
     attachment.finished({ results });
     return results;
+  }
+
+  /** A run on this machine: the CSV read, the checkpoint opened (and its lease held), the rows run. */
+  private async processHere(
+    options: ProcessDatasetOptions & { csvPath: string; outputDir?: string; processFn: ProcessFn },
+    where: { selection: RowSelection; resultsDir?: string; checkpointPath: string; signals: AbortSignal[] },
+  ): Promise<ProcessingResults> {
+    const { csvPath, outputDir, processFn } = options;
+    const { selection, resultsDir, checkpointPath } = where;
+    const columns = { videoCol: options.videoCol, idCol: options.idCol };
+    const outputFormat = checkedOutputFormat(options.outputFormat, outputDir);
+    checkBackendAvailable(this.config);
+    const { totalRows, fingerprint, duplicates } = await scanCsv(csvPath, columns, this.readingReporter(csvPath));
+    const selected = new SelectedRows(selection, totalRows);
+    const checkpoint = await openCheckpoint(checkpointPath, {
+      datasetFingerprint: fingerprint,
+      processingFingerprint: processingFingerprint(processFn, outputFormat),
+      datasetLocation: { csvPath, totalRows },
+      selection,
+    }, { fresh: options.fresh });
+    // A lost lease stops the run as an interrupt would, but it ends in its error, not as interrupted.
+    const signal = AbortSignal.any([...where.signals, checkpoint.leaseLost]);
+    const rows = () => readVideoRows(csvPath, columns, duplicates, selection.kind === 'all' ? undefined : selected);
+    const job = { ...options, outputFormat, resultsDir, signal, total: selected.size, rows, checkpoint, checkpointPath };
+    const run = await this.run(job).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    await checkpoint.close();
+    if (checkpoint.leaseLost.aborted) throw checkpoint.leaseLost.reason as Error;
+    if ('error' in run) throw run.error;
+    return run.value;
   }
 
   /** 'reading' events while the CSV is read: the first at once, then at most every READING_EVENT_MS, and the last. */

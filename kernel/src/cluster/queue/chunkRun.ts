@@ -54,6 +54,8 @@ export async function runChunk(spec: QueueJobSpec, ref: ChunkRef, context: Chunk
     selection: { kind: 'range', first: ref.first_row, count: ref.rows },
   });
   let interrupted: boolean;
+  // A lost lease (another attempt took the chunk over while this one stalled) stops this attempt.
+  const signal = context.signal ? AbortSignal.any([context.signal, checkpoint.leaseLost]) : checkpoint.leaseLost;
   try {
     const rows = await readChunkRows(ref);
     const run = new DatasetRun(
@@ -63,7 +65,7 @@ export async function runChunk(spec: QueueJobSpec, ref: ChunkRef, context: Chunk
         rows: async function* () {
           yield* rows;
         },
-        total: rows.length, checkpoint, checkpointPath, maxInFlight: context.maxInFlight, keepWorkers: true, signal: context.signal,
+        total: rows.length, checkpoint, checkpointPath, maxInFlight: context.maxInFlight, keepWorkers: true, signal,
       },
       context.workers,
       context.events,
@@ -72,6 +74,7 @@ export async function runChunk(spec: QueueJobSpec, ref: ChunkRef, context: Chunk
   } finally {
     await checkpoint.close();
   }
+  if (checkpoint.leaseLost.aborted) throw checkpoint.leaseLost.reason as Error;
   const counts = (await readManifest(checkpointPath)).counts;
   if (interrupted) throw new ChunkInterruptedError(`chunk ${ref.chunk} of job ${spec.job_id} was interrupted; its checkpoint keeps what was done`);
   return { committed: (await commitChunk(work, committed)) ? 'now' : 'earlier', counts };
