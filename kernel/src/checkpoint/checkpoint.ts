@@ -3,6 +3,7 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { VideoRow } from '../csv/videoRows';
 import { ALL_ROWS, SelectedRows } from '../csv/rowSelection';
+import { hostName } from '../cluster/hostIdentity';
 import { journalPathOf } from './checkpointFiles';
 import { removeAbandonedTemporaries, syncDirectory, writeFileAtomically, writeFully } from './atomicFile';
 import { lockCheckpoint, type CheckpointLock } from './checkpointLock';
@@ -104,6 +105,7 @@ export class Checkpoint {
       for (const file of [checkpointPath, journalPath, `${checkpointPath}.lock`]) await removeAbandonedTemporaries(file);
       if (options.fresh) await moveCheckpointAside([checkpointPath, journalPath]);
       const manifest = await loadOrCreateManifest(checkpointPath, journalPath, identity);
+      manifest.last_run = { host: hostName(), pid: process.pid, started: new Date().toISOString() };
       const location = identity.datasetLocation;
       const rows = new SelectedRows(identity.selection ?? ALL_ROWS, location?.totalRows ?? 0);
       if (location && (manifest.dataset.csv_path !== location.csvPath || manifest.dataset.total_rows !== location.totalRows || manifest.selected_rows !== rows.size)) {

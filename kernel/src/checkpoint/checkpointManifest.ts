@@ -31,6 +31,8 @@ export interface CheckpointManifest {
    * A run that journals nothing new (a resume of a finished job) finds them current and skips them.
    */
   results_written?: { output_dir: string; journal_bytes: number };
+  /** The last run of it: which machine and process, from when (for `status` once its lock is gone). */
+  last_run?: { host: string; pid: number; started: string };
 }
 
 export interface CheckpointIdentity {

@@ -49,7 +49,8 @@ function folderArgument(spec: CommandSpec, argv: string[]): { dir: string; json:
 function partLine(part: PartStatus): string {
   const settled = part.processed + part.failed + part.skipped;
   const counts = `${settled}/${part.rows ?? '?'} (${part.processed} processed, ${part.failed} failed${part.skipped ? `, ${part.skipped} skipped` : ''})`;
-  const who = part.host ? `${part.state === 'running' ? 'on' : 'last on'} ${part.host} pid ${part.pid}, lease renewed ${part.lease_renewed}` : '';
+  const lease = part.lease_renewed ? `, lease renewed ${part.lease_renewed}` : '';
+  const who = part.host ? `${part.state === 'running' ? 'on' : 'last on'} ${part.host} pid ${part.pid}${lease}` : '';
   return `  ${part.name}  ${part.state.replace('_', ' ').padEnd(11)} ${counts}${who ? `  ${who}` : ''}`;
 }
 

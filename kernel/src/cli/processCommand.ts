@@ -81,7 +81,8 @@ export async function runProcessCommand(command: ProcessCommand): Promise<number
     process.stdout.write(`${JSON.stringify(results.stats, null, 2)}\n`);
     process.stderr.write(`${datasetSummary(results.stats.dataset)}\n`);
     if (results.outputDir) {
-      const frames = command.outputFormat === 'webdataset' ? path.join(results.outputDir, SHARDS_FOLDER, 'shard-*.tar') : `${path.join(results.outputDir, command.fn)}${path.sep}<id>${path.sep}`;
+      // A shard's results are in its own folder; JPEG folders are where a one-machine run puts them.
+      const frames = command.outputFormat === 'webdataset' ? path.join(results.outputDir, SHARDS_FOLDER, 'shard-*.tar') : `${path.resolve(command.outputDir ?? results.outputDir, command.fn)}${path.sep}<id>${path.sep}`;
       const images = command.fn === 'metadata' && command.outputFormat === 'files' ? '' : `; frames in ${frames}`;
       process.stderr.write(`results in ${path.join(results.outputDir, RESULTS_JSON_FILE)}${images}\n`);
     }

@@ -18,7 +18,7 @@ export interface PartStatus {
   processed: number;
   failed: number;
   skipped: number;
-  /** Who runs it (or ran it last, when interrupted) and when its lease was last renewed. */
+  /** Who runs it, or ran it last, and (while its lock is there) when its lease was last renewed. */
   host?: string;
   pid?: number;
   lease_renewed?: string;
@@ -56,7 +56,8 @@ async function startedPartStatus(part: JobPart, checkpointPath: string): Promise
     contents.close();
   }
   const state: PartState = holder?.live ? 'running' : rows !== null && settled(counts) >= rows ? 'complete' : 'interrupted';
-  const who = holder ? { host: holder.host, pid: holder.pid, lease_renewed: holder.renewed } : {};
+  const lastRun = manifest.last_run;
+  const who = holder ? { host: holder.host, pid: holder.pid, lease_renewed: holder.renewed } : lastRun ? { host: lastRun.host, pid: lastRun.pid } : {};
   return { status: { name: part.name, folder: part.folder, state, rows, ...counts, ...who }, totalRows };
 }
 
