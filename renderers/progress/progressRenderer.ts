@@ -10,7 +10,7 @@ const views = new WeakMap<HTMLElement, ProgressView>();
 
 function isProgressOutput(data: unknown): data is ProgressOutput {
   const output = data as Partial<ProgressOutput> | null;
-  return typeof output === 'object' && output !== null && typeof output.state === 'string' && typeof output.total === 'number' && Array.isArray(output.errors) && Array.isArray(output.workers) && typeof output.device === 'object';
+  return typeof output === 'object' && output !== null && typeof output.state === 'string' && typeof output.total === 'number' && Array.isArray(output.errors) && Array.isArray(output.workers) && typeof output.device === 'object' && (output.machines === undefined || Array.isArray(output.machines));
 }
 
 export const activate: ActivationFunction = () => {

@@ -18,6 +18,14 @@ export const PROGRESS_CSS = `
 .vbk-timing > span { min-width: 7em; }
 .vbk-workers { list-style: none; margin: 4px 0; padding: 0; }
 .vbk-worker.vbk-idle { opacity: 0.6; }
+.vbk-machines { margin: 4px 0; }
+.vbk-machines-summary { cursor: pointer; }
+.vbk-machine-table { border-collapse: collapse; margin: 2px 0 0 1em; }
+.vbk-machine-table th, .vbk-machine-table td { padding: 1px 16px 1px 0; text-align: right; white-space: nowrap; }
+.vbk-machine-table thead th { font-weight: normal; color: var(--vscode-descriptionForeground); border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-contrastBorder, rgba(128,128,128,0.35))); }
+.vbk-machine-table .vbk-machine-host { text-align: left; font-weight: normal; max-width: 32em; overflow: hidden; text-overflow: ellipsis; }
+.vbk-progress[data-state="running"] .vbk-machine.vbk-idle { opacity: 0.6; }
+.vbk-progress:not([data-state="running"]) .vbk-machine-active { display: none; }
 .vbk-message { color: var(--vscode-errorForeground); margin: 4px 0; }
 .vbk-errors { margin-top: 4px; }
 .vbk-errors-summary { cursor: pointer; color: var(--vscode-errorForeground); }

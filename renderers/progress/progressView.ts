@@ -1,6 +1,7 @@
 import { datasetSummary, readingSummary, type OutputError, type ProgressOutput, type RunState, type WorkerNow } from '../../kernel/src/display/notebookOutputs';
-import { element, setText } from '../shared/dom';
+import { element, setText, syncChildren } from '../shared/dom';
 import { formatDuration, formatRate } from '../shared/format';
+import { MachinesView } from './machinesView';
 
 const STATE_LABELS: Record<RunState, string> = { running: 'Running', done: 'Done', interrupted: 'Interrupted', failed: 'Failed' };
 const COUNTS = ['processed', 'failed', 'skipped'] as const;
@@ -23,6 +24,7 @@ export class ProgressView {
   private readonly device = element('div', 'vbk-device');
   private readonly message = element('div', 'vbk-message');
   private readonly workers = element('ul', 'vbk-workers');
+  private readonly machines = new MachinesView();
   private readonly errors = element('details', 'vbk-errors');
   private readonly errorsSummary = element('summary', 'vbk-errors-summary');
   private readonly errorList = element('ol', 'vbk-error-list');
@@ -36,7 +38,7 @@ export class ProgressView {
     const timing = element('div', 'vbk-timing');
     timing.append(this.rate, this.elapsed, this.eta);
     this.errors.append(this.errorsSummary, this.errorList);
-    this.root.append(head, this.bar, timing, this.dataset, this.device, this.message, this.workers, this.errors);
+    this.root.append(head, this.bar, timing, this.dataset, this.device, this.message, this.workers, this.machines.root, this.errors);
   }
 
   update(output: ProgressOutput): void {
@@ -58,7 +60,9 @@ export class ProgressView {
     setText(this.device, deviceText(output));
     setText(this.message, output.message ?? '');
     this.message.hidden = !output.message;
-    this.updateWorkers(output.state === 'running' ? output.workers : []);
+    // A queue job's decoding happens on the machines listed instead; there are no local workers.
+    this.updateWorkers(output.state === 'running' && !output.machines ? output.workers : []);
+    this.machines.update(output.machines, output.machinesNotListed ?? 0);
     this.updateErrors(output.errors, output.errorsNotListed);
   }
 
@@ -91,12 +95,6 @@ function errorItem(): HTMLLIElement {
   const item = element('li', 'vbk-error');
   item.append(element('span', 'vbk-error-id'), element('span', 'vbk-error-path'), element('div', 'vbk-error-text'));
   return item;
-}
-
-/** Adds or removes trailing children until there are `count`; the ones kept are reused. */
-function syncChildren(parent: HTMLElement, count: number, create: () => HTMLElement): void {
-  while (parent.children.length > count) parent.lastElementChild!.remove();
-  while (parent.children.length < count) parent.appendChild(create());
 }
 
 function etaText(output: ProgressOutput): string {

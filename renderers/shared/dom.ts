@@ -22,3 +22,9 @@ export function ensureStyle(id: string, css: string): void {
   style.textContent = css;
   document.head.appendChild(style);
 }
+
+/** Adds or removes trailing children until there are `count`; the ones kept are reused. */
+export function syncChildren(parent: HTMLElement, count: number, create: () => HTMLElement): void {
+  while (parent.children.length > count) parent.lastElementChild!.remove();
+  while (parent.children.length < count) parent.appendChild(create());
+}

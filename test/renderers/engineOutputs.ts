@@ -10,6 +10,8 @@ import { generateVideo } from '../../samples/videoGenerator';
 export const HOSTILE_VIDEO_NAME = '<img src=x onerror=alert(1)>.mp4';
 export const HOSTILE_BROKEN_NAME = '<img src=y onerror=alert(2)>.mp4';
 export const HOSTILE_ID = '<b>hostile</b>';
+/** A machine name that would run script if it were parsed as HTML: machines name themselves. */
+export const HOSTILE_HOST = '<img src=x onerror=alert(1)>';
 
 /** Everything a real run on a small dataset says: its events and its results. */
 export interface EngineRun {

@@ -1,14 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { keyframesOutput } from '../../kernel/src/display/keyframesOutput';
-import { datasetSummary, DEFAULT_KEYFRAMES_PAGE_SIZE, PROGRESS_ERRORS_LISTED } from '../../kernel/src/display/notebookOutputs';
+import { datasetSummary, DEFAULT_KEYFRAMES_PAGE_SIZE, machinesSummary, PROGRESS_ERRORS_LISTED, PROGRESS_MACHINES_LISTED } from '../../kernel/src/display/notebookOutputs';
 import { progressOutput } from '../../kernel/src/display/progressOutput';
 import type { ProcessingRecord, ProgressSnapshot } from '../../kernel/src/index';
+import type { MachineProgress } from '../../kernel/src/processor/progressEvents';
 
 const snapshot: ProgressSnapshot = {
   total: 1000, done: 400, processed: 100, failed: 250, skipped: 50, elapsedSeconds: 20, videosPerSecond: 20, etaSeconds: 30,
   framesPerSecond: { cpu: 320, gpu: 0 }, workers: [{ workerId: 1, pid: 10, videoId: 'a' }, { workerId: 2, pid: 11 }],
   dataset: { total_videos: 1000, processed: 500, failed: 260, skipped: 50, pending: 190, success_rate: 0.5 },
 };
+const machine = (host: string, pid: number, videosPerSecond: number): MachineProgress => ({ host, pid, workers: 4, done: pid * 10, videosPerSecond, framesPerSecond: { cpu: 100, gpu: 50 }, active: pid % 5 });
 const errors = Array.from({ length: 250 }, (_, i) => ({ id: `v${i}`, video_path: `/data/v${i}.mp4`, error: `cannot open /data/v${i}.mp4` }));
 
 function keyframeRecord(id: string, frames: number): ProcessingRecord {
@@ -32,6 +34,36 @@ describe('notebook output conversions', () => {
     for (const state of ['done', 'interrupted', 'failed'] as const) {
       assert.equal(progressOutput(snapshot, { state, device: { device: 'gpu' }, errors: [] }).etaSeconds, null);
     }
+  });
+
+  it('progress: lists a queue job\'s machines by host and process, only what the display shows', () => {
+    const machines = [machine('node-b', 7, 3.3333333), machine('node-a', 12, 0.5), machine('node-b', 2, 10)];
+    const output = progressOutput({ ...snapshot, workers: [], machines }, { state: 'running', device: { device: 'cpu' }, errors: [] });
+    assert.deepEqual(output.machines, [
+      { host: 'node-a', workers: 4, done: 120, videosPerSecond: 0.5, active: 2 },
+      { host: 'node-b', workers: 4, done: 20, videosPerSecond: 10, active: 2 },
+      { host: 'node-b', workers: 4, done: 70, videosPerSecond: 3.33, active: 2 },
+    ]);
+    assert.equal(output.machinesNotListed, 0);
+    assert.deepEqual(output.workers, []);
+    assert.equal(machinesSummary(output.machines!.length, output.machinesNotListed!), '3 machines');
+    assert.deepEqual([machinesSummary(1, 0), machinesSummary(0, 0)], ['1 machine', 'No machine heard from yet']);
+    assert.deepEqual(machines.map((m) => m.host), ['node-b', 'node-a', 'node-b'], 'the snapshot is left as it was');
+    const single = progressOutput(snapshot, { state: 'running', device: { device: 'cpu' }, errors: [] });
+    assert.equal('machines' in single || 'machinesNotListed' in single, false, 'a run on one machine has no machine list');
+  });
+
+  it('progress: a cluster of 200 machines lists the first by host and counts the rest', () => {
+    const machines = Array.from({ length: 200 }, (_, i) => machine(`host${String(199 - i).padStart(3, '0')}`, 1000 + i, 1 / 3));
+    const output = progressOutput({ ...snapshot, workers: [], machines }, { state: 'running', device: { device: 'gpu' }, errors: [] });
+    assert.equal(output.machines!.length, PROGRESS_MACHINES_LISTED);
+    assert.equal(output.machinesNotListed, 200 - PROGRESS_MACHINES_LISTED);
+    assert.deepEqual(output.machines!.slice(0, 2).map((m) => m.host), ['host000', 'host001']);
+    assert.equal(machinesSummary(output.machines!.length, output.machinesNotListed!), `200 machines (first ${PROGRESS_MACHINES_LISTED} listed)`);
+    const bytes = JSON.stringify(output.machines).length;
+    assert.ok(bytes < 100 * PROGRESS_MACHINES_LISTED, `${bytes} bytes of machines on every update`);
+    const longName = progressOutput({ ...snapshot, machines: [machine('x'.repeat(10_000), 1, 1)] }, { state: 'running', device: { device: 'cpu' }, errors: [] });
+    assert.equal(longName.machines![0].host.length, 253, 'a host name is at most a DNS name long');
   });
 
   it('keyframes: only videos with frames, and sources made only for the carried window', () => {

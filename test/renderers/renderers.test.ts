@@ -5,8 +5,9 @@ import { jpegDataUri } from '../../kernel/src/display/jpegDataUri';
 import { keyframesOutput } from '../../kernel/src/display/keyframesOutput';
 import { DEFAULT_KEYFRAMES_PAGE_SIZE, type KeyframesOutput, type KeyframesPageReply, type ProgressOutput, type RunState } from '../../kernel/src/display/notebookOutputs';
 import { progressOutput } from '../../kernel/src/display/progressOutput';
-import type { ProcessingRecord } from '../../kernel/src/index';
-import { HOSTILE_BROKEN_NAME, HOSTILE_ID, HOSTILE_VIDEO_NAME, runEngine, type EngineRun } from './engineOutputs';
+import type { ProcessingRecord, ProgressSnapshot } from '../../kernel/src/index';
+import type { MachineProgress } from '../../kernel/src/processor/progressEvents';
+import { HOSTILE_BROKEN_NAME, HOSTILE_HOST, HOSTILE_ID, HOSTILE_VIDEO_NAME, runEngine, type EngineRun } from './engineOutputs';
 import { openRendererPage, type HarnessGlobal, type RendererKind, type RendererPage, type ThemeName } from './rendererPage';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -14,14 +15,26 @@ const SCREENSHOTS = path.join(REPO, 'out', 'screenshots');
 const PAGE = DEFAULT_KEYFRAMES_PAGE_SIZE;
 /** The ids manyRecords gives. */
 const videoId = (index: number) => `video${String(index).padStart(4, '0')}`;
+/** A queue job's snapshot as processDataset({ cluster }) emits it: the machines' rates summed, no local workers. */
+function clusterSnapshot(counts: ProgressSnapshot, machines: MachineProgress[]): ProgressSnapshot {
+  const sum = (rate: (machine: MachineProgress) => number) => machines.reduce((total, machine) => total + rate(machine), 0);
+  const framesPerSecond = { cpu: sum((machine) => machine.framesPerSecond.cpu), gpu: sum((machine) => machine.framesPerSecond.gpu) };
+  return { ...counts, workers: [], machines, videosPerSecond: sum((machine) => machine.videosPerSecond), framesPerSecond };
+}
+/** Three machines on a queue job, out of host order as heartbeats arrive, one named with markup. */
+const MACHINES: MachineProgress[] = [
+  { host: 'worker-b', pid: 7, workers: 8, done: 1234, videosPerSecond: 12.345, framesPerSecond: { cpu: 0, gpu: 410 }, active: 8 },
+  { host: HOSTILE_HOST, pid: 3, workers: 4, done: 56, videosPerSecond: 2.4, framesPerSecond: { cpu: 80, gpu: 0 }, active: 0 },
+  { host: 'worker-a', pid: 9, workers: 2, done: 789, videosPerSecond: 0.5, framesPerSecond: { cpu: 20, gpu: 0 }, active: 1 },
+];
 
 describe('notebook renderers in Chromium', function () {
   let run: EngineRun;
   let browser: RendererPage;
 
   /** The engine's events turned into the progress output the kernel shows, in a given state. */
-  function progressAt(snapshotIndex: number, state: RunState): ProgressOutput {
-    const snapshot = run.snapshots.at(snapshotIndex)!;
+  function progressAt(snapshotIndex: number, state: RunState, machines?: MachineProgress[]): ProgressOutput {
+    const snapshot = machines ? clusterSnapshot(run.snapshots.at(snapshotIndex)!, machines) : run.snapshots.at(snapshotIndex)!;
     const fallback = run.runDevices[0]?.reason;
     const failedSoFar = run.errors.slice(0, snapshot.failed);
     return progressOutput(snapshot, {
@@ -155,6 +168,62 @@ describe('notebook renderers in Chromium', function () {
       await browser.page.locator('#slot-done').screenshot({ path: path.join(SCREENSHOTS, 'progress-dark.png') });
       await setTheme('high-contrast');
       await browser.page.locator('#slot-done').screenshot({ path: path.join(SCREENSHOTS, 'progress-high-contrast.png') });
+    });
+  });
+
+  describe('progress of a queue job', () => {
+    /** The text of each cell, row by row. */
+    async function cells(rowSelector: string): Promise<string[][]> {
+      const rows = browser.page.locator(rowSelector);
+      return Promise.all(Array.from({ length: await rows.count() }, (_, i) => rows.nth(i).locator('th, td').allTextContents()));
+    }
+
+    it('lists every machine with its rate, videos done and decoding, host names as text', async () => {
+      await activate('progress', false);
+      await render('progress', 'm', 'job', progressAt(midRunIndex(), 'running', MACHINES));
+      assert.equal(await browser.page.locator('.vbk-machines-summary').textContent(), '3 machines');
+      assert.equal(await browser.page.locator('.vbk-rate').textContent(), '15 videos/s', 'the job\'s rate is the machines\' sum');
+      assert.equal(await browser.page.locator('.vbk-machines').getAttribute('open'), '');
+      assert.deepEqual(await cells('.vbk-machine-table thead tr'), [['Machine', 'Videos/s', 'Videos done', 'Decoding / workers']]);
+      assert.deepEqual(await cells('.vbk-machine'), [[HOSTILE_HOST, '2.4', '56', '0 / 4'], ['worker-a', '0.5', '789', '1 / 2'], ['worker-b', '12', '1234', '8 / 8']]);
+      assert.equal(await count('.vbk-progress img'), 0, 'a host name never becomes markup');
+      assert.match((await browser.page.locator('.vbk-machine .vbk-machine-host').first().innerHTML()), /^&lt;img src=x onerror=alert\(1\)&gt;$/);
+      assert.equal(await count('.vbk-machine th[scope="row"]'), 3, 'each row is named by its machine');
+      assert.deepEqual(await browser.page.locator('.vbk-machine').evaluateAll((rows) => rows.map((row) => row.classList.contains('vbk-idle'))), [true, false, false]);
+      assert.equal(await count('.vbk-worker'), 0);
+      assert.equal(await browser.page.locator('.vbk-workers').isHidden(), true, 'no per-worker list for a queue job');
+      for (const theme of ['light', 'dark'] as const) {
+        await setTheme(theme);
+        await browser.page.locator('#slot-m').screenshot({ path: path.join(SCREENSHOTS, `progress-machines-${theme}.png`) });
+      }
+    });
+
+    it('updates the rows in place, folds on the keyboard, and caps a cluster of 200', async () => {
+      await activate('progress', false);
+      await render('progress', 'm', 'job', progressAt(midRunIndex(), 'running', MACHINES));
+      await browser.page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.tag('.vbk-machine'));
+      const busier = MACHINES.map((machine) => ({ ...machine, done: machine.done + 1 }));
+      await render('progress', 'm', 'job', progressAt(midRunIndex(), 'running', busier));
+      assert.deepEqual(await browser.page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.tagged('.vbk-machine')), [true, true, true]);
+      assert.deepEqual(await texts('.vbk-machine-done'), ['Videos done', '57', '790', '1235']);
+      await browser.page.locator('.vbk-machines-summary').focus();
+      await browser.page.keyboard.press('Enter');
+      assert.equal(await browser.page.locator('.vbk-machines').getAttribute('open'), null);
+      await render('progress', 'm', 'job', progressAt(midRunIndex(), 'running', busier));
+      assert.equal(await browser.page.locator('.vbk-machines').getAttribute('open'), null, 'folded stays folded while updates come');
+      await browser.page.keyboard.press('Enter');
+
+      const cluster = Array.from({ length: 200 }, (_, i) => ({ ...MACHINES[0], host: `node${String(i).padStart(3, '0')}`, pid: i }));
+      await render('progress', 'm', 'job', progressAt(midRunIndex(), 'running', cluster));
+      assert.equal(await browser.page.locator('.vbk-machines-summary').textContent(), '200 machines (first 64 listed)');
+      assert.equal(await count('.vbk-machine'), 64);
+      await render('progress', 'm', 'job', progressAt(-1, 'done', MACHINES));
+      assert.equal(await browser.page.locator('.vbk-machine-active').first().isHidden(), true, 'no "decoding now" once the job is over');
+      assert.deepEqual(await texts('.vbk-machine-done'), ['Videos done', '56', '789', '1234']);
+      const local = progressAt(midRunIndex(), 'running');
+      await render('progress', 'm', 'job', local);
+      assert.equal(await browser.page.locator('.vbk-machines').isHidden(), true, 'a run on one machine, or an older output, has no machine list');
+      assert.equal(await count('.vbk-worker'), local.workers.length);
     });
   });
 

@@ -29,6 +29,19 @@ export interface WorkerNow {
   videoPath?: string;
 }
 
+/** One machine working on a queue job, as its latest heartbeat tells. */
+export interface MachineNow {
+  /** The name the machine gives itself (VBK_HOST or its host name): text from another machine. */
+  host: string;
+  /** Decoding processes it runs. */
+  workers: number;
+  /** Videos it settled for this job. */
+  done: number;
+  videosPerSecond: number;
+  /** Videos it decodes now. */
+  active: number;
+}
+
 export interface DeviceInUse {
   device: OutputDevice;
   /** Why decoding runs on the CPU although a GPU was asked for. */
@@ -58,6 +71,14 @@ export interface ProgressOutput {
   dataset?: DatasetStatsDict;
   /** While the CSV is read before the first video: how far. */
   reading?: { bytesRead: number; totalBytes: number };
+  /**
+   * A job on a queue: the machines working on it, by host, at most PROGRESS_MACHINES_LISTED (the
+   * rates above are their sum, and `workers` is empty). Absent for a run on one machine and in
+   * outputs saved by older versions.
+   */
+  machines?: MachineNow[];
+  /** Machines working on the job but not listed; present with `machines`. */
+  machinesNotListed?: number;
 }
 
 /** "45% (12.0 of 26.7 MB)": how far the read of the CSV before a run has come. */
@@ -75,6 +96,16 @@ export function datasetSummary(dataset: DatasetStatsDict): string {
 
 /** The output is re-sent on every update: a long error list would make each update heavy. */
 export const PROGRESS_ERRORS_LISTED = 200;
+
+/** Machines a progress output lists, for the same reason: a cluster of hundreds must not weigh on every update. */
+export const PROGRESS_MACHINES_LISTED = 64;
+
+/** "3 machines", "1 machine", "200 machines (first 64 listed)". */
+export function machinesSummary(listed: number, notListed: number): string {
+  const count = listed + notListed;
+  if (count === 0) return 'No machine heard from yet';
+  return `${count} ${count === 1 ? 'machine' : 'machines'}${notListed > 0 ? ` (first ${listed} listed)` : ''}`;
+}
 
 export interface KeyframeThumb {
   index: number;

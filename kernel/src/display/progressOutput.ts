@@ -1,6 +1,9 @@
-import type { ProgressSnapshot } from '../processor/progressEvents';
+import type { MachineProgress, ProgressSnapshot } from '../processor/progressEvents';
 import type { ProcessingError } from '../stats/processingStats';
-import { PROGRESS_ERRORS_LISTED, type DeviceInUse, type ProgressOutput, type RunState } from './notebookOutputs';
+import { PROGRESS_ERRORS_LISTED, PROGRESS_MACHINES_LISTED, type DeviceInUse, type MachineNow, type ProgressOutput, type RunState } from './notebookOutputs';
+
+/** The longest a DNS name can be: a longer name, set by hand on some machine, is cut rather than re-sent whole on every update. */
+const HOST_CHARS = 253;
 
 /** What the progress output needs beyond a snapshot, gathered from the run's other events. */
 export interface ProgressContext {
@@ -40,5 +43,23 @@ export function progressOutput(snapshot: ProgressSnapshot, context: ProgressCont
     errorsNotListed: (context.errorsNotListed ?? 0) + context.errors.length - listed.length,
     dataset: { ...snapshot.dataset },
     ...(context.reading ? { reading: { ...context.reading } } : {}),
+    ...(snapshot.machines ? machinesNow(snapshot.machines) : {}),
   };
+}
+
+/**
+ * The machines of a queue job, by host and then process, so rows keep their places from one update
+ * to the next; only the first PROGRESS_MACHINES_LISTED, and only what the display shows.
+ */
+function machinesNow(machines: readonly MachineProgress[]): Pick<ProgressOutput, 'machines' | 'machinesNotListed'> {
+  const sorted = [...machines].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : a.pid - b.pid));
+  const listed: MachineNow[] = sorted.slice(0, PROGRESS_MACHINES_LISTED).map(({ host, workers, done, videosPerSecond, active }) => ({
+    host: host.slice(0, HOST_CHARS),
+    workers,
+    done,
+    // Two decimals are more than the display shows; the long tail of a float is bytes on every update.
+    videosPerSecond: Math.round(videosPerSecond * 100) / 100,
+    active,
+  }));
+  return { machines: listed, machinesNotListed: machines.length - listed.length };
 }
