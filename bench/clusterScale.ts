@@ -1,7 +1,7 @@
 /**
  * A million-row job split for many machines, without decoding a million videos: the parts'
- * checkpoints are written through the engine's own Checkpoint (metadata-shaped records), as a run
- * would leave them, then timed: `submit` (the CSV read, the rows file, the chunks queued, Redis's
+ * checkpoints are written through the engine's own Checkpoint (metadata-shaped records, one in
+ * seven failed), as a run would leave them, then timed: `submit` (the CSV read, the rows file, the chunks queued, Redis's
  * memory), `merge` of 7,813 queue chunks and of 256 shards (time, peak memory), `status`, and one
  * shard's start (`process --shard 5/256` over a finished shard: the CSV pass and the fingerprint
  * every shard pays).
@@ -12,14 +12,12 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import * as path from 'node:path';
 import { Redis } from 'ioredis';
-import { builtins } from '../kernel/src/builtins/builtinTasks';
-import { openCheckpoint } from '../kernel/src/checkpoint/checkpoint';
 import { scanCsv } from '../kernel/src/csv/csvScan';
 import type { RowSelection } from '../kernel/src/csv/rowSelection';
 import { SelectedRows } from '../kernel/src/csv/rowSelection';
 import { partCheckpointName, shardFolderName } from '../kernel/src/cluster/jobLayout';
 import { chunkFolders, readQueueJob } from '../kernel/src/cluster/queue/queueJob';
-import { processingFingerprint } from '../kernel/src/processor/processingFingerprint';
+import { writePart, type PartDataset } from '../test/cluster/partFixture';
 import { succeeded, timedChild, type TimedRun } from './timedChild';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
@@ -41,33 +39,15 @@ async function writeCsv(csvPath: string, rows: number, video: string): Promise<v
   await once(out, 'finish');
 }
 
-/** Writes one part's checkpoint as a finished run leaves it: a processed record for each of its rows. */
-async function writePart(checkpointPath: string, csvPath: string, video: string, totalRows: number, selection: RowSelection, csvSha256: string): Promise<void> {
-  const rows = new SelectedRows(selection, totalRows);
-  const checkpoint = await openCheckpoint(checkpointPath, {
-    datasetFingerprint: { csvSha256, videoCol: 'video_path', idCol: 'video_id' },
-    processingFingerprint: processingFingerprint(builtins.metadata()),
-    datasetLocation: { csvPath, totalRows },
-    selection,
-  });
-  const entries = Array.from({ length: rows.size }, (_, slot) => {
-    const row = rows.rowAt(slot);
-    const result = { duration: 4, width: 426, height: 240, fps: 25, num_frames: 100, codec: 'h264' };
-    return { row: { rowNumber: row }, record: { id: `row${row - 1}`, video_path: video, status: 'processed' as const, result, time: 0.01 } };
-  });
-  await checkpoint.appendAll(entries);
-  await checkpoint.close();
-}
-
 async function usedMemory(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
 }
 
-async function submitAndParts(rows: number, work: string, redisUrl: string, csvPath: string, video: string, csvSha256: string): Promise<Pick<ClusterScaleResult, 'submit' | 'chunkMerge'>> {
+async function submitAndParts(work: string, redisUrl: string, dataset: PartDataset, video: string): Promise<Pick<ClusterScaleResult, 'submit' | 'chunkMerge'>> {
   const out = path.join(work, 'queue-job');
   const redis = new Redis(redisUrl);
   const before = await usedMemory(redis);
-  const args = ['submit', csvPath, '--redis', redisUrl, '--queue', 'scale', '--video-col', 'video_path', '--id-col', 'video_id', '--fn', 'metadata', '--out', out];
+  const args = ['submit', dataset.csvPath, '--redis', redisUrl, '--queue', 'scale', '--video-col', 'video_path', '--id-col', 'video_id', '--fn', 'metadata', '--out', out];
   const submit = await succeeded(timedChild(process.execPath, [CLI, ...args]), 'submit');
   const after = await usedMemory(redis);
   const again = await succeeded(timedChild(process.execPath, [CLI, ...args]), 'submit again');
@@ -76,7 +56,7 @@ async function submitAndParts(rows: number, work: string, redisUrl: string, csvP
   for (let chunk = 0; chunk < spec.chunks; chunk++) {
     const { committed, work: workFolder } = chunkFolders(out, chunk, spec.chunks);
     const selection: RowSelection = { kind: 'range', first: chunk * spec.chunk_rows + 1, count: spec.chunk_rows };
-    await writePart(path.join(workFolder, partCheckpointName(csvPath)), csvPath, video, rows, selection, csvSha256);
+    await writePart(path.join(workFolder, partCheckpointName(dataset.csvPath)), dataset, selection, video);
     await rename(workFolder, committed);
   }
   const status = await succeeded(timedChild(process.execPath, [CLI, 'status', out]), 'status');
@@ -87,19 +67,19 @@ async function submitAndParts(rows: number, work: string, redisUrl: string, csvP
   };
 }
 
-async function shardsAndStart(rows: number, work: string, csvPath: string, video: string, csvSha256: string): Promise<Pick<ClusterScaleResult, 'shardMerge' | 'shardStart'>> {
+async function shardsAndStart(work: string, dataset: PartDataset, video: string): Promise<Pick<ClusterScaleResult, 'shardMerge' | 'shardStart'>> {
   const out = path.join(work, 'shard-job');
   await mkdir(out, { recursive: true });
   for (let index = 0; index < SHARDS; index++) {
-    const checkpointPath = path.join(out, shardFolderName(index, SHARDS), partCheckpointName(csvPath));
-    await writePart(checkpointPath, csvPath, video, rows, { kind: 'shard', index, count: SHARDS }, csvSha256);
+    const checkpointPath = path.join(out, shardFolderName(index, SHARDS), partCheckpointName(dataset.csvPath));
+    await writePart(checkpointPath, dataset, { kind: 'shard', index, count: SHARDS }, video);
   }
   const merge = await succeeded(timedChild(process.execPath, [CLI, 'merge', out]), 'merge of the shards');
-  const args = ['process', csvPath, '--video-col', 'video_path', '--id-col', 'video_id', '--fn', 'metadata', '--shard', `5/${SHARDS}`, '--out', out, '--workers', '1', '--device', 'cpu'];
+  const args = ['process', dataset.csvPath, '--video-col', 'video_path', '--id-col', 'video_id', '--fn', 'metadata', '--shard', `5/${SHARDS}`, '--out', out, '--workers', '1', '--device', 'cpu'];
   const start: TimedRun = await succeeded(timedChild(process.execPath, [CLI, ...args], { mark: /videos, resuming/ }), 'the shard resumed');
   return {
     shardMerge: { parts: SHARDS, seconds: merge.seconds, peakTreeRssMiB: merge.peakTreeRssMiB },
-    shardStart: { rowsInShard: new SelectedRows({ kind: 'shard', index: 5, count: SHARDS }, rows).size, seconds: start.seconds, untilStartSeconds: start.markSeconds ?? Number.NaN, peakTreeRssMiB: start.peakTreeRssMiB },
+    shardStart: { rowsInShard: new SelectedRows({ kind: 'shard', index: 5, count: SHARDS }, dataset.totalRows).size, seconds: start.seconds, untilStartSeconds: start.markSeconds ?? Number.NaN, peakTreeRssMiB: start.peakTreeRssMiB },
   };
 }
 
@@ -112,8 +92,9 @@ async function main(): Promise<void> {
   const csvPath = path.join(work, 'videos.csv');
   await writeCsv(csvPath, rows, video);
   const { fingerprint } = await scanCsv(csvPath, { videoCol: 'video_path', idCol: 'video_id' });
-  const queued = await submitAndParts(rows, work, redisUrl, csvPath, video, fingerprint.csvSha256);
-  const sharded = await shardsAndStart(rows, work, csvPath, video, fingerprint.csvSha256);
+  const dataset: PartDataset = { csvPath, csvSha256: fingerprint.csvSha256, totalRows: rows };
+  const queued = await submitAndParts(work, redisUrl, dataset, video);
+  const sharded = await shardsAndStart(work, dataset, video);
   const result: ClusterScaleResult = { rows, ...queued, ...sharded };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   await rm(work, { recursive: true, force: true });
