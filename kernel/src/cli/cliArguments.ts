@@ -123,6 +123,7 @@ export function jobCommandOf(commandName: string, { values, positionals }: Parse
   if (outputFormat === 'webdataset' && text('out') === undefined) throw new UsageError('--format webdataset writes tar shards into the output folder: give --out DIR');
   const shard = parseShardFlag(text('shard'), text('shards'), process.env);
   if (shard && text('out') === undefined) throw new UsageError('--shard writes into the output folder the shards of a job share: give --out DIR');
+  if (shard && text('checkpoint') !== undefined) throw new UsageError('--shard keeps its checkpoint in its own folder under --out, where status, merge and a re-run on another machine find it: leave out --checkpoint');
   const tarMaxMb = text('tar-max-mb');
   const tarMaxSamples = text('tar-max-samples');
   return {

@@ -58,7 +58,7 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     const processFn = options.processFn ?? builtins.keyframes();
     const outputDirOption = options.outputDir ?? environment.outputDirFor(csvPath);
     const outputDir = outputDirOption === undefined ? undefined : path.resolve(outputDirOption);
-    const selection = selectionOf(options, outputDir);
+    const selection = selectionOf(options, outputDir, this.checkpointPath);
     const resultsDir = outputDir === undefined ? undefined : partFolder(outputDir, selection);
     const checkpointPath = path.resolve(
       this.checkpointPath ?? (selection.kind === 'all' ? environment.checkpointPathFor(csvPath) : path.join(resultsDir!, partCheckpointName(csvPath))),
@@ -147,8 +147,9 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
 }
 
 /** The rows a call covers: a shard's, checked, or every row. */
-function selectionOf(options: ProcessDatasetOptions, outputDir: string | undefined): RowSelection {
+function selectionOf(options: ProcessDatasetOptions, outputDir: string | undefined, checkpointPath: string | undefined): RowSelection {
   if (!options.shard) return ALL_ROWS;
+  if (checkpointPath !== undefined) throw new InputError('a shard keeps its checkpoint in its own folder under outputDir, where status, merge and a re-run on another machine find it: give no checkpointPath');
   if (outputDir === undefined) throw new InputError('a shard keeps its checkpoint and results in the output folder the shards of a job share: give outputDir');
   try {
     return checkedSelection({ kind: 'shard', ...options.shard });

@@ -11,7 +11,10 @@ import type { MachineProgress } from '../../processor/progressEvents';
 const chunksKey = (queue: string, jobId: string) => `vbk:${queue}:${jobId}:chunks`;
 const machinesKey = (queue: string, jobId: string) => `vbk:${queue}:${jobId}:machines`;
 
-/** A machine whose heartbeat is older than this has stopped (killed, or its worker ended). */
+/**
+ * A machine whose heartbeat is older than this has stopped (killed, or its worker ended). Judged
+ * by the reader's clock against the writer's: hosts' clocks must agree (NTP), as for leases.
+ */
 export const HEARTBEAT_STALE_MS = 10_000;
 
 /** What a worker says of itself every second, and of the chunk it runs. */
@@ -56,9 +59,4 @@ export async function readQueueProgress(redis: Redis, queue: string, jobId: stri
     for (const status of ['processed', 'failed', 'skipped'] as const) counts[status] += beat.chunk.settled[status];
   }
   return { chunksSettled: Object.keys(chunks).length, counts, machines };
-}
-
-/** Drops the job's progress keys (after its merge, or when the job is submitted anew). */
-export async function forgetQueueProgress(redis: Redis, queue: string, jobId: string): Promise<void> {
-  await redis.del(chunksKey(queue, jobId), machinesKey(queue, jobId));
 }
