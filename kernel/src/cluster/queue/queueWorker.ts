@@ -53,6 +53,8 @@ class ChunkTaker {
   lastJob?: { spec: QueueJobSpec; workers: RunWorkers };
   private readonly pools = new Map<string, RunWorkers>();
   private readonly specs = new Map<string, QueueJobSpec>();
+  /** The last chunk's own run, settled either way: it needs no Redis, so a stop can always wait for it. */
+  private chunkRun: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly options: QueueWorkerOptions,
@@ -73,7 +75,9 @@ class ChunkTaker {
     this.tally.startChunk(job.data.chunk);
     try {
       const signal = this.options.signal ? AbortSignal.any([current.abort.signal, this.options.signal]) : current.abort.signal;
-      const outcome = await runChunk(spec, job.data, { workers: current.workers, events: this.tally, signal, maxInFlight: rowsInFlight(this.numWorkers) });
+      const run = runChunk(spec, job.data, { workers: current.workers, events: this.tally, signal, maxInFlight: rowsInFlight(this.numWorkers) });
+      this.chunkRun = run.catch(() => undefined);
+      const outcome = await run;
       await recordChunkSettled(this.connection, this.queueName, spec.job_id, job.data.chunk, outcome.counts);
       this.summary.chunks++;
       if (outcome.committed === 'now') this.summary.committed++;
@@ -82,6 +86,11 @@ class ChunkTaker {
       this.tally.endChunk();
       this.current = undefined;
     }
+  }
+
+  /** Resolves once the chunk run last started has ended (its checkpoint closed), however it ended. */
+  chunkEnded(): Promise<unknown> {
+    return this.chunkRun;
   }
 
   heartbeat(at?: number): Promise<void> {
@@ -145,6 +154,25 @@ function untilStopped(options: QueueWorkerOptions, taker: ChunkTaker, queue: Que
 }
 
 /**
+ * Closes the worker once stopped. While Redis answers it closes gracefully: the queue is told how the
+ * running chunk ended (an interrupted one is handed back at once). While Redis is unreachable
+ * nothing that needs it is waited for, or a stop would last until Redis came back (BullMQ's
+ * graceful close waits for it, and commands wait through reconnects): the chunk's own run ends
+ * (its checkpoint closed), the worker is closed by force and the commands still pending are
+ * dropped; the queue gives the chunk out again when its lock expires, as after a kill.
+ */
+async function letGo(worker: Worker<ChunkRef>, taker: ChunkTaker, queue: Queue, connection: Redis): Promise<void> {
+  await taker.chunkEnded();
+  const reachable = connection.status === 'ready';
+  await worker.close(!reachable);
+  if (reachable) await taker.heartbeat(0); // gone: its heartbeat is stale at once
+  else connection.disconnect();
+  await taker.closePools();
+  await queue.close();
+  connection.disconnect();
+}
+
+/**
  * A worker of the job queue: takes one chunk at a time from BullMQ and runs it (`runChunk`) on a
  * pool of decoding processes kept from chunk to chunk, sending a heartbeat for the job every
  * second. Delivery is at least once; `runChunk` makes the effect exactly once. Resolves when
@@ -168,11 +196,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     await untilStopped(options, taker, queue);
   } finally {
     clearInterval(heartbeat);
-    await worker.close();
-    await taker.heartbeat(0); // gone: its heartbeat is stale at once
-    await taker.closePools();
-    await queue.close();
-    connection.disconnect();
+    await letGo(worker, taker, queue, connection);
   }
   return taker.summary;
 }
