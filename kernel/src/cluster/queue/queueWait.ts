@@ -44,10 +44,29 @@ async function failedChunks(queue: Queue<ChunkRef>, spec: QueueJobSpec): Promise
 }
 
 /**
+ * `read`'s value, or undefined once `signal` aborts first. Commands wait through Redis's reconnects
+ * (`maxRetriesPerRequest: null`), so while Redis is unreachable a read never ends by itself: a stop
+ * must not wait for it.
+ */
+function unlessAborted<T>(read: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+  if (!signal) return read;
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    // Both outcomes are handled, also after an abort: a read dropped then may still fail later.
+    read.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
+    );
+  });
+}
+
+/**
  * Polls the job's progress every second, handing each snapshot to `onProgress`, until every chunk
  * is settled; rejects when a chunk has failed for good, and stops (resolving false) when `signal`
- * aborts: the job goes on on its workers, and waiting again picks it up. A Redis restart only
- * pauses the polling.
+ * aborts, also while Redis is unreachable: the job goes on on its workers, and waiting again picks
+ * it up. A Redis restart only pauses the polling.
  */
 export async function waitForQueueJob(
   connection: Redis, queueName: string, spec: QueueJobSpec, onProgress: (snapshot: ProgressSnapshot) => void, signal?: AbortSignal,
@@ -58,12 +77,13 @@ export async function waitForQueueJob(
   let failedCheckedAt = -Infinity;
   try {
     while (!signal?.aborted) {
-      const progress = await readQueueProgress(connection, queueName, spec.job_id);
+      const progress = await unlessAborted(readQueueProgress(connection, queueName, spec.job_id), signal);
+      if (!progress) break;
       onProgress(queueSnapshot(spec, progress, (performance.now() - started) / 1000));
       if (progress.chunksSettled >= spec.chunks) return true;
       if (performance.now() - failedCheckedAt >= FAILED_CHECK_MS) {
         failedCheckedAt = performance.now();
-        const failed = await failedChunks(queue, spec);
+        const failed = (await unlessAborted(failedChunks(queue, spec), signal)) ?? [];
         if (failed.length) throw new ChunkFailedError(`job ${spec.job_id} cannot finish: ${failed.slice(0, 10).join('; ')}${failed.length > 10 ? ` (and ${failed.length - 10} more)` : ''}. Fix the cause and submit it again: finished chunks are kept.`);
       }
       await new Promise<void>((resolve) => {
