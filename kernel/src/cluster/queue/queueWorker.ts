@@ -8,7 +8,7 @@ import { MachineTally } from './machineHeartbeat';
 import { readQueueJob, type ChunkRef, type QueueJobSpec } from './queueJob';
 import { publishHeartbeat, recordChunkSettled } from './queueProgress';
 import { DEFAULT_LOCK_SECONDS, DEFAULT_QUEUE } from './queueDefaults';
-import { redisConnection } from './redisConnection';
+import { oncePerMinute, redisConnection } from './redisConnection';
 
 export interface QueueWorkerOptions {
   redis: string;
@@ -187,7 +187,8 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const worker = new Worker<ChunkRef>(queueName, (job) => taker.process(job), {
     connection, concurrency: 1, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: MAX_STALLS,
   });
-  worker.on('error', (error) => options.log(`queue worker: ${error.message}`));
+  const sayError = oncePerMinute(options.log);
+  worker.on('error', (error) => sayError(`queue worker: ${error.message}`));
   worker.on('failed', (job, error) => options.log(`chunk ${job?.data.chunk ?? '?'} of job ${job?.data.job_id ?? '?'}: ${error.message} (attempt ${job?.attemptsMade ?? '?'})`));
   const heartbeat = setInterval(() => void taker.heartbeat(), HEARTBEAT_MS);
   const queue = new Queue(queueName, { connection });

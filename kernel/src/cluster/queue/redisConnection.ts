@@ -11,12 +11,18 @@ import { InputError } from '../../inputError';
 export function redisConnection(url: string, log: (line: string) => void): Redis {
   if (!/^rediss?:\/\//.test(url)) throw new InputError(`--redis takes a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379), got '${url}'`);
   const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
-  const lastSaid = new Map<string, number>();
-  redis.on('error', (error: Error) => {
-    const now = Date.now();
-    if (now - (lastSaid.get(error.message) ?? -Infinity) < 60_000) return;
-    lastSaid.set(error.message, now);
-    log(`redis ${url.replace(/\/\/[^@]*@/, '//')}: ${error.message} (retrying)`);
-  });
+  const say = oncePerMinute(log);
+  redis.on('error', (error: Error) => say(`redis ${url.replace(/\/\/[^@]*@/, '//')}: ${error.message} (retrying)`));
   return redis;
+}
+
+/** `log`, saying each distinct line at most once a minute: while Redis is down, every reconnect fails alike. */
+export function oncePerMinute(log: (line: string) => void): (line: string) => void {
+  const lastSaid = new Map<string, number>();
+  return (line) => {
+    const now = Date.now();
+    if (now - (lastSaid.get(line) ?? -Infinity) < 60_000) return;
+    lastSaid.set(line, now);
+    log(line);
+  };
 }
