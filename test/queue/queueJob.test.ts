@@ -8,7 +8,7 @@ import type { ProcessingRecord } from '../../kernel/src/index';
 import { comparable, journalEntries, readResults, runCli, startCli, waitFor, type CliResult } from '../cli/cliRun';
 import { makeDataset, type DatasetFixture } from '../processor/processorFixture';
 import {
-  chunkCheckpoint, chunkUnderWay, committedChunks, endMachines, startedChunks, lockHolder, LOCK_SECONDS, machineEnv, signalMachines, startMachines,
+  chunkCheckpoint, chunkUnderWay, committedChunks, endMachines, lockHolder, LOCK_SECONDS, machineEnv, signalMachines, startedChunks, startMachines,
   submittedJobId, wholeJournalLines, workerSummary, type Machine,
 } from './queueMachines';
 import { RedisServer } from './redisServer';
@@ -19,7 +19,19 @@ const CHUNK_ROWS = 3;
 const CHUNKS = 5;
 const CHUNK_NAMES = Array.from({ length: CHUNKS }, (_, chunk) => `chunk-00000${chunk}`);
 
+/** A process stopped while Redis is down ends in this long, or it waits for Redis. */
+const STOP_MS = 20_000;
+
 const passed = (run: CliResult, what: string) => assert.equal(run.code, 0, `${what}: exit ${run.code} ${run.signal ?? ''}\n${run.stderr}`);
+
+/** The process's result, or undefined when it has not ended within `ms`. */
+async function exitWithin(done: Promise<CliResult>, ms: number): Promise<CliResult | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  const result = await Promise.race([done, late]);
+  clearTimeout(timer);
+  return result;
+}
 
 /** Frame files as paths inside their output folder: a one-machine run and a queue job write the same ones. */
 function framePaths(records: ProcessingRecord[], outputDir: string): string[][] {
@@ -98,17 +110,17 @@ describe('queue job: workers on Redis standing in for machines, killed, Redis re
     assert.deepEqual(rows.flat().sort((a, b) => a - b), csvIds.map((_, at) => at + 1), 'no row lost');
   }
 
-  /** `submit --wait` started once the chunks are queued: it follows the job to the end and merges. */
-  async function followJob(): Promise<CliResult> {
+  /** `submit --wait`, started once the chunks are queued: it follows the job to the end and merges. */
+  function followJob(): { child: ChildProcess; done: Promise<CliResult> } {
     const waiter = startCli(submitArgs(['--wait']), { env: machineEnv('submitter') });
     followers.push(waiter.child);
-    return waiter.done;
+    return waiter;
   }
 
   it('three workers: submit --wait merges what one machine makes, every chunk committed once', async () => {
     passed(await runCli(submitArgs(), { env: machineEnv('submitter') }), 'submit');
     const workers = start(3);
-    const waited = await followJob();
+    const waited = await followJob().done;
     passed(waited, 'submit --wait');
     const summaries = (await Promise.all(workers.map((worker) => worker.done))).map((result, at) => {
       passed(result, workers[at].name);
@@ -149,7 +161,7 @@ describe('queue job: workers on Redis standing in for machines, killed, Redis re
   it('a worker SIGKILLed mid-chunk: the others resume its chunk once the locks expire, no row twice or lost', async () => {
     passed(await runCli(submitArgs(), { env: machineEnv('submitter') }), 'submit');
     const workers = start(3);
-    const waiting = followJob();
+    const waiting = followJob().done;
     const { chunk, holder } = await freezeOnChunkUnderWay(workers);
     holder.child.kill('SIGKILL');
     await holder.done;
@@ -174,18 +186,43 @@ describe('queue job: workers on Redis standing in for machines, killed, Redis re
   it('Redis SIGKILLed and restarted on its data mid-run: the workers reconnect and the job completes', async () => {
     passed(await runCli(submitArgs(), { env: machineEnv('submitter') }), 'submit');
     const workers = start(2);
-    const waiting = followJob();
+    const waiting = followJob().done;
     await waitFor(() => committedChunks(out).length >= 1, 60_000);
     await server!.kill();
     const notStarted = CHUNK_NAMES.filter((name) => !startedChunks(out).includes(name));
     assert.ok(notStarted.length > 0, 'Redis went down before every chunk was taken: the rest can only come from it once it is back');
-    // Down until every worker has found its connection refused, then back on the same append-only file.
-    await waitFor(() => workers.every((worker) => /: connect ECONNREFUSED .*\(retrying\)/.test(worker.stderr())), 30_000);
+    // Down until every worker has tried to reconnect and been refused, then back on the same append-only file.
+    await waitFor(() => workers.every((worker) => /: connect ECONNREFUSED .*\(retrying\)/.test(worker.stderr())), 30_000).catch(() => {
+      assert.fail(`not every worker tried to reconnect:\n${workers.map((worker) => `${worker.name}: ${worker.stderr()}`).join('\n')}`);
+    });
     await server!.restart();
     passed(await waiting, 'submit --wait');
     const results = await Promise.all(workers.map((worker) => worker.done));
     results.forEach((result, at) => passed(result, `${workers[at].name}, which lived through the restart`));
     assert.equal(results.map(workerSummary).reduce((sum, summary) => sum + summary.committed, 0), CHUNKS, `these workers committed every chunk, ${notStarted.join(', ')} after the restart`);
+    assertEveryRowOnce();
+    assertMergedLikeOneMachine();
+  });
+
+  it('stopped (SIGTERM) while Redis is down, a worker and submit --wait exit 130 without waiting for it', async () => {
+    passed(await runCli(submitArgs(), { env: machineEnv('submitter') }), 'submit');
+    const [worker] = start(1);
+    const waiter = followJob();
+    await waitFor(() => committedChunks(out).length >= 1, 60_000);
+    await server!.kill();
+    await waitFor(() => /: connect ECONNREFUSED .*\(retrying\)/.test(worker.stderr()), 30_000);
+    // submit --wait reads the progress every second: past that, it waits on a read Redis cannot answer.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    worker.child.kill('SIGTERM');
+    waiter.child.kill('SIGTERM');
+    const exits = await Promise.all([worker.done, waiter.done].map((done) => exitWithin(done, STOP_MS)));
+    const said = exits.map((result, at) => `${['worker', 'submit --wait'][at]}: ${result ? `exit ${result.code}\n${result.stderr}` : `still running ${STOP_MS} ms after SIGTERM`}`);
+    assert.deepEqual(exits.map((result) => result?.code), [130, 130], said.join('\n'));
+
+    // Back on its data, the job completes: the stopped worker's chunk is given out again once its lock expires.
+    await server!.restart();
+    start(1, 1);
+    passed(await followJob().done, 'submit --wait after the restart');
     assertEveryRowOnce();
     assertMergedLikeOneMachine();
   });
@@ -205,10 +242,11 @@ describe('queue job: workers on Redis standing in for machines, killed, Redis re
     const redis = new Redis(server!.url);
     const queue = new Queue(QUEUE, { connection: redis });
     try {
-      const keys = (await redis.keys(`bull:${QUEUE}:${jobId}-*`)).filter((key) => /-\d+$/.test(key));
-      assert.deepEqual(keys.sort(), CHUNK_NAMES.map((_, chunk) => `bull:${QUEUE}:${jobId}-${chunk}`));
       const counts = await queue.getJobCounts();
-      assert.equal(Object.values(counts).reduce((sum, count) => sum + count, 0), CHUNKS, JSON.stringify(counts));
+      assert.equal(Object.values(counts).reduce((sum, count) => sum + count, 0), CHUNKS, `one queue entry a chunk: ${JSON.stringify(counts)}`);
+      // A job's hash is bull:<queue>:<id>; its lock, logs and the like have a further ':<name>'.
+      const keys = (await redis.keys(`bull:${QUEUE}:${jobId}-*`)).filter((key) => !key.slice(`bull:${QUEUE}:`.length).includes(':'));
+      assert.deepEqual(keys.sort(), CHUNK_NAMES.map((_, chunk) => `bull:${QUEUE}:${jobId}-${chunk}`));
       assert.equal(counts.waiting, CHUNKS);
     } finally {
       await queue.close();
@@ -245,7 +283,7 @@ describe('queue job: workers on Redis standing in for machines, killed, Redis re
     assert.equal(existsSync(path.join(out, 'processing_results.json')), false, 'an unfinished job leaves no merged results');
 
     start(1, 1);
-    passed(await followJob(), 'submit --wait');
+    passed(await followJob().done, 'submit --wait');
     assertEveryRowOnce();
     assertMergedLikeOneMachine();
   });
