@@ -23,9 +23,12 @@ const EXPECTED_TARGETS: { target: string; nativePackage: string; format: BinaryF
   { target: 'win32-x64', nativePackage: '@seydx/node-av-win32-x64-msvc', format: 'PE x86-64' },
 ];
 
-/** The dependency only the build uses (the bundles in dist/ are built already), and its folders. */
-const BUILD_ONLY_DEPENDENCY = 'esbuild';
-const BUILD_ONLY_FOLDERS = ['node_modules/esbuild/', 'node_modules/@esbuild/'].map((folder) => path.posix.join('extension', folder));
+/**
+ * Dependencies the package leaves out, and their folders: the one only the build uses (the bundles
+ * in dist/ are built already), and the job queue's client, which is bundled into dist/.
+ */
+const UNPACKED_DEPENDENCIES = ['esbuild', 'bullmq', 'ioredis'];
+const UNPACKED_FOLDERS = ['esbuild/', '@esbuild/', 'bullmq/', 'ioredis/', 'msgpackr-extract/', '@msgpackr-extract/'].map((folder) => path.posix.join('extension', 'node_modules', folder));
 
 interface PackagingSummary {
   packages: { target: string; file: string; bytes: number }[];
@@ -82,12 +85,12 @@ describe('Platform packages (.vsix)', function () {
     });
   }
 
-  it('each holds the files its package.json names, the sample notebook and the runtime dependencies, not the build-only ones', () => {
+  it('each holds the files its package.json names, the sample notebook and the runtime dependencies, not the build-only or bundled ones', () => {
     for (const [target, archive] of archives) {
       const manifest = JSON.parse(archive.packageJson) as ExtensionManifest;
       const media = manifest.contributes.walkthroughs.flatMap((walkthrough) => walkthrough.steps.flatMap((step) => [step.media.image, step.media.markdown]));
       const named = [manifest.main, manifest.types, ...manifest.contributes.notebookRenderer.map((renderer) => renderer.entrypoint), ...media];
-      const runtimePackages = Object.keys(manifest.dependencies).filter((name) => name !== BUILD_ONLY_DEPENDENCY);
+      const runtimePackages = Object.keys(manifest.dependencies).filter((name) => !UNPACKED_DEPENDENCIES.includes(name));
       const required = [
         ...named.filter((file): file is string => file !== undefined).map(entryOf),
         entryOf('samples/sample.ipynb'),
@@ -95,8 +98,8 @@ describe('Platform packages (.vsix)', function () {
       ];
       const entries = new Set(archive.entries);
       assert.deepEqual(required.filter((entry) => !entries.has(entry)), [], `${target} lacks these`);
-      const buildOnly = archive.entries.filter((entry) => BUILD_ONLY_FOLDERS.some((folder) => entry.startsWith(folder)));
-      assert.deepEqual(buildOnly, [], `${target} carries build-only packages`);
+      const unpacked = archive.entries.filter((entry) => UNPACKED_FOLDERS.some((folder) => entry.startsWith(folder)));
+      assert.deepEqual(unpacked, [], `${target} carries build-only or bundled packages`);
     }
   });
 
