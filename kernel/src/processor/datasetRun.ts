@@ -101,7 +101,8 @@ export class DatasetRun {
       this.sink = await this.openSink();
       await this.processRows();
       // Only a run that settled every row completes its open shard; an interrupted one leaves it partial for the resume.
-      if (!this.interrupted) await this.sink?.finish();
+      if (this.interrupted) await this.sink?.close();
+      else await this.sink?.finish();
       sinkClosed = true;
     } finally {
       clearInterval(ticker);
