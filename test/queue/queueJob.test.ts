@@ -137,6 +137,16 @@ describe('queue job: workers on Redis standing in for machines, killed, Redis re
     assert.equal(status.dataset.pending, 0);
   });
 
+  it('workers started before the job is submitted wait for it, run it, and exit once it is done', async () => {
+    const workers = start(2);
+    await waitFor(() => workers.every((worker) => /worker on queue/.test(worker.stderr())), 30_000);
+    // What is tested is time passing: idle checks (one a second) must find the queue empty before the job arrives.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    passed(await followJob().done, 'submit --wait');
+    for (const [at, result] of (await Promise.all(workers.map((worker) => worker.done))).entries()) passed(result, workers[at].name);
+    assertMergedLikeOneMachine();
+  });
+
   /**
    * Freezes every machine (SIGSTOP: nothing journals or commits while the test looks) once a chunk
    * is under way, and returns that chunk and the machine holding its lock; machines go on when no

@@ -41,7 +41,7 @@ export const WORKER_COMMAND: CommandSpec = {
     REDIS_FLAG,
     QUEUE_FLAG,
     { name: 'workers', value: 'N', description: 'Decoding worker processes on this machine', defaultText: DEFAULT_WORKERS_TEXT },
-    { name: 'exit-when-idle', description: 'Exit once the queue has nothing waiting or running anywhere', defaultText: 'off' },
+    { name: 'exit-when-idle', description: 'Exit once the queue has nothing waiting or running anywhere (started before any job is submitted, it waits 30 s for one)', defaultText: 'off' },
     { name: 'lock-seconds', value: 'S', description: 'A chunk of a worker that stopped answering goes to another after this long', defaultText: String(DEFAULT_LOCK_SECONDS) },
   ],
   details: [

@@ -28,6 +28,8 @@ export interface QueueWorkerOptions {
 
 const HEARTBEAT_MS = 1000;
 const IDLE_CHECK_MS = 1000;
+/** With --exit-when-idle, how long a worker that never saw work waits for a job to be submitted. */
+const FIRST_WORK_GRACE_MS = 30_000;
 /** A chunk's worker may be killed this often before the queue fails the chunk. */
 const MAX_STALLS = 100;
 
@@ -142,11 +144,21 @@ function untilStopped(options: QueueWorkerOptions, taker: ChunkTaker, queue: Que
     options.signal?.addEventListener('abort', stop, { once: true });
     if (!options.exitWhenIdle) return;
     // A killed worker's chunk stays 'active' until its lock expires and a stalled check puts it back
-    // to wait: a worker that left while any chunk is active could leave it to nobody.
+    // to wait: a worker that left while any chunk is active could leave it to nobody. A worker that
+    // has not yet seen any work (started before the job's submit) waits a while for it.
+    const startedAt = performance.now();
+    let seenWork = false;
     const idleCheck = setInterval(() => {
-      if (taker.current) return;
+      if (taker.current) {
+        seenWork = true;
+        return;
+      }
       void queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children').then((counts) => {
-        if (!taker.current && Object.values(counts).every((count) => count === 0)) stop();
+        const idle = Object.values(counts).every((count) => count === 0);
+        // A chunk run between two checks is work seen too, however short it was.
+        seenWork ||= !idle || taker.summary.chunks > 0;
+        const gaveUpWaiting = performance.now() - startedAt >= FIRST_WORK_GRACE_MS;
+        if (!taker.current && idle && (seenWork || gaveUpWaiting)) stop();
       }, () => undefined);
     }, IDLE_CHECK_MS);
     timers.push(idleCheck);
