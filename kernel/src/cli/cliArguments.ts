@@ -22,7 +22,7 @@ export const PROCESS_COMMAND: CommandSpec = {
     { name: 'fn', value: BUILTIN_NAMES.join('|'), description: 'What to extract per video', defaultText: 'keyframes' },
     { name: 'num-frames', value: 'N', description: 'Frames per video for keyframes, evenly spaced', defaultText: String(DEFAULT_NUM_FRAMES) },
     { name: 'min-frames', value: 'N', description: 'Fewest frames per video for adaptive', defaultText: String(DEFAULT_ADAPTIVE_FRAMES.minFrames) },
-    { name: 'max-frames', value: 'N', description: `Most frames per video for adaptive (default ${DEFAULT_ADAPTIVE_FRAMES.maxFrames}) and for fps (the first N times; default: no limit)`, defaultText: String(DEFAULT_ADAPTIVE_FRAMES.maxFrames) },
+    { name: 'max-frames', value: 'N', description: 'Most frames per video for adaptive, and for fps (its first N times)', defaultText: `${DEFAULT_ADAPTIVE_FRAMES.maxFrames} for adaptive, no limit for fps` },
     { name: 'fps', value: 'R', description: 'With --fn fps: frames per second of video time (> 0, need not be whole); the frame shown every 1/R s', defaultText: 'none: required by --fn fps' },
     { name: 'size', value: 'PX', description: 'Shorter side of the written JPEGs, aspect kept', defaultText: 'the video\'s own size' },
     { name: 'out', value: 'DIR', description: 'Where processing_results.json, .parquet, processing_stats.json and the frames go', defaultText: 'none: only the stats are printed' },
