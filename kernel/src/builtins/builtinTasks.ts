@@ -2,6 +2,7 @@ import type { VideoLoader } from '../video/videoLoader';
 import { extractKeyframes, type KeyframeOptions } from './extractKeyframes';
 import { extractMetadata } from './extractMetadata';
 import { sampleAdaptiveFrames, type AdaptiveOptions } from './sampleAdaptiveFrames';
+import { sampleFpsFrames, type FpsOptions } from './sampleFpsFrames';
 
 /** A processing function: gets a lazy loader, returns a JSON-serialisable record (sync or async). */
 export type ProcessFn = (loader: VideoLoader) => unknown;
@@ -13,10 +14,11 @@ export type ProcessFn = (loader: VideoLoader) => unknown;
 export type BuiltinTask =
   | { name: 'keyframes'; options: KeyframeOptions }
   | { name: 'metadata'; options: Record<string, never> }
-  | { name: 'adaptive'; options: AdaptiveOptions };
+  | { name: 'adaptive'; options: AdaptiveOptions }
+  | { name: 'fps'; options: FpsOptions };
 
 export type BuiltinName = BuiltinTask['name'];
-export const BUILTIN_NAMES: readonly BuiltinName[] = ['keyframes', 'metadata', 'adaptive'];
+export const BUILTIN_NAMES: readonly BuiltinName[] = ['keyframes', 'metadata', 'adaptive', 'fps'];
 
 /** A ProcessFn that also carries its task description; calling it runs the same code in-process. */
 export interface BuiltinProcessFn extends ProcessFn {
@@ -31,6 +33,8 @@ export function runBuiltinTask(task: BuiltinTask, loader: VideoLoader): Promise<
       return extractMetadata(loader);
     case 'adaptive':
       return sampleAdaptiveFrames(loader, task.options);
+    case 'fps':
+      return sampleFpsFrames(loader, task.options);
   }
 }
 
@@ -47,6 +51,8 @@ export const builtins = {
   keyframes: (options: KeyframeOptions = {}): BuiltinProcessFn => builtinProcessFn({ name: 'keyframes', options }),
   metadata: (): BuiltinProcessFn => builtinProcessFn({ name: 'metadata', options: {} }),
   adaptive: (options: AdaptiveOptions = {}): BuiltinProcessFn => builtinProcessFn({ name: 'adaptive', options }),
+  /** The frames displayed every 1/fps seconds; fps is required (there is no rate that suits every video). */
+  fps: (options: FpsOptions): BuiltinProcessFn => builtinProcessFn({ name: 'fps', options }),
 };
 
 export function builtinTaskOf(fn: ProcessFn): BuiltinTask | undefined {

@@ -22,7 +22,8 @@ export const PROCESS_COMMAND: CommandSpec = {
     { name: 'fn', value: BUILTIN_NAMES.join('|'), description: 'What to extract per video', defaultText: 'keyframes' },
     { name: 'num-frames', value: 'N', description: 'Frames per video for keyframes, evenly spaced', defaultText: String(DEFAULT_NUM_FRAMES) },
     { name: 'min-frames', value: 'N', description: 'Fewest frames per video for adaptive', defaultText: String(DEFAULT_ADAPTIVE_FRAMES.minFrames) },
-    { name: 'max-frames', value: 'N', description: 'Most frames per video for adaptive', defaultText: String(DEFAULT_ADAPTIVE_FRAMES.maxFrames) },
+    { name: 'max-frames', value: 'N', description: 'Most frames per video for adaptive, and for fps (its first N times)', defaultText: `${DEFAULT_ADAPTIVE_FRAMES.maxFrames} for adaptive, no limit for fps` },
+    { name: 'fps', value: 'R', description: 'With --fn fps: frames per second of video time (> 0, need not be whole); the frame shown every 1/R s', defaultText: 'none: required by --fn fps' },
     { name: 'size', value: 'PX', description: 'Shorter side of the written JPEGs, aspect kept', defaultText: 'the video\'s own size' },
     { name: 'out', value: 'DIR', description: 'Where processing_results.json, .parquet, processing_stats.json and the frames go', defaultText: 'none: only the stats are printed' },
     { name: 'format', value: OUTPUT_FORMATS.join('|'), description: 'Frames as JPEG folders per video (files) or as WebDataset tar shards in DIR/shards/ (webdataset)', defaultText: DEFAULT_OUTPUT_FORMAT },
@@ -57,6 +58,9 @@ export interface ProcessCommand {
   numFrames: number;
   minFrames: number;
   maxFrames: number;
+  /** With `fn: 'fps'`: the sampling rate, and the --max-frames given (absent: no limit, unlike adaptive's default). */
+  fps?: number;
+  fpsMaxFrames?: number;
   size?: number;
   outputDir?: string;
   outputFormat: OutputFormat;
@@ -82,6 +86,23 @@ export function wholeNumber(flag: string, text: string, min: number): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < min) throw new UsageError(`--${flag} takes a whole number >= ${min}, got '${text}'`);
   return value;
+}
+
+/** A finite number > 0, whole or not (a sampling rate). */
+export function positiveNumber(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UsageError(`--${flag} takes a number > 0, got '${text}'`);
+  return value;
+}
+
+/** `--fps` and the limit of `--fn fps`: refused without --fn fps, so a mistyped --fn is not silently ignored. */
+function fpsFlags(fn: BuiltinName, fps: string | undefined, maxFrames: string | undefined): Pick<ProcessCommand, 'fps' | 'fpsMaxFrames'> {
+  if (fn !== 'fps') {
+    if (fps !== undefined) throw new UsageError(`--fps applies to --fn fps only, not --fn ${fn}`);
+    return {};
+  }
+  if (fps === undefined) throw new UsageError('--fn fps needs --fps R: the frames per second to sample');
+  return { fps: positiveNumber('fps', fps), ...(maxFrames === undefined ? {} : { fpsMaxFrames: wholeNumber('max-frames', maxFrames, 1) }) };
 }
 
 function oneOf<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
@@ -126,14 +147,16 @@ export function jobCommandOf(commandName: string, { values, positionals }: Parse
   if (shard && text('checkpoint') !== undefined) throw new UsageError('--shard keeps its checkpoint in its own folder under --out, where status, merge and a re-run on another machine find it: leave out --checkpoint');
   const tarMaxMb = text('tar-max-mb');
   const tarMaxSamples = text('tar-max-samples');
+  const fn = oneOf('fn', text('fn'), BUILTIN_NAMES) ?? 'keyframes';
   return {
     csvPath,
     videoCol,
     idCol: text('id-col'),
-    fn: oneOf('fn', text('fn'), BUILTIN_NAMES) ?? 'keyframes',
+    fn,
     numFrames: number('num-frames', DEFAULT_NUM_FRAMES, 1),
     minFrames: number('min-frames', DEFAULT_ADAPTIVE_FRAMES.minFrames, 1),
     maxFrames: number('max-frames', DEFAULT_ADAPTIVE_FRAMES.maxFrames, 1),
+    ...fpsFlags(fn, text('fps'), text('max-frames')),
     size: size === undefined ? undefined : wholeNumber('size', size, 2),
     outputDir: text('out'),
     outputFormat,
@@ -162,5 +185,7 @@ export function processFnOf(command: ProcessCommand): BuiltinProcessFn {
       return builtins.metadata();
     case 'adaptive':
       return builtins.adaptive({ minFrames: command.minFrames, maxFrames: command.maxFrames, size: command.size });
+    case 'fps':
+      return builtins.fps({ fps: command.fps!, ...(command.fpsMaxFrames === undefined ? {} : { maxFrames: command.fpsMaxFrames }), size: command.size });
   }
 }

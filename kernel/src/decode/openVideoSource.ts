@@ -41,6 +41,7 @@ function withCpuRetry(gpu: OpenedVideoSource, file: string, options: SourceOptio
       return current.device;
     },
     metadata: () => current.metadata(),
+    frameTimestamps: () => current.frameTimestamps(),
     frames: async (indices: readonly number[], request?: FrameRequest) => {
       if (current.device === 'cpu') return current.frames(indices, request);
       try {

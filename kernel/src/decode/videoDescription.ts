@@ -27,6 +27,11 @@ export function frameTimestamp(summary: Pick<PacketSummary, 'pts' | 'timeBase'>,
   return ((summary.pts[index] - summary.pts[0]) * summary.timeBase.num) / summary.timeBase.den;
 }
 
+/** Every frame's `frameTimestamp`, in order. */
+export function frameTimestamps(summary: Pick<PacketSummary, 'pts' | 'timeBase'>): number[] {
+  return summary.pts.map((_, index) => frameTimestamp(summary, index));
+}
+
 /** The metadata of a video from its packet summary: one rule for both backends. */
 export function describeVideo(summary: PacketSummary): VideoMetadata {
   const { pts, timeBase } = summary;

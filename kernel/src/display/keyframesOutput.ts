@@ -28,7 +28,7 @@ export interface PagedRecords {
   readonly indexBytes?: number;
 }
 
-/** The processed records that hold frames: keyframe and adaptive results, in record order. */
+/** The processed records that hold frames: keyframe, adaptive and fps results, in record order. */
 export function keyframeRecords(records: readonly ProcessingRecord[]): ProcessingRecord[] {
   return records.filter((record) => record.status === 'processed' && isKeyframesRecord(record.result));
 }

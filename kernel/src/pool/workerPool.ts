@@ -215,6 +215,7 @@ export class WorkerPool {
         return active.device ?? 'cpu';
       },
       metadata: () => call({ method: 'metadata' }) as Promise<VideoMetadata>,
+      frameTimestamps: () => call({ method: 'frameTimestamps' }) as Promise<number[]>,
       frames: (indices: readonly number[], request?: FrameRequest) =>
         call({ method: 'frames', indices: [...indices], request }) as Promise<VideoFrame[]>,
       close: async () => undefined,

@@ -9,7 +9,8 @@ export const DEFAULT_OUTPUT_FORMAT: OutputFormat = 'files';
 /** The built-in task as a format needs it: for shards, the frames' JPEGs come back as bytes. */
 export function taskForFormat(task: BuiltinTask | undefined, format: OutputFormat): BuiltinTask | undefined {
   if (!task || format === 'files' || task.name === 'metadata') return task;
-  return { ...task, options: { ...task.options, jpegOutput: 'bytes' } };
+  // Same name, same options plus bytes: still the task it was (TypeScript does not follow the spread over the union).
+  return { ...task, options: { ...task.options, jpegOutput: 'bytes' } } as BuiltinTask;
 }
 
 function isRecordWithJpegs(result: unknown): result is RecordWithJpegs<unknown> {

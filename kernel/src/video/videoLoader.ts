@@ -1,4 +1,5 @@
 import { adaptiveIndices, uniformIndices, type AdaptiveBounds } from './frameSampling';
+import { checkFpsArguments, framesAtTimes, fpsSample, type FrameTimeline } from './timeSampling';
 import type { FrameRequest, VideoFrame, VideoMetadata, VideoSource } from './videoTypes';
 
 /** What a processing function may need to know about the row it is processing. */
@@ -18,6 +19,7 @@ export interface LoaderContext {
 export class VideoLoader {
   private sourcePromise?: Promise<VideoSource>;
   private metadataPromise?: Promise<VideoMetadata>;
+  private timestampsPromise?: Promise<readonly number[]>;
 
   constructor(
     readonly context: LoaderContext,
@@ -38,6 +40,18 @@ export class VideoLoader {
     return this.metadataPromise;
   }
 
+  /** Every frame's presentation time in seconds (frame i's `VideoFrame.timestamp`), from the packet index. Read once. */
+  getFrameTimestamps(): Promise<readonly number[]> {
+    this.timestampsPromise ??= this.source().then((source) => source.frameTimestamps());
+    return this.timestampsPromise;
+  }
+
+  /** The frames' presentation times and the duration, what time-based sampling works on. */
+  async getTimeline(): Promise<FrameTimeline> {
+    const [metadata, timestamps] = await Promise.all([this.getMetadata(), this.getFrameTimestamps()]);
+    return { timestamps, duration: metadata.duration };
+  }
+
   /** The frames at `indices`, in the order asked; frame-accurate. */
   async getFrames(indices: readonly number[], request?: FrameRequest): Promise<VideoFrame[]> {
     const source = await this.source();
@@ -54,6 +68,25 @@ export class VideoLoader {
   async sampleAdaptive(bounds: AdaptiveBounds, request?: FrameRequest): Promise<VideoFrame[]> {
     const metadata = await this.getMetadata();
     return this.getFrames(adaptiveIndices(metadata, bounds), request);
+  }
+
+  /**
+   * The frames displayed at t0 + k / fps (t0 the first frame's time), k = 0, 1, ... while the time
+   * lies within the video, at most `maxFrames` of them; see `fpsSampleTimes` and `framesAtTimes`.
+   * Above the video's rate a frame repeats: it is decoded once and returned for each of its times.
+   */
+  async sampleFps(fps: number, options: { maxFrames?: number } = {}, request?: FrameRequest): Promise<VideoFrame[]> {
+    checkFpsArguments(fps, options.maxFrames);
+    return this.getFrames(fpsSample(await this.getTimeline(), fps, options.maxFrames).indices, request);
+  }
+
+  /**
+   * The frame displayed at each time (seconds, the clock of `VideoFrame.timestamp`), in the order
+   * asked: the one whose interval [t_i, t_(i+1)) holds it, the last one up to the video's end. A
+   * time outside [t0, t0 + duration] is a RangeError.
+   */
+  async getFramesAt(seconds: readonly number[], request?: FrameRequest): Promise<VideoFrame[]> {
+    return this.getFrames(framesAtTimes(await this.getTimeline(), seconds), request);
   }
 
   /** Releases the decoder, if one was opened. */

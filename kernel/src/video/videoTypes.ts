@@ -74,6 +74,11 @@ export interface FrameRequest {
 export interface VideoSource {
   metadata(): Promise<VideoMetadata>;
   /**
+   * Every frame's presentation time in seconds (`timestamps[i]` is frame i's `VideoFrame.timestamp`),
+   * from the packet index: what time-based sampling maps times to, VFR included. Decodes nothing.
+   */
+  frameTimestamps(): Promise<number[]>;
+  /**
    * The frames at `indices` (any order, duplicates allowed), returned in the order asked.
    * Frame-accurate: the decoded picture at that index, not the nearest keyframe.
    * An index outside `[0, num_frames)` is a RangeError.

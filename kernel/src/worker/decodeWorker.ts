@@ -53,6 +53,7 @@ function countingSource(job: OpenJob, source: OpenedVideoSource): OpenedVideoSou
   return {
     device: source.device,
     metadata: () => source.metadata(),
+    frameTimestamps: () => source.frameTimestamps(),
     frames: async (indices, request) => {
       const frames = await source.frames(indices, request);
       job.framesDecoded += frames.length;
@@ -93,7 +94,11 @@ async function answerCall(message: CallMessage): Promise<void> {
   }
   try {
     const value =
-      message.method === 'metadata' ? await job.loader.getMetadata() : await job.loader.getFrames(message.indices, message.request);
+      message.method === 'metadata'
+        ? await job.loader.getMetadata()
+        : message.method === 'frameTimestamps'
+          ? [...(await job.loader.getFrameTimestamps())]
+          : await job.loader.getFrames(message.indices, message.request);
     send({ type: 'reply', callId: message.callId, value, device: job.source?.device });
   } catch (error) {
     send({ type: 'reply', callId: message.callId, error: errorText(error), device: job.source?.device });

@@ -20,6 +20,7 @@ export interface OpenVideoMessage {
 
 export type SourceCall =
   | { method: 'metadata' }
+  | { method: 'frameTimestamps' }
   | { method: 'frames'; indices: number[]; request?: FrameRequest };
 
 export type CallMessage = { type: 'call'; jobId: number; callId: number } & SourceCall;
@@ -62,7 +63,7 @@ export interface FailedMessage {
   rssBytes: number;
 }
 
-export type CallResult = VideoMetadata | VideoFrame[];
+export type CallResult = VideoMetadata | VideoFrame[] | number[];
 
 export interface ReplyMessage {
   type: 'reply';

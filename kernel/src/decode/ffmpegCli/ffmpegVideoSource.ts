@@ -8,7 +8,7 @@ import { validateIndices } from '../frameIndices';
 import { DEFAULT_JPEG_QUALITY, jpegFileName, jpegQscale } from '../jpegFiles';
 import { errorText } from '../../errorText';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
-import { describeVideo, frameTimestamp, type PacketSummary } from '../videoDescription';
+import { describeVideo, frameTimestamp, frameTimestamps, type PacketSummary } from '../videoDescription';
 import { readPacketSummary } from '../libav/videoStream';
 import { extractionInvocation, fitsConcatScript, packetProbeArgs } from './ffmpegArguments';
 import { resolveFfmpegBinary, type FfmpegBinary } from './ffmpegBinary';
@@ -80,6 +80,10 @@ class FfmpegVideoSource implements OpenedVideoSource {
 
   async metadata(): Promise<VideoMetadata> {
     return describeVideo(this.summary);
+  }
+
+  async frameTimestamps(): Promise<number[]> {
+    return frameTimestamps(this.summary);
   }
 
   async frames(indices: readonly number[], request: FrameRequest = {}): Promise<VideoFrame[]> {

@@ -12,7 +12,7 @@ import { DemuxerFeed, KeptPacketFeed, type PacketFeed, type StartPoint } from '.
 import { openVideoStream } from './videoStream';
 import { validateIndices } from '../frameIndices';
 import { writeJpegFile } from '../jpegFiles';
-import { describeVideo, frameTimestamp, type PacketSummary } from '../videoDescription';
+import { describeVideo, frameTimestamp, frameTimestamps, type PacketSummary } from '../videoDescription';
 
 /**
  * The packets a video's index may keep for decoding: a few hundred frames of a short clip cost
@@ -108,6 +108,10 @@ export class LibavVideoSource implements OpenedVideoSource {
 
   async metadata(): Promise<VideoMetadata> {
     return describeVideo(this.summary);
+  }
+
+  async frameTimestamps(): Promise<number[]> {
+    return frameTimestamps(this.summary);
   }
 
   async frames(indices: readonly number[], request: FrameRequest = {}): Promise<VideoFrame[]> {
