@@ -3,6 +3,7 @@ import { extractKeyframes, type KeyframeOptions } from './extractKeyframes';
 import { extractMetadata } from './extractMetadata';
 import { sampleAdaptiveFrames, type AdaptiveOptions } from './sampleAdaptiveFrames';
 import { sampleFpsFrames, type FpsOptions } from './sampleFpsFrames';
+import { detectScenes, type SceneOptions } from './detectScenes';
 
 /** A processing function: gets a lazy loader, returns a JSON-serialisable record (sync or async). */
 export type ProcessFn = (loader: VideoLoader) => unknown;
@@ -15,10 +16,11 @@ export type BuiltinTask =
   | { name: 'keyframes'; options: KeyframeOptions }
   | { name: 'metadata'; options: Record<string, never> }
   | { name: 'adaptive'; options: AdaptiveOptions }
-  | { name: 'fps'; options: FpsOptions };
+  | { name: 'fps'; options: FpsOptions }
+  | { name: 'scenes'; options: SceneOptions };
 
 export type BuiltinName = BuiltinTask['name'];
-export const BUILTIN_NAMES: readonly BuiltinName[] = ['keyframes', 'metadata', 'adaptive', 'fps'];
+export const BUILTIN_NAMES: readonly BuiltinName[] = ['keyframes', 'metadata', 'adaptive', 'fps', 'scenes'];
 
 /** A ProcessFn that also carries its task description; calling it runs the same code in-process. */
 export interface BuiltinProcessFn extends ProcessFn {
@@ -35,6 +37,8 @@ export function runBuiltinTask(task: BuiltinTask, loader: VideoLoader): Promise<
       return sampleAdaptiveFrames(loader, task.options);
     case 'fps':
       return sampleFpsFrames(loader, task.options);
+    case 'scenes':
+      return detectScenes(loader, task.options);
   }
 }
 
@@ -53,6 +57,8 @@ export const builtins = {
   adaptive: (options: AdaptiveOptions = {}): BuiltinProcessFn => builtinProcessFn({ name: 'adaptive', options }),
   /** The frames displayed every 1/fps seconds; fps is required (there is no rate that suits every video). */
   fps: (options: FpsOptions): BuiltinProcessFn => builtinProcessFn({ name: 'fps', options }),
+  /** Shot boundaries (every frame decoded once at 64 px) and the middle frame of each shot. */
+  scenes: (options: SceneOptions = {}): BuiltinProcessFn => builtinProcessFn({ name: 'scenes', options }),
 };
 
 export function builtinTaskOf(fn: ProcessFn): BuiltinTask | undefined {

@@ -10,6 +10,7 @@ import { DEFAULT_MAX_SHARD_BYTES, DEFAULT_MAX_SHARD_SAMPLES } from '../outputs/w
 import { DEFAULT_OUTPUT_FORMAT, OUTPUT_FORMATS, type OutputFormat } from '../processor/outputFormat';
 import { parseArgsOptions, UsageError, type CommandSpec } from './cliFlags';
 import { PROCESS_EXIT_CODES } from './exitCodes';
+import { DEFAULT_SCENE_THRESHOLD } from '../video/shotBoundaries';
 import { parseShardFlag, type ShardChoice } from './shardFlag';
 
 export const PROCESS_COMMAND: CommandSpec = {
@@ -24,6 +25,8 @@ export const PROCESS_COMMAND: CommandSpec = {
     { name: 'min-frames', value: 'N', description: 'Fewest frames per video for adaptive', defaultText: String(DEFAULT_ADAPTIVE_FRAMES.minFrames) },
     { name: 'max-frames', value: 'N', description: 'Most frames per video for adaptive, and for fps (its first N times)', defaultText: `${DEFAULT_ADAPTIVE_FRAMES.maxFrames} for adaptive, no limit for fps` },
     { name: 'fps', value: 'R', description: 'With --fn fps: frames per second of video time (> 0, need not be whole); the frame shown every 1/R s', defaultText: 'none: required by --fn fps' },
+    { name: 'threshold', value: 'T', description: 'With --fn scenes: a cut where the frame-difference score (0..1, scdet\'s rule on 64 px luma) reaches T', defaultText: String(DEFAULT_SCENE_THRESHOLD) },
+    { name: 'max-scenes', value: 'N', description: 'With --fn scenes: at most N shots, the strongest cuts kept', defaultText: 'every cut' },
     { name: 'size', value: 'PX', description: 'Shorter side of the written JPEGs, aspect kept', defaultText: 'the video\'s own size' },
     { name: 'out', value: 'DIR', description: 'Where processing_results.json, .parquet, processing_stats.json and the frames go', defaultText: 'none: only the stats are printed' },
     { name: 'format', value: OUTPUT_FORMATS.join('|'), description: 'Frames as JPEG folders per video (files) or as WebDataset tar shards in DIR/shards/ (webdataset)', defaultText: DEFAULT_OUTPUT_FORMAT },
@@ -61,6 +64,9 @@ export interface ProcessCommand {
   /** With `fn: 'fps'`: the sampling rate, and the --max-frames given (absent: no limit, unlike adaptive's default). */
   fps?: number;
   fpsMaxFrames?: number;
+  /** With `fn: 'scenes'`: the cut threshold and the cap on shots given (absent: the built-in's defaults). */
+  sceneThreshold?: number;
+  maxScenes?: number;
   size?: number;
   outputDir?: string;
   outputFormat: OutputFormat;
@@ -103,6 +109,22 @@ function fpsFlags(fn: BuiltinName, fps: string | undefined, maxFrames: string | 
   }
   if (fps === undefined) throw new UsageError('--fn fps needs --fps R: the frames per second to sample');
   return { fps: positiveNumber('fps', fps), ...(maxFrames === undefined ? {} : { fpsMaxFrames: wholeNumber('max-frames', maxFrames, 1) }) };
+}
+
+/** `--threshold` and `--max-scenes`: refused without --fn scenes, like --fps without --fn fps. */
+function sceneFlags(fn: BuiltinName, threshold: string | undefined, maxScenes: string | undefined): Pick<ProcessCommand, 'sceneThreshold' | 'maxScenes'> {
+  if (fn !== 'scenes') {
+    for (const [flag, value] of [['threshold', threshold], ['max-scenes', maxScenes]]) {
+      if (value !== undefined) throw new UsageError(`--${flag} applies to --fn scenes only, not --fn ${fn}`);
+    }
+    return {};
+  }
+  const value = threshold === undefined ? undefined : positiveNumber('threshold', threshold);
+  if (value !== undefined && value > 1) throw new UsageError(`--threshold takes a number in (0, 1], got '${threshold}'`);
+  return {
+    ...(value === undefined ? {} : { sceneThreshold: value }),
+    ...(maxScenes === undefined ? {} : { maxScenes: wholeNumber('max-scenes', maxScenes, 1) }),
+  };
 }
 
 function oneOf<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
@@ -157,6 +179,7 @@ export function jobCommandOf(commandName: string, { values, positionals }: Parse
     minFrames: number('min-frames', DEFAULT_ADAPTIVE_FRAMES.minFrames, 1),
     maxFrames: number('max-frames', DEFAULT_ADAPTIVE_FRAMES.maxFrames, 1),
     ...fpsFlags(fn, text('fps'), text('max-frames')),
+    ...sceneFlags(fn, text('threshold'), text('max-scenes')),
     size: size === undefined ? undefined : wholeNumber('size', size, 2),
     outputDir: text('out'),
     outputFormat,
@@ -187,5 +210,11 @@ export function processFnOf(command: ProcessCommand): BuiltinProcessFn {
       return builtins.adaptive({ minFrames: command.minFrames, maxFrames: command.maxFrames, size: command.size });
     case 'fps':
       return builtins.fps({ fps: command.fps!, ...(command.fpsMaxFrames === undefined ? {} : { maxFrames: command.fpsMaxFrames }), size: command.size });
+    case 'scenes':
+      return builtins.scenes({
+        ...(command.sceneThreshold === undefined ? {} : { threshold: command.sceneThreshold }),
+        ...(command.maxScenes === undefined ? {} : { maxScenes: command.maxScenes }),
+        size: command.size,
+      });
   }
 }
