@@ -25,10 +25,13 @@ function optionsFor(backend: BackendChoice): SourceOptions {
 }
 
 const SIZE = '192x108';
-/** Three shots of unrelated moving or still content, cut at frames 25 and 60 (25 fps: 1 s, then 1.4 s). */
-const CUTS = [25, 60];
-const CUT_SOURCE = `testsrc2=s=${SIZE}:r=25:d=1[a];smptebars=s=${SIZE}:r=25:d=1.4[b];mandelbrot=s=${SIZE}:r=25,trim=end_frame=30[c];`
-  + '[a]format=yuv420p[a1];[b]format=yuv420p[b1];[c]format=yuv420p[c1];[a1][b1][c1]concat=n=3:v=1';
+/**
+ * Four shots of unrelated moving or still content, cut at frames 25, 60 and 100 (25 fps: 1 s, 2.4 s,
+ * 4 s); the last cut falls on the first frame of the measure's second decoding request.
+ */
+const CUTS = [25, 60, 100];
+const CUT_SOURCE = `testsrc2=s=${SIZE}:r=25:d=1[a];smptebars=s=${SIZE}:r=25:d=1.4[b];mandelbrot=s=${SIZE}:r=25,trim=end_frame=40[c];rgbtestsrc=s=${SIZE}:r=25:d=1.2[d];`
+  + '[a]format=yuv420p[a1];[b]format=yuv420p[b1];[c]format=yuv420p[c1];[d]format=yuv420p[d1];[a1][b1][c1][d1]concat=n=4:v=1';
 
 function loaderOf(info: GeneratedVideoInfo, backend: BackendChoice, outputDir?: string): VideoLoader {
   return new VideoLoader({ videoId: path.basename(info.path), videoPath: info.path, outputDir }, () => BACKENDS[backend](info.path, optionsFor(backend)));
@@ -41,7 +44,7 @@ describe('scene detection', function () {
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vbk-scenes-'));
-    cut = await generateVideo({ path: path.join(dir, 'cut.mp4'), codec: 'h264', width: 192, height: 108, fps: 25, frameCount: 90, gop: 20, bFrames: 2, source: CUT_SOURCE });
+    cut = await generateVideo({ path: path.join(dir, 'cut.mp4'), codec: 'h264', width: 192, height: 108, fps: 25, frameCount: 130, gop: 20, bFrames: 2, source: CUT_SOURCE });
     single = await generateVideo({ path: path.join(dir, 'single.mp4'), codec: 'h264', width: 192, height: 108, fps: 25, frameCount: 75, gop: 20, bFrames: 2 });
   });
   after(() => rm(dir, { recursive: true, force: true }));
@@ -68,10 +71,10 @@ describe('scene detection', function () {
       try {
         const record: ScenesRecord = await detectScenes(loader, { size: 64 });
         assert.deepEqual(record.scenes.map((scene) => scene.start_frame), [0, ...CUTS]);
-        assert.deepEqual(record.scenes.map((scene) => scene.end_frame), [24, 59, 89]);
-        assert.deepEqual(record.indices, [12, 42, 74]);
-        assert.deepEqual(record.scenes.map((scene) => Math.round(scene.start * 1000) / 1000), [0, 1, 2.4]);
-        assert.ok(Math.abs(record.scenes[2].end - 3.6) < 1e-6, String(record.scenes[2].end));
+        assert.deepEqual(record.scenes.map((scene) => scene.end_frame), [24, 59, 99, 129]);
+        assert.deepEqual(record.indices, [12, 42, 79, 114]);
+        assert.deepEqual(record.scenes.map((scene) => Math.round(scene.start * 1000) / 1000), [0, 1, 2.4, 4]);
+        assert.ok(Math.abs(record.scenes[3].end - 5.2) < 1e-6, String(record.scenes[3].end));
         assert.deepEqual(record.timestamps.map((time) => Math.round(time * 1000) / 1000), record.indices.map((index) => cut.timestamps[index]));
         for (const frame of record.frames) assert.ok(frame.path?.endsWith(`frame_${String(frame.index).padStart(6, '0')}.jpg`) && existsSync(frame.path), String(frame.path));
         assert.equal(record.width, 114);

@@ -18,9 +18,10 @@ export interface ScenesRecord extends KeyframesRecord {
 
 /**
  * Frames decoded per request while measuring: consecutive, so each backend reads on without
- * seeking, and few enough that the small pixels of a long video never sit in memory at once.
+ * seeking, and few enough that the small pixels of a long video never sit in memory at once and
+ * that the ffmpeg backend's select expression of one run stays short (512 is refused by ffmpeg).
  */
-const MEASURE_CHUNK = 512;
+const MEASURE_CHUNK = 100;
 
 /** Every frame's luma difference to its previous one, decoding each frame once at SCENE_FRAME_SIZE. */
 export async function frameDifferences(loader: VideoLoader): Promise<number[]> {
