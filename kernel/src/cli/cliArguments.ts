@@ -10,6 +10,7 @@ import { DEFAULT_MAX_SHARD_BYTES, DEFAULT_MAX_SHARD_SAMPLES } from '../outputs/w
 import { DEFAULT_OUTPUT_FORMAT, OUTPUT_FORMATS, type OutputFormat } from '../processor/outputFormat';
 import { parseArgsOptions, UsageError, type CommandSpec } from './cliFlags';
 import { PROCESS_EXIT_CODES } from './exitCodes';
+import { RESIZE_FITS, type ResizeRequest } from '../video/resizeGeometry';
 import { parseShardFlag, type ShardChoice } from './shardFlag';
 
 export const PROCESS_COMMAND: CommandSpec = {
@@ -25,6 +26,9 @@ export const PROCESS_COMMAND: CommandSpec = {
     { name: 'max-frames', value: 'N', description: 'Most frames per video for adaptive, and for fps (its first N times)', defaultText: `${DEFAULT_ADAPTIVE_FRAMES.maxFrames} for adaptive, no limit for fps` },
     { name: 'fps', value: 'R', description: 'With --fn fps: frames per second of video time (> 0, need not be whole); the frame shown every 1/R s', defaultText: 'none: required by --fn fps' },
     { name: 'size', value: 'PX', description: 'Shorter side of the written JPEGs, aspect kept', defaultText: 'the video\'s own size' },
+    { name: 'width', value: 'W', description: 'With --height and --fit, instead of --size: the JPEGs\' width (even)', defaultText: 'none' },
+    { name: 'height', value: 'H', description: 'With --width and --fit: the JPEGs\' height (even)', defaultText: 'none' },
+    { name: 'fit', value: RESIZE_FITS.join('|'), description: 'With --width and --height: scale to W x H (stretch), fill and centre-crop (cover), or fit and pad with black (contain)', defaultText: 'none: required with --width/--height' },
     { name: 'out', value: 'DIR', description: 'Where processing_results.json, .parquet, processing_stats.json and the frames go', defaultText: 'none: only the stats are printed' },
     { name: 'format', value: OUTPUT_FORMATS.join('|'), description: 'Frames as JPEG folders per video (files) or as WebDataset tar shards in DIR/shards/ (webdataset)', defaultText: DEFAULT_OUTPUT_FORMAT },
     { name: 'tar-max-mb', value: 'MB', description: 'With --format webdataset: a shard is closed before it grows past this', defaultText: String(DEFAULT_MAX_SHARD_BYTES / 2 ** 20) },
@@ -62,6 +66,8 @@ export interface ProcessCommand {
   fps?: number;
   fpsMaxFrames?: number;
   size?: number;
+  /** --width, --height and --fit, all three. */
+  resize?: ResizeRequest;
   outputDir?: string;
   outputFormat: OutputFormat;
   /** Absent: the shard writer's defaults. */
@@ -103,6 +109,23 @@ function fpsFlags(fn: BuiltinName, fps: string | undefined, maxFrames: string | 
   }
   if (fps === undefined) throw new UsageError('--fn fps needs --fps R: the frames per second to sample');
   return { fps: positiveNumber('fps', fps), ...(maxFrames === undefined ? {} : { fpsMaxFrames: wholeNumber('max-frames', maxFrames, 1) }) };
+}
+
+/**
+ * `--width --height --fit`: all three or none, so a command line always names its fit; refused with
+ * --size, which sets the size another way.
+ */
+function resizeFlags(text: (name: string) => string | undefined): ResizeRequest | undefined {
+  const given = ['width', 'height', 'fit'].filter((name) => text(name) !== undefined);
+  if (!given.length) return undefined;
+  if (text('size') !== undefined) throw new UsageError(`--size and --${given[0]} both set the frame size: give --size PX or --width W --height H --fit F`);
+  if (given.length < 3) throw new UsageError('--width, --height and --fit go together: give all three');
+  const side = (name: string) => {
+    const value = wholeNumber(name, text(name)!, 2);
+    if (value % 2) throw new UsageError(`--${name} takes an even number (4:2:0 JPEGs halve both sides), got '${text(name)}'`);
+    return value;
+  };
+  return { width: side('width'), height: side('height'), fit: oneOf('fit', text('fit'), RESIZE_FITS)! };
 }
 
 function oneOf<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
@@ -158,6 +181,7 @@ export function jobCommandOf(commandName: string, { values, positionals }: Parse
     maxFrames: number('max-frames', DEFAULT_ADAPTIVE_FRAMES.maxFrames, 1),
     ...fpsFlags(fn, text('fps'), text('max-frames')),
     size: size === undefined ? undefined : wholeNumber('size', size, 2),
+    ...withResize(resizeFlags(text)),
     outputDir: text('out'),
     outputFormat,
     ...(tarMaxMb === undefined ? {} : { maxShardBytes: wholeNumber('tar-max-mb', tarMaxMb, 1) * 2 ** 20 }),
@@ -176,16 +200,20 @@ export function jobCommandOf(commandName: string, { values, positionals }: Parse
   };
 }
 
+function withResize(resize: ResizeRequest | undefined): { resize?: ResizeRequest } {
+  return resize ? { resize } : {};
+}
+
 /** The built-in a command line names, with its options. */
 export function processFnOf(command: ProcessCommand): BuiltinProcessFn {
   switch (command.fn) {
     case 'keyframes':
-      return builtins.keyframes({ numFrames: command.numFrames, size: command.size });
+      return builtins.keyframes({ numFrames: command.numFrames, size: command.size, ...withResize(command.resize) });
     case 'metadata':
       return builtins.metadata();
     case 'adaptive':
-      return builtins.adaptive({ minFrames: command.minFrames, maxFrames: command.maxFrames, size: command.size });
+      return builtins.adaptive({ minFrames: command.minFrames, maxFrames: command.maxFrames, size: command.size, ...withResize(command.resize) });
     case 'fps':
-      return builtins.fps({ fps: command.fps!, ...(command.fpsMaxFrames === undefined ? {} : { maxFrames: command.fpsMaxFrames }), size: command.size });
+      return builtins.fps({ fps: command.fps!, ...(command.fpsMaxFrames === undefined ? {} : { maxFrames: command.fpsMaxFrames }), size: command.size, ...withResize(command.resize) });
   }
 }
