@@ -106,7 +106,7 @@ describe('JPEG bytes instead of files', function () {
       const outputDir = path.join(dir, 'out');
       const loader = () => new VideoLoader({ videoId: 'clip', videoPath: video, outputDir }, () => BACKENDS[backend](video, optionsFor(backend)));
       const keyframes = await extractKeyframes(loader(), { numFrames: 5, size: 64, jpegOutput: 'bytes' });
-      assert.deepEqual(keyframes.record.frames, keyframes.record.indices.map((index, i) => ({ index, timestamp: keyframes.record.timestamps[i] })));
+      assert.deepEqual(keyframes.record.frames, keyframes.record.indices.map((index, i) => ({ index, timestamp: keyframes.record.timestamps[i], width: size.width, height: size.height })));
       assert.deepEqual(keyframes.record.indices, [0, 14, 29, 44, 59]);
       assert.equal(keyframes.jpegs.length, 5);
       keyframes.jpegs.forEach((jpeg, i) => assertJpeg(jpeg, `keyframe ${i}`));

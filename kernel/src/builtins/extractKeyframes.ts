@@ -1,6 +1,7 @@
 import type { VideoLoader } from '../video/videoLoader';
 import { uniformIndices } from '../video/frameSampling';
 import type { VideoFrame, VideoMetadata } from '../video/videoTypes';
+import type { ResizeRequest } from '../video/resizeGeometry';
 import { videoOutputDir } from './outputPaths';
 import { DEFAULT_NUM_FRAMES } from '../processingDefaults';
 
@@ -15,6 +16,8 @@ export interface KeyframeOptions {
   numFrames?: number;
   /** Shorter side of the written JPEGs in pixels, aspect kept (default: the video's own size). */
   size?: number;
+  /** A fixed JPEG size and how the picture fits it (stretch, cover, contain); not together with `size`. */
+  resize?: ResizeRequest;
   /** Where the JPEGs go (default: the job's output directory); none: no files, timestamps only. */
   outputDir?: string;
   /** JPEG quality 1..100 (default 90). */
@@ -41,6 +44,9 @@ export interface RecordWithJpegs<R> {
 export interface FrameRecord {
   index: number;
   timestamp: number;
+  /** The JPEG's size: what `size` or `resize` made of the video's. */
+  width: number;
+  height: number;
   path?: string;
 }
 
@@ -67,6 +73,7 @@ export async function recordFrames(
   const outputDir = bytes ? undefined : (options.outputDir ?? loader.context.outputDir);
   const frames: VideoFrame[] = await loader.getFrames(indices, {
     size: options.size,
+    resize: options.resize,
     pixels: false,
     jpegDir: outputDir === undefined ? undefined : videoOutputDir(outputDir, kind, loader.videoId),
     jpegBytes: bytes,
@@ -76,7 +83,7 @@ export async function recordFrames(
     num_frames: frames.length,
     indices: frames.map((frame) => frame.index),
     timestamps: frames.map((frame) => frame.timestamp),
-    frames: frames.map((frame) => ({ index: frame.index, timestamp: frame.timestamp, ...(frame.jpegPath ? { path: frame.jpegPath } : {}) })),
+    frames: frames.map((frame) => ({ index: frame.index, timestamp: frame.timestamp, width: frame.width, height: frame.height, ...(frame.jpegPath ? { path: frame.jpegPath } : {}) })),
     width: frames[0]?.width ?? metadata.width,
     height: frames[0]?.height ?? metadata.height,
     duration: metadata.duration,

@@ -11,6 +11,7 @@ import { DEFAULT_OUTPUT_FORMAT, OUTPUT_FORMATS, type OutputFormat } from '../pro
 import { parseArgsOptions, UsageError, type CommandSpec } from './cliFlags';
 import { PROCESS_EXIT_CODES } from './exitCodes';
 import { DEFAULT_SCENE_THRESHOLD } from '../video/shotBoundaries';
+import { RESIZE_FITS, type ResizeRequest } from '../video/resizeGeometry';
 import { parseShardFlag, type ShardChoice } from './shardFlag';
 
 export const PROCESS_COMMAND: CommandSpec = {
@@ -28,6 +29,9 @@ export const PROCESS_COMMAND: CommandSpec = {
     { name: 'threshold', value: 'T', description: 'With --fn scenes: a cut where the frame-difference score (0..1, scdet\'s rule on 64 px luma) reaches T', defaultText: String(DEFAULT_SCENE_THRESHOLD) },
     { name: 'max-scenes', value: 'N', description: 'With --fn scenes: at most N shots, the strongest cuts kept', defaultText: 'every cut' },
     { name: 'size', value: 'PX', description: 'Shorter side of the written JPEGs, aspect kept', defaultText: 'the video\'s own size' },
+    { name: 'width', value: 'W', description: 'With --height and --fit, instead of --size: the JPEGs\' width (even)', defaultText: 'none' },
+    { name: 'height', value: 'H', description: 'With --width and --fit: the JPEGs\' height (even)', defaultText: 'none' },
+    { name: 'fit', value: RESIZE_FITS.join('|'), description: 'With --width and --height: scale to W x H (stretch), fill and centre-crop (cover), or fit and pad with black (contain)', defaultText: 'none: required with --width/--height' },
     { name: 'out', value: 'DIR', description: 'Where processing_results.json, .parquet, processing_stats.json and the frames go', defaultText: 'none: only the stats are printed' },
     { name: 'format', value: OUTPUT_FORMATS.join('|'), description: 'Frames as JPEG folders per video (files) or as WebDataset tar shards in DIR/shards/ (webdataset)', defaultText: DEFAULT_OUTPUT_FORMAT },
     { name: 'tar-max-mb', value: 'MB', description: 'With --format webdataset: a shard is closed before it grows past this', defaultText: String(DEFAULT_MAX_SHARD_BYTES / 2 ** 20) },
@@ -68,6 +72,8 @@ export interface ProcessCommand {
   sceneThreshold?: number;
   maxScenes?: number;
   size?: number;
+  /** --width, --height and --fit, all three. */
+  resize?: ResizeRequest;
   outputDir?: string;
   outputFormat: OutputFormat;
   /** Absent: the shard writer's defaults. */
@@ -127,6 +133,23 @@ function sceneFlags(fn: BuiltinName, threshold: string | undefined, maxScenes: s
   };
 }
 
+/**
+ * `--width --height --fit`: all three or none, so a command line always names its fit; refused with
+ * --size, which sets the size another way.
+ */
+function resizeFlags(text: (name: string) => string | undefined): ResizeRequest | undefined {
+  const given = ['width', 'height', 'fit'].filter((name) => text(name) !== undefined);
+  if (!given.length) return undefined;
+  if (text('size') !== undefined) throw new UsageError(`--size and --${given[0]} both set the frame size: give --size PX or --width W --height H --fit F`);
+  if (given.length < 3) throw new UsageError('--width, --height and --fit go together: give all three');
+  const side = (name: string) => {
+    const value = wholeNumber(name, text(name)!, 2);
+    if (value % 2) throw new UsageError(`--${name} takes an even number (4:2:0 JPEGs halve both sides), got '${text(name)}'`);
+    return value;
+  };
+  return { width: side('width'), height: side('height'), fit: oneOf('fit', text('fit'), RESIZE_FITS)! };
+}
+
 function oneOf<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
   if (text === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`--${flag} takes one of ${allowed.join(', ')}; got '${text}'`);
@@ -181,6 +204,7 @@ export function jobCommandOf(commandName: string, { values, positionals }: Parse
     ...fpsFlags(fn, text('fps'), text('max-frames')),
     ...sceneFlags(fn, text('threshold'), text('max-scenes')),
     size: size === undefined ? undefined : wholeNumber('size', size, 2),
+    ...withResize(resizeFlags(text)),
     outputDir: text('out'),
     outputFormat,
     ...(tarMaxMb === undefined ? {} : { maxShardBytes: wholeNumber('tar-max-mb', tarMaxMb, 1) * 2 ** 20 }),
@@ -199,22 +223,27 @@ export function jobCommandOf(commandName: string, { values, positionals }: Parse
   };
 }
 
+function withResize(resize: ResizeRequest | undefined): { resize?: ResizeRequest } {
+  return resize ? { resize } : {};
+}
+
 /** The built-in a command line names, with its options. */
 export function processFnOf(command: ProcessCommand): BuiltinProcessFn {
   switch (command.fn) {
     case 'keyframes':
-      return builtins.keyframes({ numFrames: command.numFrames, size: command.size });
+      return builtins.keyframes({ numFrames: command.numFrames, size: command.size, ...withResize(command.resize) });
     case 'metadata':
       return builtins.metadata();
     case 'adaptive':
-      return builtins.adaptive({ minFrames: command.minFrames, maxFrames: command.maxFrames, size: command.size });
+      return builtins.adaptive({ minFrames: command.minFrames, maxFrames: command.maxFrames, size: command.size, ...withResize(command.resize) });
     case 'fps':
-      return builtins.fps({ fps: command.fps!, ...(command.fpsMaxFrames === undefined ? {} : { maxFrames: command.fpsMaxFrames }), size: command.size });
+      return builtins.fps({ fps: command.fps!, ...(command.fpsMaxFrames === undefined ? {} : { maxFrames: command.fpsMaxFrames }), size: command.size, ...withResize(command.resize) });
     case 'scenes':
       return builtins.scenes({
         ...(command.sceneThreshold === undefined ? {} : { threshold: command.sceneThreshold }),
         ...(command.maxScenes === undefined ? {} : { maxScenes: command.maxScenes }),
         size: command.size,
+        ...withResize(command.resize),
       });
   }
 }

@@ -1,3 +1,5 @@
+import type { ResizeRequest } from './resizeGeometry';
+
 /**
  * The types that cross the boundary between a decoding backend and everything above it
  * (the loader, the built-in processing functions, the worker protocol).
@@ -53,6 +55,11 @@ export interface FrameRequest {
    * Absent: the video's own size.
    */
   size?: number;
+  /**
+   * A fixed output size instead: `stretch` (aspect not kept), `cover` (scale to fill, centre-crop)
+   * or `contain` (scale to fit, pad with black); width and height even. Not together with `size`.
+   */
+  resize?: ResizeRequest;
   /** Whether to return the RGB pixels (default true). */
   pixels?: boolean;
   /** Write each frame as `<jpegDir>/frame_<index padded to 6>.jpg` when set. */

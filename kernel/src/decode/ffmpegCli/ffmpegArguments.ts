@@ -1,4 +1,5 @@
 import type { ProgramRun } from '../../runProgram';
+import type { FrameGeometry } from '../../video/resizeGeometry';
 import type { DecodeDevice } from '../../video/videoTypes';
 import type { ConcatEntry, SeekPlan } from './seekPlan';
 
@@ -43,8 +44,7 @@ export function concatScript(file: string, entries: readonly ConcatEntry[]): str
 export interface ExtractionPlan {
   file: string;
   seek: SeekPlan;
-  width: number;
-  height: number;
+  geometry: FrameGeometry;
   pixels: boolean;
   /** image2 pattern for the JPEGs, or none. */
   jpegPattern?: string;
@@ -54,6 +54,17 @@ export interface ExtractionPlan {
   gpuId: number;
 }
 
+
+/**
+ * The filters that give a frame the geometry's size: the same bicubic scaler as the libav backend,
+ * then the crop (cover) or black pad (contain) at the offsets both backends share.
+ */
+export function geometryFilters(geometry: FrameGeometry): string {
+  const scale = `scale=${geometry.scaleWidth}:${geometry.scaleHeight}:flags=bicubic`;
+  const { placement, width, height } = geometry;
+  if (!placement) return scale;
+  return `${scale},${placement.kind}=${width}:${height}:${placement.x}:${placement.y}${placement.kind === 'pad' ? ':color=black' : ''}`;
+}
 
 /**
  * One ffmpeg run, one decoder: the input is either the whole file or, through the concat demuxer,
@@ -70,7 +81,7 @@ export function extractionInvocation(plan: ExtractionPlan): ProgramRun {
   const outputs = (plan.pixels ? 1 : 0) + (plan.jpegPattern ? 1 : 0);
   const labels = ['[rgb]', '[jpeg]'].slice(plan.pixels ? 0 : 1, plan.pixels ? outputs : 2);
   const select = `select='${selectPts.map((pts) => `eq(pts\\,${pts})`).join('+')}'`;
-  const graph = `[0:v:0]${select},scale=${plan.width}:${plan.height}:flags=bicubic${outputs > 1 ? `,split=2${labels.join('')}` : labels[0]}`;
+  const graph = `[0:v:0]${select},${geometryFilters(plan.geometry)}${outputs > 1 ? `,split=2${labels.join('')}` : labels[0]}`;
   const frameLimit = ['-frames:v', String(selectPts.length), '-fps_mode', 'passthrough'];
   const args = [
     '-hide_banner', '-nostdin', '-loglevel', 'error',

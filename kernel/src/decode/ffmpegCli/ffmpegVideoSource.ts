@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync }
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DecodeDevice, FrameRequest, VideoFrame, VideoMetadata } from '../../video/videoTypes';
-import { outputSize } from '../../video/outputSize';
+import { frameGeometry, type FrameGeometry } from '../../video/resizeGeometry';
 import { validateIndices } from '../frameIndices';
 import { DEFAULT_JPEG_QUALITY, jpegFileName, jpegQscale } from '../jpegFiles';
 import { errorText } from '../../errorText';
@@ -88,7 +88,7 @@ class FfmpegVideoSource implements OpenedVideoSource {
 
   async frames(indices: readonly number[], request: FrameRequest = {}): Promise<VideoFrame[]> {
     validateIndices(indices, this.summary.pts.length, this.file);
-    const size = outputSize(this.summary.width, this.summary.height, request.size);
+    const size = frameGeometry(this.summary.width, this.summary.height, request);
     if (request.pixels === false && !request.jpegDir && !request.jpegBytes) return indices.map((index) => this.frameRecord(index, size));
     // The program writes JPEGs only as files: bytes without a folder go through a private one, removed after.
     const scratch = request.jpegBytes && !request.jpegDir ? mkdtempSync(path.join(os.tmpdir(), 'vbk-jpeg-')) : undefined;
@@ -101,15 +101,14 @@ class FfmpegVideoSource implements OpenedVideoSource {
   }
 
   /** One ffmpeg run for the `wanted` frames (ascending, distinct), JPEGs into `jpegDir` when set. */
-  private async extract(wanted: number[], size: { width: number; height: number }, request: FrameRequest, jpegDir: string | undefined): Promise<Map<number, VideoFrame>> {
+  private async extract(wanted: number[], size: FrameGeometry, request: FrameRequest, jpegDir: string | undefined): Promise<Map<number, VideoFrame>> {
     const pixels = request.pixels !== false;
     // image2 numbers its files 1..n; they are renamed to the frame's own name afterwards.
     const batch = `.vbk-${process.pid}-${jpegBatch++}-`;
     if (jpegDir) mkdirSync(jpegDir, { recursive: true });
     const plan = {
       file: this.file,
-      width: size.width,
-      height: size.height,
+      geometry: size,
       pixels,
       jpegPattern: jpegDir ? path.join(jpegDir.replace(/%/g, '%%'), `${batch}%06d.jpg`) : undefined,
       jpegQscale: jpegQscale(request.jpegQuality ?? DEFAULT_JPEG_QUALITY),

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Codec, CodecContext, FormatContext, Frame, Option, type HardwareDeviceContext } from 'node-av/lib';
 import { AVDISCARD_DEFAULT, AVDISCARD_NONREF, AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA } from 'node-av/constants';
 import type { FrameRequest, VideoFrame, VideoMetadata, DecodeDevice } from '../../video/videoTypes';
-import { outputSize } from '../../video/outputSize';
+import { frameGeometry, type FrameGeometry } from '../../video/resizeGeometry';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { avCheck, avErrorText } from './avCheck';
 import { FrameOutputs } from './frameOutputs';
@@ -121,7 +121,7 @@ export class LibavVideoSource implements OpenedVideoSource {
     const wanted = [...new Set(indices)].sort((a, b) => a - b);
     const wantedPts = new Set(wanted.map((frame) => this.index.pts[frame]));
     const found = new Map<number, VideoFrame>();
-    const size = outputSize(this.summary.width, this.summary.height, request.size);
+    const size = frameGeometry(this.summary.width, this.summary.height, request);
     const jpegDir = request.jpegDir;
     if (jpegDir) mkdirSync(jpegDir, { recursive: true });
     const deliver = (frame: number) => this.deliver(frame, size, request, jpegDir);
@@ -254,7 +254,7 @@ export class LibavVideoSource implements OpenedVideoSource {
     else avCheck(sent, 'cannot decode', this.file);
   }
 
-  private deliver(frame: number, size: { width: number; height: number }, request: FrameRequest, jpegDir: string | undefined): VideoFrame {
+  private deliver(frame: number, size: FrameGeometry, request: FrameRequest, jpegDir: string | undefined): VideoFrame {
     let picture = this.decoded;
     if (picture.isHwFrame()) {
       avCheck(picture.hwframeTransferDataSync(this.downloaded, 0), 'cannot download a frame from the GPU for', this.file);
