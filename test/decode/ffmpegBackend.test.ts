@@ -90,7 +90,7 @@ describe('ffmpeg backend', function () {
       pts: Array.from({ length: 100 }, (_, i) => i * 512), timeBase: { num: 1, den: 12800 }, keyframes: [0, 30, 60, 90],
       lastDuration: 512, totalBytes: 0, width: 64, height: 48, codec: 'h264', pixFmt: 'yuv420p', bitRate: 0,
     };
-    const plan = { geometry: { width: 64, height: 48, scaleWidth: 64, scaleHeight: 48 }, pixels: true, jpegQscale: 5, threads: 1, device: 'cpu' as const, gpuId: 0 };
+    const plan = { geometry: { width: 64, height: 48, scaleWidth: 64, scaleHeight: 48 }, pixels: true, jpegQscale: 5, threads: 1, device: 'cpu' as const, gpuId: 0, networkTimeoutS: 30 };
 
     it('passes every path as a file: URL, in arguments and in the concat script, never through a shell', () => {
       const whole = extractionInvocation({ ...plan, file: '-i.mp4', seek: wholeFilePlan(summary, [0, 5]), jpegPattern: '/out/$(x)/%06d.jpg' });

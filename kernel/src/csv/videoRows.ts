@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { InputError } from '../inputError';
+import { isNetworkUrl } from '../decode/networkInput';
 import { CsvFileError, csvRecords } from './csvRecords';
 import type { DuplicateIds } from './idHashes';
 import type { SelectedRows } from './rowSelection';
@@ -17,7 +18,7 @@ export interface VideoRow {
   rowNumber: number;
   /** The id column's value, or the row number when there is no id column. */
   id: string;
-  /** Absolute path: a relative one resolves against the CSV's folder. Empty when the cell is. */
+  /** Absolute path: a relative one resolves against the CSV's folder; an http(s) URL stays as written. Empty when the cell is. */
   videoPath: string;
   /** The path as the CSV wrote it (trimmed). */
   rawPath: string;
@@ -59,11 +60,17 @@ export function checkableIdOf(fields: string[], positions: ColumnPositions): str
   return (fields[positions.idAt] ?? '').trim() || undefined;
 }
 
+/** Where a cell's video is: a URL is read over the network as it is, a path is resolved against the CSV's folder. */
+function videoPathOf(rawPath: string, folder: string): string {
+  if (!rawPath) return '';
+  return isNetworkUrl(rawPath) ? rawPath : path.resolve(folder, rawPath);
+}
+
 /** The row a CSV record makes, before duplicate ids are told apart. */
 function videoRowOf(fields: string[], rowNumber: number, positions: ColumnPositions, folder: string): VideoRow {
   const rawPath = (fields[positions.videoAt] ?? '').trim();
   const id = positions.idAt < 0 ? String(rowNumber) : (fields[positions.idAt] ?? '').trim();
-  const row: VideoRow = { rowNumber, id, rawPath, videoPath: rawPath ? path.resolve(folder, rawPath) : '' };
+  const row: VideoRow = { rowNumber, id, rawPath, videoPath: videoPathOf(rawPath, folder) };
   if (!rawPath) row.problem = 'empty_path';
   else if (!id) row.problem = 'empty_id';
   return row;

@@ -2,6 +2,7 @@ import { errorText } from '../errorText';
 import { openLibavSource } from './libav/libavVideoSource';
 import { openFfmpegSource } from './ffmpegCli/ffmpegVideoSource';
 import type { OpenedVideoSource, SourceOptions } from './sourceOptions';
+import { isNetworkUrl, NetworkInputError, networkTimeoutOf, readingUrl } from './networkInput';
 import type { DecodeDevice, FrameRequest } from '../video/videoTypes';
 
 type BackendOpener = (file: string, options: SourceOptions, device: DecodeDevice) => Promise<OpenedVideoSource>;
@@ -17,15 +18,34 @@ const BACKENDS: Record<SourceOptions['settings']['backend'], BackendOpener> = {
  * failing it for the GPU's sake.
  */
 export async function openVideoSource(file: string, options: SourceOptions): Promise<OpenedVideoSource> {
-  const open = BACKENDS[options.settings.backend];
+  const open = overNetwork(BACKENDS[options.settings.backend]);
   const { device } = options.settings;
   if (device === 'cpu') return open(file, options, 'cpu');
   try {
     return withCpuRetry(await open(file, options, 'gpu'), file, options, open);
   } catch (error) {
+    // The CPU would read the same unreachable URL.
+    if (error instanceof NetworkInputError) throw error;
     options.log?.(`GPU decoding failed, decoding on CPU instead: ${errorText(error)}`);
     return open(file, options, 'cpu');
   }
+}
+
+/** An opener whose sources tell a URL's network failures in the user's words, when opening and when decoding. */
+function overNetwork(open: BackendOpener): BackendOpener {
+  return async (file, options, device) => {
+    const timeoutS = networkTimeoutOf(options.settings);
+    const source = await readingUrl(file, timeoutS, true, () => open(file, options, device));
+    if (!isNetworkUrl(file)) return source;
+    return {
+      get device() {
+        return source.device;
+      },
+      metadata: () => source.metadata(),
+      frames: (indices: readonly number[], request?: FrameRequest) => readingUrl(file, timeoutS, false, () => source.frames(indices, request)),
+      close: () => source.close(),
+    };
+  };
 }
 
 /** A GPU source whose failing decodes are retried once on a CPU source for the same video. */
@@ -47,7 +67,7 @@ function withCpuRetry(gpu: OpenedVideoSource, file: string, options: SourceOptio
       try {
         return await current.frames(indices, request);
       } catch (error) {
-        if (error instanceof RangeError) throw error;
+        if (error instanceof RangeError || error instanceof NetworkInputError) throw error;
         options.log?.(`GPU decode failed, retrying on CPU: ${errorText(error)}`);
         return (await onCpu()).frames(indices, request);
       }

@@ -2,7 +2,11 @@ import type { DecoderSettings } from '../config/decoderConfig';
 import type { DecodeDevice, VideoSource } from '../video/videoTypes';
 
 /** Decoder settings once the run has chosen its device (see device/runDevice.ts): workers never choose it. */
-export type SourceSettings = Omit<DecoderSettings, 'device'> & { device: DecodeDevice };
+export type SourceSettings = Omit<DecoderSettings, 'device'> & {
+  device: DecodeDevice;
+  /** Seconds without data after which reading a URL fails (see networkInput.ts); derived from the per-video limit. */
+  networkTimeoutS?: number;
+};
 
 /** What a backend needs to open one video. */
 export interface SourceOptions {

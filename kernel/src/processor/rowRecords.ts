@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import type { VideoRow } from '../csv/videoRows';
 import { errorText } from '../errorText';
+import { isNetworkUrl } from '../decode/networkInput';
 import type { JobOutcome } from '../pool/workerPool';
 import { toJsonValue } from './jsonRecord';
 
@@ -34,8 +35,13 @@ function describeRowProblem(row: VideoRow): string {
   }
 }
 
-/** Why a row's video cannot be opened at all, before any worker is asked; undefined when it is a file. */
-export function missingVideo(videoPath: string): Promise<string | undefined> {
+/**
+ * Why a row's video cannot be opened at all, before any worker is asked; undefined when it is a
+ * file. A URL is not checked here: the decoder's open says why it cannot be read (status, refused,
+ * timed out), and asking the server twice would cost a request per row.
+ */
+export async function missingVideo(videoPath: string): Promise<string | undefined> {
+  if (isNetworkUrl(videoPath)) return undefined;
   return stat(videoPath).then(
     (info) => (info.isFile() ? undefined : `not a file: ${videoPath}`),
     () => `file not found: ${videoPath}`,

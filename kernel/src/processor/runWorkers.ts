@@ -1,6 +1,7 @@
 import type { DecoderConfig } from '../config/decoderConfig';
 import { chooseRunDevice, describeRunDevice, type RunDevice } from '../device/runDevice';
 import { WorkerPool, type WorkerActivity } from '../pool/workerPool';
+import { networkTimeoutSeconds } from '../decode/networkInput';
 
 export interface RunWorkersOptions {
   config: DecoderConfig;
@@ -53,7 +54,7 @@ export class RunWorkers {
     if (choice.requested !== 'cpu') this.options.log(describeRunDevice(choice));
     this.pool = new WorkerPool({
       size: this.options.size,
-      settings: { ...config.toSettings(), device: choice.device, gpuIds: choice.gpuIds },
+      settings: { ...config.toSettings(), device: choice.device, gpuIds: choice.gpuIds, networkTimeoutS: networkTimeoutSeconds(this.options.timeoutMs) },
       timeoutMs: this.options.timeoutMs,
       maxWorkerRssBytes: this.options.maxWorkerRssBytes,
       log: this.options.log,

@@ -2,6 +2,7 @@ import type { ProgramRun } from '../../runProgram';
 import type { FrameGeometry } from '../../video/resizeGeometry';
 import type { DecodeDevice } from '../../video/videoTypes';
 import type { ConcatEntry, SeekPlan } from './seekPlan';
+import { isNetworkUrl, protocolArgs } from '../networkInput';
 
 /**
  * A path as an ffmpeg input or output: `file:` makes it a file whatever it looks like (a name
@@ -9,6 +10,11 @@ import type { ConcatEntry, SeekPlan } from './seekPlan';
  */
 export function fileUrl(file: string): string {
   return `file:${file}`;
+}
+
+/** A video as ffmpeg's or ffprobe's input, after its options: a URL as it is, with the http protocol's options. */
+export function videoInput(file: string, networkTimeoutS: number): string[] {
+  return isNetworkUrl(file) ? [...protocolArgs(file, networkTimeoutS), '-i', file] : ['-i', fileUrl(file)];
 }
 
 /** Input options that choose the decoding device. */
@@ -52,6 +58,8 @@ export interface ExtractionPlan {
   threads: number;
   device: DecodeDevice;
   gpuId: number;
+  /** For a URL: seconds without data before a read fails. */
+  networkTimeoutS: number;
 }
 
 
@@ -77,7 +85,7 @@ export function extractionInvocation(plan: ExtractionPlan): ProgramRun {
   // A script read from a pipe may open only what is whitelisted; its entries are files.
   const input = entries
     ? ['-protocol_whitelist', 'file,pipe', '-f', 'concat', '-safe', '0', '-i', 'pipe:0']
-    : ['-i', fileUrl(plan.file)];
+    : videoInput(plan.file, plan.networkTimeoutS);
   const outputs = (plan.pixels ? 1 : 0) + (plan.jpegPattern ? 1 : 0);
   const labels = ['[rgb]', '[jpeg]'].slice(plan.pixels ? 0 : 1, plan.pixels ? outputs : 2);
   const select = `select='${selectPts.map((pts) => `eq(pts\\,${pts})`).join('+')}'`;
@@ -94,10 +102,10 @@ export function extractionInvocation(plan: ExtractionPlan): ProgramRun {
 }
 
 /** ffprobe's packet list of the first video stream: what the frame index is built from. */
-export function packetProbeArgs(file: string): string[] {
+export function packetProbeArgs(file: string, networkTimeoutS: number): string[] {
   return [
     '-hide_banner', '-loglevel', 'error', '-select_streams', 'v:0',
     '-show_entries', 'packet=pts,dts,duration,size,flags:stream=codec_name,width,height,pix_fmt,time_base:format=bit_rate',
-    '-of', 'json', fileUrl(file),
+    '-of', 'json', ...videoInput(file, networkTimeoutS),
   ];
 }

@@ -12,6 +12,7 @@ import { describeVideo, frameTimestamp, frameTimestamps, type PacketSummary } fr
 import { readPacketSummary } from '../libav/videoStream';
 import { extractionInvocation, fitsConcatScript, packetProbeArgs } from './ffmpegArguments';
 import { resolveFfmpegBinary, type FfmpegBinary } from './ffmpegBinary';
+import { isNetworkUrl, networkFailure, networkTimeoutOf } from '../networkInput';
 import { cheapestSeekPlan, wholeFilePlan, type SeekPlan } from './seekPlan';
 
 
@@ -30,8 +31,8 @@ interface ProbeOutput {
 }
 
 /** The packet summary from ffprobe's packet list; discarded packets (edit lists) are no frames. */
-async function probePackets(ffprobe: string, file: string): Promise<PacketSummary> {
-  const stdout = await runProgram(ffprobe, { args: packetProbeArgs(file) }, `reading the packets of ${file}`);
+async function probePackets(ffprobe: string, file: string, networkTimeoutS: number): Promise<PacketSummary> {
+  const stdout = await runProgram(ffprobe, { args: packetProbeArgs(file, networkTimeoutS) }, `reading the packets of ${file}`);
   const probe = JSON.parse(stdout.toString('utf8')) as ProbeOutput;
   const stream = probe.streams?.[0];
   if (!stream) throw new Error(`no video stream in ${file}`);
@@ -75,7 +76,8 @@ class FfmpegVideoSource implements OpenedVideoSource {
     private readonly options: SourceOptions,
     readonly device: DecodeDevice,
   ) {
-    this.seekable = fitsConcatScript(file);
+    // The concat demuxer would open a URL again without its protocol options: a URL is read in one pass.
+    this.seekable = fitsConcatScript(file) && !isNetworkUrl(file);
   }
 
   async metadata(): Promise<VideoMetadata> {
@@ -115,6 +117,7 @@ class FfmpegVideoSource implements OpenedVideoSource {
       threads: this.options.settings.threads,
       device: this.device,
       gpuId: this.options.gpuId,
+      networkTimeoutS: networkTimeoutOf(this.options.settings),
     };
     const decodeWith = async (seek: SeekPlan) => {
       const stdout = await runProgram(this.binary.ffmpeg, extractionInvocation({ ...plan, seek }), `decoding ${this.file}`);
@@ -172,11 +175,13 @@ class FfmpegVideoSource implements OpenedVideoSource {
  * milliseconds, where starting ffprobe alone costs ~125 ms per video), else by the user's ffprobe.
  * Only demuxing happens here: decoding stays with the configured ffmpeg.
  */
-async function packetSummary(binary: FfmpegBinary, file: string): Promise<PacketSummary> {
+async function packetSummary(binary: FfmpegBinary, file: string, networkTimeoutS: number): Promise<PacketSummary> {
   try {
-    return readPacketSummary(file);
+    return readPacketSummary(file, networkTimeoutS);
   } catch (error) {
-    if (binary.ffprobe) return probePackets(binary.ffprobe, file);
+    // ffprobe would wait on the same unreachable server again.
+    if (isNetworkUrl(file) && networkFailure(errorText(error), file, networkTimeoutS)) throw error;
+    if (binary.ffprobe) return probePackets(binary.ffprobe, file, networkTimeoutS);
     throw new Error(`${errorText(error)} (and there is no ffprobe beside ${binary.ffmpeg} or on PATH to try instead)`, { cause: error });
   }
 }
@@ -184,5 +189,5 @@ async function packetSummary(binary: FfmpegBinary, file: string): Promise<Packet
 /** Opens a video with the ffmpeg program (`backend: 'ffmpeg'`). */
 export async function openFfmpegSource(file: string, options: SourceOptions, device: DecodeDevice): Promise<OpenedVideoSource> {
   const binary = resolveFfmpegBinary(options.settings.ffmpegPath);
-  return new FfmpegVideoSource(file, binary, await packetSummary(binary, file), options, device);
+  return new FfmpegVideoSource(file, binary, await packetSummary(binary, file, networkTimeoutOf(options.settings)), options, device);
 }

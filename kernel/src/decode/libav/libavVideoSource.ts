@@ -10,6 +10,7 @@ import { attachCudaDevice, cudaDecoderSetup, findCudaDecoder } from './hardwareD
 import { keyframeAtOrBefore, NO_PTS, seekFreeRuns, type KeepLimit, type PacketIndex } from './packetIndex';
 import { DemuxerFeed, KeptPacketFeed, type PacketFeed, type StartPoint } from './packetFeed';
 import { openVideoStream } from './videoStream';
+import { networkTimeoutOf } from '../networkInput';
 import { validateIndices } from '../frameIndices';
 import { writeJpegFile } from '../jpegFiles';
 import { describeVideo, frameTimestamp, frameTimestamps, type PacketSummary } from '../videoDescription';
@@ -69,7 +70,7 @@ export class LibavVideoSource implements OpenedVideoSource {
     this.decoded.alloc();
     this.downloaded.alloc();
     try {
-      const opened = openVideoStream(this.input, file, keep);
+      const opened = openVideoStream(this.input, file, keep, networkTimeoutOf(options.settings));
       this.streamIndex = opened.streamIndex;
       this.index = opened.index;
       this.summary = opened.summary;

@@ -1,7 +1,8 @@
-import { avGetCodecName, avGetPixFmtName, FormatContext } from 'node-av/lib';
+import { avGetCodecName, avGetPixFmtName, Dictionary, FormatContext } from 'node-av/lib';
 import { AVMEDIA_TYPE_VIDEO, type AVPixelFormat } from 'node-av/constants';
 import type { PacketSummary } from '../videoDescription';
 import { avCheck, avErrorText } from './avCheck';
+import { isNetworkUrl, MAX_NETWORK_TIMEOUT_S, protocolOptions } from '../networkInput';
 import { readPacketIndex, type KeepLimit, type KeptPackets, type PacketIndex } from './packetIndex';
 
 export interface VideoStream {
@@ -12,9 +13,19 @@ export interface VideoStream {
   kept?: KeptPackets;
 }
 
+/** Opens a file, or a URL with the http protocol's timeout and reconnect options. */
+function openInput(input: FormatContext, file: string, networkTimeoutS: number): void {
+  const options = isNetworkUrl(file) ? Dictionary.fromObject(protocolOptions(networkTimeoutS)) : null;
+  try {
+    avCheck(input.openInputSync(file, null, options), 'cannot open', file);
+  } finally {
+    options?.free();
+  }
+}
+
 /** Opens `file` in `input`, finds its video stream and reads its packet index (no decoding), keeping the packets within `keep`. */
-export function openVideoStream(input: FormatContext, file: string, keep?: KeepLimit): VideoStream {
-  avCheck(input.openInputSync(file, null, null), 'cannot open', file);
+export function openVideoStream(input: FormatContext, file: string, keep?: KeepLimit, networkTimeoutS = MAX_NETWORK_TIMEOUT_S): VideoStream {
+  openInput(input, file, networkTimeoutS);
   avCheck(input.findStreamInfoSync(null), 'cannot read the stream information of', file);
   const streamIndex = input.findBestStream(AVMEDIA_TYPE_VIDEO);
   if (streamIndex < 0) throw new Error(`no video stream in ${file}: ${avErrorText(streamIndex)}`);
@@ -41,10 +52,10 @@ export function openVideoStream(input: FormatContext, file: string, keep?: KeepL
 }
 
 /** The packet summary of a file, read in process without decoding; the demuxer is closed again. */
-export function readPacketSummary(file: string): PacketSummary {
+export function readPacketSummary(file: string, networkTimeoutS?: number): PacketSummary {
   const input = new FormatContext();
   try {
-    return openVideoStream(input, file).summary;
+    return openVideoStream(input, file, undefined, networkTimeoutS).summary;
   } finally {
     input.closeInputSync();
   }

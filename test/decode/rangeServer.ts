@@ -1,0 +1,80 @@
+import * as http from 'node:http';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+
+/** What the server has sent: requests, body bytes written to sockets, and the ranges asked for. */
+export interface Served {
+  requests: number;
+  bytes: number;
+  ranges: string[];
+}
+
+/**
+ * A local HTTP server with Range support (206, Accept-Ranges, Content-Range) for the videos of a
+ * folder; `/stall/<name>` sends the headers and half the body, then nothing. It runs on a worker
+ * thread: the libav backend's reads are synchronous and would block a server on the test's thread.
+ */
+export class RangeServer {
+  private constructor(private readonly worker: Worker, readonly port: number) {}
+
+  static start(folder: string): Promise<RangeServer> {
+    const worker = new Worker(__filename, { workerData: { folder } });
+    return new Promise((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (port: number) => resolve(new RangeServer(worker, port)));
+    });
+  }
+
+  url(name: string): string {
+    return `http://127.0.0.1:${this.port}/${name}`;
+  }
+
+  /** What was served since the last call. */
+  served(): Promise<Served> {
+    return new Promise((resolve) => {
+      this.worker.once('message', resolve);
+      this.worker.postMessage('served');
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+function serve(folder: string): void {
+  let served: Served = { requests: 0, bytes: 0, ranges: [] };
+  const server = http.createServer((request, response) => {
+    served.requests++;
+    const stalling = request.url?.startsWith('/stall/') ?? false;
+    const name = path.basename(request.url ?? '');
+    let body: Buffer;
+    try {
+      body = readFileSync(path.join(folder, name));
+    } catch {
+      response.writeHead(404).end('not found');
+      return;
+    }
+    const range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
+    const start = range ? Number(range[1]) : 0;
+    const end = range?.[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
+    if (range) served.ranges.push(`${start}-${end}`);
+    const headers = { 'Accept-Ranges': 'bytes', 'Content-Length': end - start + 1, 'Content-Type': 'video/mp4' };
+    if (range) response.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${body.length}` });
+    else response.writeHead(200, headers);
+    const before = request.socket.bytesWritten;
+    // A stalling server never gets past the first half of the file, however it is asked.
+    if (stalling) response.write(body.subarray(start, Math.max(start, Math.min(end + 1, body.length >> 1))));
+    else response.end(body.subarray(start, end + 1));
+    // Counted as the socket takes it: a client that hangs up early is not charged the rest.
+    response.on('close', () => (served.bytes += request.socket.bytesWritten - before));
+  });
+  server.listen(0, '127.0.0.1', () => parentPort!.postMessage((server.address() as { port: number }).port));
+  parentPort!.on('message', () => {
+    parentPort!.postMessage(served);
+    served = { requests: 0, bytes: 0, ranges: [] };
+  });
+}
+
+if (!isMainThread && (workerData as { folder?: string } | null)?.folder) serve((workerData as { folder: string }).folder);
