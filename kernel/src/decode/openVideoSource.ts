@@ -42,6 +42,7 @@ function overNetwork(open: BackendOpener): BackendOpener {
         return source.device;
       },
       metadata: () => source.metadata(),
+      frameTimestamps: () => source.frameTimestamps(),
       frames: (indices: readonly number[], request?: FrameRequest) => readingUrl(file, timeoutS, false, () => source.frames(indices, request)),
       close: () => source.close(),
     };
