@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -144,6 +144,19 @@ describe('queue job: workers on Redis standing in for machines, killed, Redis re
     await new Promise((resolve) => setTimeout(resolve, 2500));
     passed(await followJob().done, 'submit --wait');
     for (const [at, result] of (await Promise.all(workers.map((worker) => worker.done))).entries()) passed(result, workers[at].name);
+    assertMergedLikeOneMachine();
+  });
+
+  it('a job submitted again after its folder was deleted runs again, not taken for done', async () => {
+    passed(await runCli(submitArgs(), { env: machineEnv('submitter') }), 'submit');
+    const first = start(1);
+    passed(await followJob().done, 'the first submit --wait');
+    passed(await first[0].done, first[0].name);
+    rmSync(out, { recursive: true, force: true });
+    passed(await runCli(submitArgs(), { env: machineEnv('submitter') }), 'the submit into the emptied folder');
+    const again = start(1, 1);
+    passed(await followJob().done, 'the second submit --wait');
+    assert.equal(workerSummary(await again[0].done).committed, CHUNKS, 'every chunk ran again');
     assertMergedLikeOneMachine();
   });
 

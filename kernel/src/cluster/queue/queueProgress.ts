@@ -60,3 +60,8 @@ export async function readQueueProgress(redis: Redis, queue: string, jobId: stri
   }
   return { chunksSettled: Object.keys(chunks).length, counts, machines };
 }
+
+/** Drops the job's progress keys: its chunks are to run again (its folder lost them). */
+export async function forgetQueueProgress(redis: Redis, queue: string, jobId: string): Promise<void> {
+  await redis.del(chunksKey(queue, jobId), machinesKey(queue, jobId));
+}

@@ -13,6 +13,7 @@ import { findShardParts } from '../jobParts';
 import { QUEUE_JOB_FORMAT, queueJobId, readQueueJob, writeQueueJob, type ChunkRef, type QueueJobSpec } from './queueJob';
 import { chunkRefs, readChunkOffsets, writeRowsFile } from './rowsFile';
 import { DEFAULT_CHUNK_ROWS, DEFAULT_QUEUE } from './queueDefaults';
+import { forgetQueueProgress } from './queueProgress';
 import type { Redis } from 'ioredis';
 
 /**
@@ -39,8 +40,11 @@ export interface QueueSubmission {
   onReading?: (progress: CsvScanProgress) => void;
 }
 
+/** A chunk's id on the queue: the same for every submit of its job. */
+const chunkJobId = (ref: ChunkRef) => `${ref.job_id}-${ref.chunk}`;
+
 /** The job's description, made once: the CSV read, its rows written for the chunks. */
-async function prepareJob(submission: QueueSubmission): Promise<{ spec: QueueJobSpec; refs: ChunkRef[] }> {
+async function prepareJob(submission: QueueSubmission): Promise<{ spec: QueueJobSpec; refs: ChunkRef[]; newInFolder: boolean }> {
   const task = builtinTaskOf(submission.processFn);
   if (!task) throw new InputError('a queue job runs on other machines, which get a description of the processing, not code: use a built-in (builtins.keyframes(…), builtins.metadata(), builtins.adaptive(…))');
   const csvPath = path.resolve(submission.csvPath);
@@ -67,7 +71,7 @@ async function prepareJob(submission: QueueSubmission): Promise<{ spec: QueueJob
     save_interval: submission.saveInterval ?? DEFAULT_SAVE_INTERVAL, chunks: offsets.length - 1, created: new Date().toISOString(),
   };
   if (!existing) await writeQueueJob(spec);
-  return { spec, refs: chunkRefs(outputDir, jobId, offsets, chunkRows, scan.totalRows) };
+  return { spec, refs: chunkRefs(outputDir, jobId, offsets, chunkRows, scan.totalRows), newInFolder: !existing };
 }
 
 /**
@@ -77,15 +81,22 @@ async function prepareJob(submission: QueueSubmission): Promise<{ spec: QueueJob
  * one small entry a chunk while adding.
  */
 export async function submitQueueJob(connection: Redis, queueName: string | undefined, submission: QueueSubmission): Promise<QueueJobSpec> {
-  const { spec, refs } = await prepareJob(submission);
-  const queue = new Queue<ChunkRef>(queueName ?? DEFAULT_QUEUE, { connection });
+  const { spec, refs, newInFolder } = await prepareJob(submission);
+  const name = queueName ?? DEFAULT_QUEUE;
+  const queue = new Queue<ChunkRef>(name, { connection });
   queue.on('error', () => undefined); // the connection's own handler reports it
   try {
+    // The same job in a folder that lost it (deleted, or a new disk): what the queue remembers of it
+    // would make this submit add nothing, and its chunks would never run again.
+    if (newInFolder && refs.length && (await queue.getJob(chunkJobId(refs[0])))) {
+      for (const ref of refs) await queue.remove(chunkJobId(ref));
+      await forgetQueueProgress(connection, name, spec.job_id);
+    }
     for (let at = 0; at < refs.length; at += ADD_BATCH) {
       await queue.addBulk(refs.slice(at, at + ADD_BATCH).map((ref) => ({
         name: 'chunk',
         data: ref,
-        opts: { jobId: `${ref.job_id}-${ref.chunk}`, attempts: CHUNK_ATTEMPTS, backoff: { type: 'fixed', delay: RETRY_DELAY_MS }, removeOnComplete: false, removeOnFail: false },
+        opts: { jobId: chunkJobId(ref), attempts: CHUNK_ATTEMPTS, backoff: { type: 'fixed', delay: RETRY_DELAY_MS }, removeOnComplete: false, removeOnFail: false },
       })));
     }
     for (const failed of await queue.getFailed()) if (failed.data.job_id === spec.job_id) await failed.retry();
