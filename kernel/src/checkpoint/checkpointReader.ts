@@ -3,7 +3,6 @@ import { ALL_ROWS, SelectedRows } from '../csv/rowSelection';
 import { journalPathOf } from './checkpointFiles';
 import { readManifestSync, type CheckpointManifest } from './checkpointManifest';
 import { readJournalLines, recordBytesOf, replayJournalSync } from './journal';
-import { ResultRecords } from './resultRecords';
 import { RowOutcomes } from './rowOutcomes';
 
 /** One row's latest record, as the journal holds its JSON. */
@@ -23,7 +22,6 @@ export class CheckpointContents {
     readonly manifest: CheckpointManifest,
     readonly rows: SelectedRows,
     private readonly outcomes: RowOutcomes,
-    private readonly fd: number,
   ) {}
 
   /** Reads the manifest and replays the journal (a missing journal is an empty one). */
@@ -34,8 +32,7 @@ export class CheckpointContents {
     const journalPath = journalPathOf(checkpointPath);
     // A run appending meanwhile only adds lines after those read here: the replay's spans stay valid.
     if (existsSync(journalPath)) replayJournalSync(journalPath, (entry, span) => outcomes.set(entry.row, entry.record.status, span.offset, span.length));
-    const fd = openSync(existsSync(journalPath) ? journalPath : '/dev/null', 'r');
-    return new CheckpointContents(checkpointPath, manifest, rows, outcomes, fd);
+    return new CheckpointContents(checkpointPath, manifest, rows, outcomes);
   }
 
   /** Rows with an outcome, by status. */
@@ -43,17 +40,13 @@ export class CheckpointContents {
     return this.outcomes.countsByStatus();
   }
 
-  /** Every row it covers has an outcome. */
-  get complete(): boolean {
-    return this.outcomes.settledCount >= this.rows.size;
-  }
-
-  get records(): ResultRecords {
-    return ResultRecords.of(journalPathOf(this.path), this.fd, this.outcomes);
-  }
-
-  /** Each settled row's latest record bytes, in row order, read in blocks of `blockBytes`. */
+  /**
+   * Each settled row's latest record bytes, in row order, read in blocks of `blockBytes`. The
+   * journal is open only while this iterates, so a reader can keep the indexes of thousands of
+   * parts and read them one after another.
+   */
   *recordBytesInRowOrder(blockBytes?: number): Generator<RowRecordBytes> {
+    if (this.outcomes.settledCount === 0) return;
     const spans = this.outcomes.spansInRowOrder();
     let row = 0;
     const tracked = (function* () {
@@ -62,10 +55,11 @@ export class CheckpointContents {
         yield span;
       }
     })();
-    for (const line of readJournalLines(this.fd, tracked, blockBytes)) yield { row, bytes: recordBytesOf(line) };
-  }
-
-  close(): void {
-    closeSync(this.fd);
+    const fd = openSync(journalPathOf(this.path), 'r');
+    try {
+      for (const line of readJournalLines(fd, tracked, blockBytes)) yield { row, bytes: recordBytesOf(line) };
+    } finally {
+      closeSync(fd);
+    }
   }
 }

@@ -51,9 +51,7 @@ async function startedPartStatus(part: JobPart, checkpointPath: string): Promise
   let counts = manifest.counts;
   const settled = (value: Record<RecordStatus, number>) => value.processed + value.failed + value.skipped;
   if (!holder?.live && rows !== null && settled(counts) < rows) {
-    const contents = CheckpointContents.readSync(checkpointPath);
-    counts = contents.counts;
-    contents.close();
+    counts = CheckpointContents.readSync(checkpointPath).counts;
   }
   const state: PartState = holder?.live ? 'running' : rows !== null && settled(counts) >= rows ? 'complete' : 'interrupted';
   const lastRun = manifest.last_run;

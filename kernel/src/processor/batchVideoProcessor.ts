@@ -68,13 +68,12 @@ export class BatchVideoProcessor extends EventEmitter<ProcessorEventMap> {
     let results: ProcessingResults;
     try {
       if (options.cluster) {
-        const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
         const { processOnCluster } = await import('../cluster/queue/clusterRun.js');
-        results = await processOnCluster({ events: this, config: this.config, timeoutSeconds: this.timeoutSeconds }, { ...options, processFn, cluster: options.cluster }, signal);
-        attachment.finished({ results });
-        return results;
+        const host = { events: this, config: this.config, timeoutSeconds: this.timeoutSeconds };
+        results = await processOnCluster(host, { ...options, processFn, cluster: options.cluster }, AbortSignal.any(signals));
+      } else {
+        results = await this.processHere({ ...options, csvPath, outputDir, processFn }, { selection, resultsDir, checkpointPath, signals });
       }
-      results = await this.processHere({ ...options, csvPath, outputDir, processFn }, { selection, resultsDir, checkpointPath, signals });
     } catch (error) {
       attachment.finished({ error });
       throw error;

@@ -5,7 +5,7 @@ import type { DecoderConfig } from '../../config/decoderConfig';
 import { InputError } from '../../inputError';
 import type { ProcessDatasetOptions, ProcessingResults } from '../../processor/processingOptions';
 import type { ProcessorEventMap, ProgressSnapshot } from '../../processor/progressEvents';
-import { ProcessingStats } from '../../stats/processingStats';
+import { datasetStats, ProcessingStats } from '../../stats/processingStats';
 import { findJobParts } from '../jobParts';
 import { mergeJob } from '../jobMerge';
 import { jobFilePath } from './queueJob';
@@ -23,11 +23,12 @@ export interface ClusterRunHost {
 
 /** A job stopped watching before its merge: the stats of what its workers had settled by then. */
 function stoppedResults(snapshot: ProgressSnapshot | undefined, checkpointPath: string, outputDir: string): ProcessingResults {
-  const stats = new ProcessingStats({
-    totalVideos: snapshot?.total ?? 0, processed: snapshot?.processed ?? 0, failed: snapshot?.failed ?? 0, skipped: snapshot?.skipped ?? 0, totalTime: snapshot?.elapsedSeconds ?? 0,
-  });
-  const dict = { ...stats.toDict(), errors_not_listed: snapshot?.failed ?? 0 };
-  return { stats: { ...dict, dataset: snapshot?.dataset ?? { total_videos: 0, processed: 0, failed: 0, skipped: 0, pending: 0, success_rate: 0 } }, records: ResultRecords.empty(), checkpointPath, outputDir, interrupted: true };
+  const counts = { processed: snapshot?.processed ?? 0, failed: snapshot?.failed ?? 0, skipped: snapshot?.skipped ?? 0 };
+  const total = snapshot?.total ?? 0;
+  const stats = new ProcessingStats({ totalVideos: total, ...counts, totalTime: snapshot?.elapsedSeconds ?? 0 });
+  // The failures are counted on their machines, not listed here: the merge lists them.
+  const dict = { ...stats.toDict(), errors_not_listed: counts.failed };
+  return { stats: { ...dict, dataset: datasetStats(total, counts) }, records: ResultRecords.empty(), checkpointPath, outputDir, interrupted: true };
 }
 
 /**
