@@ -17,6 +17,12 @@ export interface PacketSummary {
   bitRate: number;
 }
 
+/** A file's video stream (its absolute index, see chooseVideoStream) and what its packets say. */
+export interface IndexedStream {
+  streamIndex: number;
+  summary: PacketSummary;
+}
+
 /** Stream time of frame `index` in seconds (the container's own clock, not from the first frame). */
 export function framePresentationTime(summary: Pick<PacketSummary, 'pts' | 'timeBase'>, index: number): number {
   return (summary.pts[index] * summary.timeBase.num) / summary.timeBase.den;

@@ -1,9 +1,9 @@
 import { FormatContext, Packet } from 'node-av/lib';
 import { AV_PKT_FLAG_DISCARD, AV_PKT_FLAG_KEY, AVERROR_EOF } from 'node-av/constants';
 import { avCheck } from './avCheck';
+import { checkDistinctPts, framePts, NO_PTS } from '../presentationOrder';
 
-/** No timestamp, as FFmpeg spells it (AV_NOPTS_VALUE). */
-export const NO_PTS = -(2n ** 63n);
+export { NO_PTS };
 
 /**
  * Every frame of one video stream, in presentation order, read from the packets without decoding
@@ -97,9 +97,8 @@ export function readPacketIndex(input: FormatContext, streamIndex: number, file:
       if (packet.streamIndex === streamIndex) {
         keeper?.add(packet);
         if (!(packet.flags & AV_PKT_FLAG_DISCARD)) {
-          // Without B-frames, decode order is presentation order: a missing pts is the dts.
           if (packet.pts === NO_PTS) withoutPts++;
-          const pts = packet.pts !== NO_PTS ? packet.pts : packet.dts;
+          const pts = framePts(packet.pts, packet.dts);
           frames.push({ pts, dts: packet.dts !== NO_PTS ? packet.dts : pts, key: (packet.flags & AV_PKT_FLAG_KEY) !== 0, duration: packet.duration, position });
           totalBytes += packet.size;
         }
@@ -121,13 +120,7 @@ export function readPacketIndex(input: FormatContext, streamIndex: number, file:
 /** The index of frames sorted by pts; refused when their pts cannot tell them apart. */
 function indexOf(frames: IndexedPacket[], totalBytes: number, unordered: boolean, file: string): PacketIndex {
   const pts = frames.map((frame) => frame.pts);
-  if (unordered || pts.some((value, index) => value === NO_PTS || (index > 0 && value === pts[index - 1]))) {
-    // Decoded frames are told apart by their pts; without distinct ones no frame can be found exactly.
-    throw new Error(
-      `cannot index the frames of ${file}: its packets carry no distinct presentation timestamps` +
-        (unordered ? ' while its frames are reordered (B-frames in AVI or in a raw stream)' : ' (a raw stream without timestamps?)'),
-    );
-  }
+  checkDistinctPts(pts, unordered, file);
   const keyframes: number[] = [];
   frames.forEach((frame, index) => frame.key && keyframes.push(index));
   const lastDuration = frames.length ? frames[frames.length - 1].duration : 0n;

@@ -1,7 +1,9 @@
 import { avGetCodecName, avGetPixFmtName, Dictionary, FormatContext } from 'node-av/lib';
-import { AVMEDIA_TYPE_VIDEO, type AVPixelFormat } from 'node-av/constants';
-import type { PacketSummary } from '../videoDescription';
-import { avCheck, avErrorText } from './avCheck';
+import type { AVPixelFormat } from 'node-av/constants';
+import type { IndexedStream, PacketSummary } from '../videoDescription';
+import { avCheck } from './avCheck';
+import { chooseVideoStream } from '../videoStreamChoice';
+import { streamFactsOf } from './streamFacts';
 import { isNetworkUrl, MAX_NETWORK_TIMEOUT_S, protocolOptions } from '../networkInput';
 import { readPacketIndex, type KeepLimit, type KeptPackets, type PacketIndex } from './packetIndex';
 
@@ -27,8 +29,7 @@ function openInput(input: FormatContext, file: string, networkTimeoutS: number):
 export function openVideoStream(input: FormatContext, file: string, keep?: KeepLimit, networkTimeoutS = MAX_NETWORK_TIMEOUT_S): VideoStream {
   openInput(input, file, networkTimeoutS);
   avCheck(input.findStreamInfoSync(null), 'cannot read the stream information of', file);
-  const streamIndex = input.findBestStream(AVMEDIA_TYPE_VIDEO);
-  if (streamIndex < 0) throw new Error(`no video stream in ${file}: ${avErrorText(streamIndex)}`);
+  const streamIndex = chooseVideoStream(streamFactsOf(input), file);
   const stream = input.streams[streamIndex];
   const parameters = stream.codecpar;
   const { index, kept } = readPacketIndex(input, streamIndex, file, keep);
@@ -51,11 +52,12 @@ export function openVideoStream(input: FormatContext, file: string, keep?: KeepL
   return { streamIndex, index, summary, kept };
 }
 
-/** The packet summary of a file, read in process without decoding; the demuxer is closed again. */
-export function readPacketSummary(file: string, networkTimeoutS?: number): PacketSummary {
+/** The chosen video stream and its packet summary, read in process without decoding; the demuxer is closed again. */
+export function readPacketSummary(file: string, networkTimeoutS?: number): IndexedStream {
   const input = new FormatContext();
   try {
-    return openVideoStream(input, file, undefined, networkTimeoutS).summary;
+    const { streamIndex, summary } = openVideoStream(input, file, undefined, networkTimeoutS);
+    return { streamIndex, summary };
   } finally {
     input.closeInputSync();
   }
