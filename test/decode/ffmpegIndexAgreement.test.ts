@@ -11,6 +11,7 @@ import { frameTimestamps } from '../../kernel/src/decode/videoDescription';
 import type { SourceOptions } from '../../kernel/src/decode/sourceOptions';
 import { errorText } from '../../kernel/src/errorText';
 import { generateVideo } from '../../samples/videoGenerator';
+import { readFrameStamp } from '../../samples/frameStamp';
 import { writeOddFiles, type OddFiles } from './oddFiles';
 
 const ffmpegOptions: SourceOptions = { settings: { ...new DecoderConfig({ backend: 'ffmpeg' }).toSettings(), device: 'cpu' }, gpuId: 0 };
@@ -47,6 +48,14 @@ describe('the ffmpeg backend: its ffprobe index and its shortfalls', function ()
     const expected = `no video stream in ${files.songWithCover} (only audio and an attached picture / cover art)`;
     assert.throws(() => readPacketSummary(files.songWithCover), (error: Error) => error.message === expected);
     await assert.rejects(probePackets('ffprobe', files.songWithCover, 30), (error: Error) => error.message === expected);
+  });
+
+  it('one request for 300 frames: one ffmpeg run picks them all (the select expression stays within what FFmpeg parses)', async () => {
+    const file = path.join(dir, 'three-hundred.mp4');
+    await generateVideo({ path: file, codec: 'h264', width: 96, height: 64, fps: 25, frameCount: 300, gop: 300 });
+    const indices = Array.from({ length: 300 }, (_, index) => 299 - index);
+    const frames = await (await openFfmpegSource(file, ffmpegOptions, 'cpu')).frames(indices, { size: 32 });
+    assert.deepEqual(frames.map((frame) => readFrameStamp(frame.data!, frame.width, frame.height)), indices);
   });
 
   for (const request of ['JPEG files', 'raw pixels'] as const) {

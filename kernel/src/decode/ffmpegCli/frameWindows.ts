@@ -1,7 +1,7 @@
 import { framePresentationTime, type PacketSummary } from '../videoDescription';
 
 /**
- * Seconds [fromS, toS) on the clock the filter graph sees that hold exactly one frame of the index.
+ * Seconds [fromS, toS] on the clock the filter graph sees that hold exactly one frame of the index.
  * The program may be another FFmpeg version than the in-process index, whose demuxer can give the
  * same stream another time base (raw DV: 1001/30000 there, 1/60000 here): a frame's pts differs
  * between the two, its time in seconds does not. Picking frames by time is independent of it.
@@ -30,7 +30,24 @@ function seconds(value: number): string {
   return value.toFixed(9);
 }
 
-/** The select filter passing the frames whose time falls in one of `windows`. */
+/** Terms a sum holds before it is split into parenthesised groups. */
+const TERMS_PER_GROUP = 32;
+
+/**
+ * `terms` added up as a tree of parenthesised groups: FFmpeg's expression parser refuses a flat
+ * sum of around 100 terms (it nests one level per term), and a tree stays a few levels deep.
+ */
+function groupedSum(terms: readonly string[]): string {
+  if (terms.length <= TERMS_PER_GROUP) return terms.join('+');
+  const groups: string[] = [];
+  for (let at = 0; at < terms.length; at += TERMS_PER_GROUP) groups.push(`(${groupedSum(terms.slice(at, at + TERMS_PER_GROUP))})`);
+  return groupedSum(groups);
+}
+
+/**
+ * The select filter passing the frames whose time falls in one of `windows` (`between` includes
+ * its bounds: neighbouring windows share only a midpoint, where no frame lies).
+ */
 export function selectByTime(windows: readonly TimeWindow[]): string {
-  return `select='${windows.map((window) => `gte(t\\,${seconds(window.fromS)})*lt(t\\,${seconds(window.toS)})`).join('+')}'`;
+  return `select='${groupedSum(windows.map((window) => `between(t\\,${seconds(window.fromS)}\\,${seconds(window.toS)})`))}'`;
 }

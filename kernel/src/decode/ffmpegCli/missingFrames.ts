@@ -27,7 +27,7 @@ export function decodedTimes(printed: string): number[] {
 export function framesNotDecoded(summary: PacketSummary, wanted: readonly number[], times: readonly number[]): number[] {
   return wanted.filter((frame) => {
     const { fromS, toS } = frameWindow(summary, frame);
-    return !times.some((time) => time >= fromS && time < toS);
+    return !times.some((time) => time >= fromS && time <= toS);
   });
 }
 
