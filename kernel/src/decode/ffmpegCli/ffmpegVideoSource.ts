@@ -176,11 +176,14 @@ class FfmpegVideoSource implements OpenedVideoSource {
  * Only demuxing happens here: decoding stays with the configured ffmpeg.
  */
 async function packetSummary(binary: FfmpegBinary, file: string, networkTimeoutS: number): Promise<PacketSummary> {
+  const started = performance.now();
   try {
     return readPacketSummary(file, networkTimeoutS);
   } catch (error) {
-    // ffprobe would wait on the same unreachable server again.
-    if (isNetworkUrl(file) && networkFailure(errorText(error), file, networkTimeoutS)) throw error;
+    // ffprobe would wait on the same unreachable or stalled server again (a stall shows as a cut
+    // file, "moov atom not found", after the whole timeout).
+    const slow = performance.now() - started >= networkTimeoutS * 1000;
+    if (isNetworkUrl(file) && networkFailure(errorText(error), file, networkTimeoutS, slow)) throw error;
     if (binary.ffprobe) return probePackets(binary.ffprobe, file, networkTimeoutS);
     throw new Error(`${errorText(error)} (and there is no ffprobe beside ${binary.ffmpeg} or on PATH to try instead)`, { cause: error });
   }
