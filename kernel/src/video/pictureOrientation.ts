@@ -30,13 +30,14 @@ const fixedPoint = (value: number) => value / 65536;
 
 /**
  * The display matrix's rotation in degrees, as ffprobe prints it (`av_display_rotation_get`):
- * counter-clockwise, whole degrees in (-180, 180], so -90 is a picture shown turned a quarter
- * clockwise (most portrait phone videos). 0 for a matrix without scale (FFmpeg's NaN).
+ * counter-clockwise, whole degrees in [-180, 180), so -90 is a picture shown turned a quarter
+ * clockwise (most portrait phone videos) and a half turn is -180. 0 for a matrix without scale
+ * (FFmpeg's NaN).
  */
 export function displayRotation(matrix: DisplayMatrix): number {
   const rounded = Math.round(exactRotation(matrix) ?? 0);
-  // -180 and 180 are one turn; -0 is 0.
-  return rounded === -180 ? 180 : rounded === 0 ? 0 : rounded;
+  // FFmpeg's rule gives -0 for the identity, which JSON writes as 0 anyway.
+  return rounded === 180 ? -180 : rounded === 0 ? 0 : rounded;
 }
 
 /** FFmpeg's rule: the angle of the matrix's first column after removing its scale; none without scale. */

@@ -18,8 +18,8 @@ export interface VideoMetadata {
   height: number;
   /**
    * The display matrix's rotation in whole degrees as stored and as ffprobe prints it:
-   * counter-clockwise, in (-180, 180]; -90 is shown turned a quarter clockwise (most portrait
-   * phone videos), 0 without a matrix. Reported whether or not the frames are turned.
+   * counter-clockwise, in [-180, 180); -90 is shown turned a quarter clockwise (most portrait
+   * phone videos), a half turn is -180, 0 without a matrix. Reported whether or not the frames are turned.
    */
   rotation: number;
   /** The shape of a stored pixel, "num:den" as ffprobe prints it (reduced); "1:1" when the stream gives none. */
