@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DecoderConfig, type BackendChoice } from '../../kernel/src/config/decoderConfig';
-import { openFfmpegSource } from '../../kernel/src/decode/ffmpegCli/ffmpegVideoSource';
+import { openFfmpegSource, probePackets } from '../../kernel/src/decode/ffmpegCli/ffmpegVideoSource';
+import { readPacketSummary } from '../../kernel/src/decode/libav/videoStream';
 import { openLibavSource } from '../../kernel/src/decode/libav/libavVideoSource';
 import type { OpenedVideoSource, SourceOptions } from '../../kernel/src/decode/sourceOptions';
 import { findOnPath } from '../../kernel/src/pathLookup';
@@ -70,14 +71,15 @@ function referenceFrames(file: string, width: number, height: number, inputOptio
   const size = width * height * 3;
   return Array.from({ length: raw.length / size }, (_, index) => new Uint8Array(raw.subarray(index * size, (index + 1) * size)));
 }
-/** A JPEG's size from its baseline frame header (SOF0), and its pixels as the ffmpeg program decodes them. */
-function jpegPicture(bytes: Uint8Array): { width: number; height: number; rgb: Uint8Array } {
+/** A JPEG's size, from its baseline frame header (SOF0). */
+function jpegSize(bytes: Uint8Array): [number, number] {
   const view = Buffer.from(bytes);
   let at = 2;
   while (view[at + 1] !== 0xc0) at += 2 + view.readUInt16BE(at + 2);
-  const rgb = new Uint8Array(execFileSync(ffmpeg(), ['-v', 'error', '-f', 'jpeg_pipe', '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { input: bytes }));
-  return { width: view.readUInt16BE(at + 7), height: view.readUInt16BE(at + 5), rgb };
+  return [view.readUInt16BE(at + 7), view.readUInt16BE(at + 5)];
 }
+/** A JPEG's pixels as the ffmpeg program decodes them. */
+const jpegRgb = (bytes: Uint8Array) => new Uint8Array(execFileSync(ffmpeg(), ['-v', 'error', '-f', 'jpeg_pipe', '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { input: bytes }));
 const probedRotation = (file: string) => execFileSync(findOnPath('ffprobe')!, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream_side_data=rotation', '-of', 'csv=p=0', file]).toString().trim();
 
 async function framesOf(backend: BackendChoice, file: string, request: FrameRequest, autorotate = true) {
@@ -124,10 +126,10 @@ describe('upright frames on both backends', function () {
           assert.equal(colourAt(frame.data!, frame.width, clip.blue), 'blue', `${backend}: blue band of frame ${frame.index}`);
           const difference = meanAbsoluteDifference(frame.data!, reference[frame.index]);
           assert.ok(difference <= TOLERANCE, `${backend}: frame ${frame.index} differs from ffmpeg's upright one by ${difference.toFixed(2)}`);
-          const jpeg = jpegPicture(frame.jpeg!);
-          assert.deepEqual([jpeg.width, jpeg.height], [clip.width, clip.height], `${backend}: JPEG size`);
-          assert.deepEqual([colourAt(jpeg.rgb, jpeg.width, clip.red), colourAt(jpeg.rgb, jpeg.width, clip.blue)], ['red', 'blue'], `${backend}: JPEG bands`);
+          assert.deepEqual(jpegSize(frame.jpeg!), [clip.width, clip.height], `${backend}: JPEG size`);
         }
+        const jpeg = jpegRgb(frames[0].jpeg!);
+        assert.deepEqual([colourAt(jpeg, clip.width, clip.red), colourAt(jpeg, clip.width, clip.blue)], ['red', 'blue'], `${backend}: JPEG bands`);
         delivered.set(backend, frames);
       }
       delivered.get('libav')!.forEach((frame, order) => {
@@ -155,8 +157,7 @@ describe('upright frames on both backends', function () {
             assert.equal(colourAt(frame.data!, 64, [31, 5]), 'red');
             assert.equal(colourAt(frame.data!, 64, [12, 36]), 'blue');
           }
-          const jpeg = jpegPicture(frame.jpeg!);
-          assert.deepEqual([jpeg.width, jpeg.height], [frame.width, frame.height]);
+          assert.deepEqual(jpegSize(frame.jpeg!), [frame.width, frame.height]);
         }
       }
       libav.forEach((frame, order) => assert.ok(meanAbsoluteDifference(frame.data!, ffmpegFrames[order].data!) <= TOLERANCE, `${JSON.stringify(request)}: frame ${frame.index}`));
@@ -179,6 +180,15 @@ describe('upright frames on both backends', function () {
     }
   });
 
+  it('ffprobe, where libavformat cannot read a file, gives the same display matrix and sample aspect ratio', async () => {
+    for (const name of ['rotate=270', 'mirrored', 'anamorphic']) {
+      const file = files.get(name)!;
+      const [inProcess, probed] = [readPacketSummary(file), await probePackets(findOnPath('ffprobe')!, file, 30)];
+      assert.deepEqual([probed.displayMatrix, probed.sampleAspectRatio], [inProcess.displayMatrix, inProcess.sampleAspectRatio], name);
+    }
+    assert.deepEqual(readPacketSummary(files.get('anamorphic')!).sampleAspectRatio, { num: 4, den: 3 });
+  });
+
   it('anamorphic pixels: sample_aspect_ratio reported, frames and JPEGs at the displayed width', async () => {
     const file = files.get('anamorphic')!;
     // 144 stored columns of 4:3 pixels show as 192: what ffmpeg's bicubic scaler makes of them.
@@ -190,10 +200,10 @@ describe('upright frames on both backends', function () {
         assert.deepEqual([frame.width, frame.height], [192, HEIGHT]);
         assert.equal(colourAt(frame.data!, 192, [16, 48]), 'red');
         assert.equal(colourAt(frame.data!, 192, [36, 48]), 'green');
-        const jpeg = jpegPicture(frame.jpeg!);
-        assert.deepEqual([jpeg.width, jpeg.height, colourAt(jpeg.rgb, 192, [16, 48])], [192, HEIGHT, 'red']);
+        assert.deepEqual(jpegSize(frame.jpeg!), [192, HEIGHT]);
         assert.ok(meanAbsoluteDifference(frame.data!, reference[frame.index]) <= TOLERANCE, `${backend}: frame ${frame.index} against ffmpeg's scaled one`);
       }
+      assert.equal(colourAt(jpegRgb(frames[0].jpeg!), 192, [16, 48]), 'red', `${backend}: JPEG`);
     }
   });
 });

@@ -55,7 +55,7 @@ function probedSampleAspectRatio(stream: ProbedStream): { num: number; den: numb
 }
 
 /** The packet summary from ffprobe's packet list; discarded packets (edit lists) are no frames. */
-async function probePackets(ffprobe: string, file: string, networkTimeoutS: number): Promise<PacketSummary> {
+export async function probePackets(ffprobe: string, file: string, networkTimeoutS: number): Promise<PacketSummary> {
   const stdout = await runProgram(ffprobe, { args: packetProbeArgs(file, networkTimeoutS) }, `reading the packets of ${file}`);
   const probe = JSON.parse(stdout.toString('utf8')) as ProbeOutput;
   const stream = probe.streams?.[0];
