@@ -3,12 +3,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync }
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DecodeDevice, FrameRequest, VideoFrame, VideoMetadata } from '../../video/videoTypes';
-import { frameGeometry, type FrameGeometry } from '../../video/resizeGeometry';
+import type { FrameGeometry } from '../../video/resizeGeometry';
 import { validateIndices } from '../frameIndices';
 import { DEFAULT_JPEG_QUALITY, jpegFileName, jpegQscale } from '../jpegFiles';
 import { errorText } from '../../errorText';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
-import { describeVideo, frameTimestamp, frameTimestamps, type IndexedStream, type PacketSummary } from '../videoDescription';
+import { describeVideo, frameTimestamp, frameTimestamps, requestGeometry, type IndexedStream, type PacketSummary } from '../videoDescription';
 import { readPacketSummary } from '../libav/videoStream';
 import { extractionInvocation, fitsConcatScript } from './ffmpegArguments';
 import { probePackets } from './ffprobeIndex';
@@ -59,7 +59,7 @@ class FfmpegVideoSource implements OpenedVideoSource {
   }
 
   async metadata(): Promise<VideoMetadata> {
-    return describeVideo(this.summary);
+    return describeVideo(this.summary, this.options.settings.autorotate);
   }
 
   async frameTimestamps(): Promise<number[]> {
@@ -68,7 +68,7 @@ class FfmpegVideoSource implements OpenedVideoSource {
 
   async frames(indices: readonly number[], request: FrameRequest = {}): Promise<VideoFrame[]> {
     validateIndices(indices, this.summary.pts.length, this.file);
-    const size = frameGeometry(this.summary.width, this.summary.height, request);
+    const size = requestGeometry(this.summary, this.options.settings.autorotate, request);
     if (request.pixels === false && !request.jpegDir && !request.jpegBytes) return indices.map((index) => this.frameRecord(index, size));
     // The program writes JPEGs only as files: bytes without a folder go through a private one, removed after.
     const scratch = request.jpegBytes && !request.jpegDir ? mkdtempSync(path.join(os.tmpdir(), 'vbk-jpeg-')) : undefined;
@@ -156,11 +156,14 @@ class FfmpegVideoSource implements OpenedVideoSource {
  * Only demuxing happens here: decoding stays with the configured ffmpeg.
  */
 async function packetSummary(binary: FfmpegBinary, file: string, networkTimeoutS: number): Promise<IndexedStream> {
+  const started = performance.now();
   try {
     return readPacketSummary(file, networkTimeoutS);
   } catch (error) {
-    // ffprobe would wait on the same unreachable server again.
-    if (isNetworkUrl(file) && networkFailure(errorText(error), file, networkTimeoutS)) throw error;
+    // ffprobe would wait on the same unreachable or stalled server again (a stall shows as a cut
+    // file, "moov atom not found", after the whole timeout).
+    const slow = performance.now() - started >= networkTimeoutS * 1000;
+    if (isNetworkUrl(file) && networkFailure(errorText(error), file, networkTimeoutS, slow)) throw error;
     if (binary.ffprobe) return probePackets(binary.ffprobe, file, networkTimeoutS);
     throw new Error(`${errorText(error)} (and there is no ffprobe beside ${binary.ffmpeg} or on PATH to try instead)`, { cause: error });
   }

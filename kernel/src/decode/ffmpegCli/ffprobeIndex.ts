@@ -16,6 +16,10 @@ interface ProbedStream {
   /** The codec's reordering delay (codecpar's video_delay). */
   has_b_frames?: number;
   disposition?: { default?: number; attached_pic?: number };
+  /** "num:den", "0:1" or "N/A". */
+  sample_aspect_ratio?: string;
+  /** `displaymatrix`: a hex dump, three rows of "index: entry entry entry". */
+  side_data_list?: { displaymatrix?: string }[];
 }
 
 interface ProbedPacket {
@@ -30,7 +34,7 @@ interface ProbedPacket {
 export function streamProbeArgs(file: string, networkTimeoutS: number): string[] {
   return [
     '-hide_banner', '-loglevel', 'error',
-    '-show_entries', 'stream=index,codec_type,codec_name,width,height,pix_fmt,time_base,bit_rate,has_b_frames:stream_disposition=default,attached_pic:format=bit_rate',
+    '-show_entries', 'stream=index,codec_type,codec_name,width,height,pix_fmt,time_base,bit_rate,has_b_frames,sample_aspect_ratio:stream_side_data=displaymatrix:stream_disposition=default,attached_pic:format=bit_rate',
     '-of', 'json', ...videoInput(file, networkTimeoutS),
   ];
 }
@@ -51,6 +55,18 @@ function factsOf(stream: ProbedStream): StreamFacts {
     isDefault: stream.disposition?.default === 1,
     bitRate: Number(stream.bit_rate ?? 0),
   };
+}
+
+/** The display matrix from ffprobe's dump of it, when the stream has one. */
+function probedDisplayMatrix(stream: ProbedStream): number[] | undefined {
+  const dump = stream.side_data_list?.find((sideData) => sideData.displaymatrix)?.displaymatrix;
+  const entries = (dump ?? '').split('\n').filter((row) => row.includes(':')).flatMap((row) => row.slice(row.indexOf(':') + 1).trim().split(/\s+/).map(Number));
+  return entries.length === 9 && entries.every(Number.isInteger) ? entries : undefined;
+}
+
+function probedSampleAspectRatio(stream: ProbedStream): { num: number; den: number } {
+  const [num, den] = (stream.sample_aspect_ratio ?? '').split(':').map(Number);
+  return num > 0 && den > 0 ? { num, den } : { num: 0, den: 1 };
 }
 
 async function probeJson<T>(ffprobe: string, args: string[], what: string): Promise<T> {
@@ -85,6 +101,8 @@ export async function probePackets(ffprobe: string, file: string, networkTimeout
     totalBytes: frames.reduce((sum, frame) => sum + frame.size, 0),
     width: stream.width ?? 0,
     height: stream.height ?? 0,
+    displayMatrix: probedDisplayMatrix(stream),
+    sampleAspectRatio: probedSampleAspectRatio(stream),
     codec: stream.codec_name ?? 'unknown',
     pixFmt: stream.pix_fmt ?? 'unknown',
     bitRate: Number(probe.format?.bit_rate ?? 0),
