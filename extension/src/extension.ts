@@ -8,6 +8,8 @@ import { createLog } from './log';
 import { NotebookSessions } from './notebook/notebookSessions';
 import { registerKernelLanguageFeatures } from './notebook/kernelLanguageFeatures';
 import { registerKeyframesPaging } from './notebook/keyframesPaging';
+import { registerRunCommands } from './runsView/runCommands';
+import { RUNS_VIEW_ID, RunsTreeProvider } from './runsView/runsTreeProvider';
 import { affectsKernelSettings } from './settings';
 import { JobStatusItem } from './statusBar/jobStatusItem';
 
@@ -15,13 +17,18 @@ import { JobStatusItem } from './statusBar/jobStatusItem';
 export interface VideoBatchKernelApi {
   notebooks: NotebookSessions;
   jobStatus: JobStatusItem;
+  runs: RunsTreeProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): VideoBatchKernelApi {
   const log = createLog();
   const notebooks = new NotebookSessions(log);
   const jobStatus = new JobStatusItem(notebooks);
+  const runs = new RunsTreeProvider();
   context.subscriptions.push(
+    runs,
+    vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: runs }),
+    registerRunCommands(runs),
     log,
     notebooks,
     jobStatus,
@@ -37,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): VideoBatchKernelApi 
     }),
   );
   log.info(`activated in VS Code ${vscode.version}; workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted: no cell runs'}`);
-  return { notebooks, jobStatus };
+  return { notebooks, jobStatus, runs };
 }
 
 export function deactivate(): void {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { jobFolderOf } from '../../kernel/src/cluster/runOverview';
-import { processingFingerprint, processingLabel } from '../../kernel/src/processor/processingFingerprint';
+import { processingFingerprint } from '../../kernel/src/processor/processingFingerprint';
+import { processingLabel } from '../../kernel/src/processor/processingLabel';
 import { builtins } from '../../kernel/src/index';
 
 describe('run overview', () => {

@@ -1,13 +1,15 @@
 import * as path from 'node:path';
 import { readManifest, type CheckpointManifest } from '../checkpoint/checkpointManifest';
-import { RESULTS_JSON_FILE } from '../checkpoint/resultsFiles';
 import { ALL_ROWS } from '../csv/rowSelection';
-import { processingLabel } from '../processor/processingFingerprint';
+import { processingLabel } from '../processor/processingLabel';
 import type { DatasetStatsDict } from '../stats/processingStats';
 import { shardOfFolder } from './jobLayout';
 import { findJobParts } from './jobParts';
 import { jobStatus, type PartState, type PartStatus } from './jobStatus';
 import { CHUNKS_FOLDER, JOB_FILE, QUEUE_FOLDER } from './queue/queueJob';
+
+/** A part of a cluster job, with its checkpoint once it started. */
+export type PartOverview = PartStatus & { checkpointPath?: string };
 
 /** What a list of every job shows of one: a checkpoint of a one-machine run, or a cluster job's output folder. */
 export interface RunOverview {
@@ -21,7 +23,7 @@ export interface RunOverview {
   state: PartState;
   dataset: DatasetStatsDict;
   /** A job's parts, in order. */
-  parts?: PartStatus[];
+  parts?: PartOverview[];
   /** Where the results files were last written whole (a checkpoint), or the merged job's folder. */
   resultsDir?: string;
 }
@@ -70,8 +72,6 @@ export async function jobOverview(outputDir: string): Promise<RunOverview> {
   const started = parts.find((part) => part.checkpointPath);
   const description = started?.checkpointPath ? described(await readManifest(started.checkpointPath)) : {};
   const merged = status.complete ? { resultsDir: outputDir } : {};
-  return { kind: 'job', path: outputDir, ...description, state: jobState(status.parts), dataset: status.dataset, parts: status.parts, ...merged };
+  const partOverviews = status.parts.map((part, at): PartOverview => ({ ...part, ...(parts[at].checkpointPath ? { checkpointPath: parts[at].checkpointPath } : {}) }));
+  return { kind: 'job', path: outputDir, ...description, state: jobState(status.parts), dataset: status.dataset, parts: partOverviews, ...merged };
 }
-
-/** The merged or written results of a run, when they exist (see `RunOverview.resultsDir`). */
-export const resultsJsonOf = (overview: RunOverview): string | undefined => (overview.resultsDir ? path.join(overview.resultsDir, RESULTS_JSON_FILE) : undefined);

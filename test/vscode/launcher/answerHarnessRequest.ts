@@ -19,7 +19,8 @@ export async function answerHarnessRequest(page: Page, request: HarnessRequest):
   try {
     if (request.type === 'screenshot') {
       mkdirSync(path.dirname(request.path), { recursive: true });
-      await page.screenshot({ path: request.path });
+      if (request.selector) await page.locator(request.selector).first().screenshot({ path: request.path });
+      else await page.screenshot({ path: request.path });
       answer = { ok: true, texts: [] };
     } else if (request.type === 'keyboard') {
       await page.keyboard.type(request.text);
