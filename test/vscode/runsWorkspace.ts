@@ -2,7 +2,8 @@
  * The runs the "Video Batch Runs" view is tested on, made by real engine runs before VS Code
  * starts, in `<workspace>/runs/`: a finished CLI-style checkpoint (`good.vbk-checkpoint.json`), an
  * interrupted notebook's (`interrupted.vbk-checkpoint/good.json`), and a finished notebook's with
- * a failure (`failing.vbk-checkpoint/withmissing.json`: `videos/fixme.mp4` does not exist). The
+ * a failure (`failing.vbk-checkpoint/withmissing.json`: `videos/fixme.mp4` does not exist), and a
+ * cluster job of two static shards of which one ran (`cluster-out/shard-00000-of-00002/`). The
  * notebooks are written beside them with the same processing, so that their cells resume them.
  */
 import { writeFileSync } from 'node:fs';
@@ -47,6 +48,7 @@ export async function makeRunsWorkspace(workspace: string): Promise<void> {
   await new BatchVideoProcessor({ config, numWorkers: 2 }).processDataset({ ...job('good.csv'), outputDir: path.join(folder, 'finished-out') });
   await new BatchVideoProcessor({ config, numWorkers: 2, checkpointPath: path.join(folder, 'failing.vbk-checkpoint', 'withmissing.json') })
     .processDataset({ ...job('withmissing.csv'), outputDir: path.join(folder, 'failing.vbk-output', 'withmissing') });
+  await new BatchVideoProcessor({ config, numWorkers: 1 }).processDataset({ ...job('good.csv'), outputDir: path.join(folder, 'cluster-out'), shard: { index: 0, count: 2 } });
   // Stopped after its first video, as an Interrupt does: the others stay pending.
   const abort = new AbortController();
   const interrupted = new BatchVideoProcessor({ config, numWorkers: 1, checkpointPath: path.join(folder, 'interrupted.vbk-checkpoint', 'good.json') });

@@ -76,6 +76,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewNode>, 
     return (node.overview?.parts ?? []).map((part): PartNode => ({ type: 'part', job: node, part, ...(part.checkpointPath ? { checkpointPath: part.checkpointPath } : {}) }));
   }
 
+  getParent(node: RunsViewNode): RunsViewNode | undefined {
+    return node.type === 'part' ? node.job : undefined;
+  }
+
   dispose(): void {
     clearTimeout(this.timer);
     for (const disposable of this.disposables) disposable.dispose();

@@ -22,6 +22,10 @@ export async function answerHarnessRequest(page: Page, request: HarnessRequest):
       if (request.selector) await page.locator(request.selector).first().screenshot({ path: request.path });
       else await page.screenshot({ path: request.path });
       answer = { ok: true, texts: [] };
+    } else if (request.type === 'pointer') {
+      const target = page.locator(request.selector).first();
+      await (request.action === 'click' ? target.click() : target.hover());
+      answer = { ok: true, texts: [] };
     } else if (request.type === 'keyboard') {
       await page.keyboard.type(request.text);
       await page.keyboard.press(request.key);

@@ -11,6 +11,8 @@ export type HarnessRequest =
   | { type: 'screenshot'; path: string; selector?: string; answerPath: string }
   /** The text of every element matching `selector` in every frame (notebook outputs live in iframes). */
   | { type: 'queryFrames'; selector: string; answerPath: string }
+  /** Clicks or hovers over the first element matching `selector`, as a person's mouse would. */
+  | { type: 'pointer'; action: 'click' | 'hover'; selector: string; answerPath: string }
   /** Types `text` on the keyboard, then presses `key` (e.g. "Enter"): a person answering a quick pick. */
   | { type: 'keyboard'; text: string; key: string; answerPath: string };
 

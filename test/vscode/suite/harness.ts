@@ -32,6 +32,11 @@ export function queryFrames(selector: string): Promise<string[]> {
   return ask({ type: 'queryFrames', selector });
 }
 
+/** Clicks, or hovers over, the first element matching `selector`. */
+export async function pointAt(selector: string, action: 'click' | 'hover'): Promise<void> {
+  await ask({ type: 'pointer', action, selector });
+}
+
 /** Types on the page's keyboard, then presses `key`. */
 export async function typeKeys(text: string, key = 'Enter'): Promise<void> {
   await ask({ type: 'keyboard', text, key });

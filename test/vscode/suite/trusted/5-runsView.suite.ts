@@ -8,10 +8,12 @@ import * as vscode from 'vscode';
 import type { RunNode } from '../../../../extension/src/runsView/runNodes';
 import type { ProcessingRecord } from '../../../../kernel/src/checkpoint/processingRecord';
 import { RUNS_EXPECTED_FILE, RUNS_FOLDER, type RunsExpected } from '../../runsWorkspace';
-import { queryFrames, screenshot, waitFor } from '../harness';
+import { pointAt, queryFrames, screenshot, waitFor } from '../harness';
 import { cellsEnded, cellText, extensionApi, WORKSPACE } from '../notebookHelpers';
 
 const RUNS = path.join(WORKSPACE, RUNS_FOLDER);
+/** The runs view's pane in the sidebar: what the screenshots show. */
+const RUNS_PANE = '.part.sidebar .pane:has(.pane-header:has-text("Video Batch Runs"))';
 const SCREENSHOTS = path.resolve(process.env.VBK_REPO ?? '', process.env.VBK_SCREENSHOTS_DIR || path.join('out', 'screenshots'));
 const FAILING = path.join(RUNS, 'failing.vbk-checkpoint', 'withmissing.json');
 const FAILING_RESULTS = path.join(RUNS, 'failing.vbk-output', 'withmissing', 'processing_results.json');
@@ -46,14 +48,26 @@ async function heldVideoServer(): Promise<{ url: string; release(): void; close(
   };
 }
 
-async function screenshotsOfTheView(): Promise<void> {
+async function screenshotsOfTheView(liveCheckpoint: string): Promise<void> {
   await vscode.commands.executeCommand('workbench.view.explorer');
   await vscode.commands.executeCommand('videoBatchKernel.runs.focus');
-  await waitFor('the running item in the view', async () => ((await queryFrames('.monaco-list-row .label-description')).some((text) => /· running/.test(text)) ? true : undefined));
-  await screenshot(path.join(SCREENSHOTS, 'runs-view-light.png'), '.part.sidebar');
+  // Wide enough for the descriptions, the file tree folded away so the view has room, its title actions shown.
+  for (let step = 0; step < 3; step++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
+  await pointAt(`.part.sidebar .pane-header:has-text("${path.basename(WORKSPACE)}")`, 'click');
+  const { runs, runsView } = await extensionApi();
+  const job = runs.nodes.find((node) => node.path === path.join(RUNS, 'cluster-out'));
+  const live = runs.nodes.find((node) => node.path === liveCheckpoint);
+  const [shard] = job ? await runs.getChildren(job) : [];
+  if (shard) await runsView.reveal(shard, { expand: true, select: false });
+  if (live) await runsView.reveal(live, { select: false });
+  await pointAt(`${RUNS_PANE} .pane-header`, 'hover');
+  // Only for the picture: the running state itself was asserted through the view's items.
+  await waitFor('the running item drawn', async () => ((await queryFrames(`${RUNS_PANE} .label-description`)).some((text) => /· running/.test(text)) ? true : undefined), 10_000)
+    .catch((error: Error) => console.log(`screenshot taken anyway: ${error.message}`));
+  await screenshot(path.join(SCREENSHOTS, 'runs-view-light.png'), RUNS_PANE);
   await vscode.workspace.getConfiguration('workbench').update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
   await waitFor('the dark theme', async () => ((await queryFrames('.monaco-workbench.vs-dark .part.sidebar .title-label')).length ? true : undefined));
-  await screenshot(path.join(SCREENSHOTS, 'runs-view-dark.png'), '.part.sidebar');
+  await screenshot(path.join(SCREENSHOTS, 'runs-view-dark.png'), RUNS_PANE);
   await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
 }
 
@@ -63,7 +77,7 @@ describe('the Video Batch Runs view', () => {
     await runs.refresh();
     const expected = JSON.parse(readFileSync(path.join(RUNS, RUNS_EXPECTED_FILE), 'utf8')) as RunsExpected;
     const listed = runs.nodes.filter((node) => node.path.startsWith(`${RUNS}${path.sep}`)).map((node) => path.relative(RUNS, node.path));
-    assert.deepEqual(listed.sort(), ['failing.vbk-checkpoint/withmissing.json', 'good.vbk-checkpoint.json', 'interrupted.vbk-checkpoint/good.json']);
+    assert.deepEqual(listed.sort(), ['cluster-out', 'failing.vbk-checkpoint/withmissing.json', 'good.vbk-checkpoint.json', 'interrupted.vbk-checkpoint/good.json']);
 
     const finished = (await itemOf(path.join(RUNS, 'good.vbk-checkpoint.json'), 'listed')).item;
     assert.equal(finished.label, 'good.csv');
@@ -79,6 +93,14 @@ describe('the Video Batch Runs view', () => {
     assert.equal(failing.description, '4/4 · complete · failing.ipynb');
     assert.match(tooltipOf(failing), /Processed 3, failed 1, skipped 0, pending 0 of 4/);
     assert.match(String(failing.contextValue), /\bfailed\b.*\bstopped\b/);
+
+    // A cluster job is one item, its shards its children, each read by the kernel's job status.
+    const cluster = await itemOf(path.join(RUNS, 'cluster-out'), 'listed');
+    assert.equal(cluster.item.description, '2/4 · interrupted · cluster-out/, 2 parts');
+    const parts = (await runs.getChildren(cluster.node)).map((part) => runs.getTreeItem(part));
+    assert.deepEqual(parts.map((part) => part.label), ['shard-00000-of-00002', 'shard-00001-of-00002']);
+    assert.match(String(parts[0]!.description), /^2\/2 · complete/);
+    assert.equal(parts[1]!.description, '0/2 · not started');
   });
 
   it('exports the failures as CSV beside the checkpoint', async () => {
@@ -98,8 +120,9 @@ describe('the Video Batch Runs view', () => {
     const notebook = await waitFor('the failing notebook open', () => vscode.workspace.notebookDocuments.find((document) => document.uri.fsPath === path.join(RUNS, 'failing.ipynb')));
     for (const cell of await cellsEnded(notebook, 0, notebook.cellCount, 180_000)) assert.equal(cell.executionSummary?.success, true, cellText(cell));
 
-    const { item } = await itemOf(FAILING, 'retried', (candidate) => /failed 0,/.test(tooltipOf(candidate)));
-    assert.equal(item.description, '4/4 · complete · failing.ipynb');
+    // Right after the failed row was made pending again the item reads 3/4, interrupted; then the resume ends.
+    const { item } = await itemOf(FAILING, 'retried', (candidate) => candidate.description === '4/4 · complete · failing.ipynb');
+    assert.match(tooltipOf(item), /Processed 4, failed 0, skipped 0, pending 0 of 4/);
     const after = records(FAILING_RESULTS);
     assert.equal(after.get('fixme')?.status, 'processed');
     for (const id of ['clip0', 'clip1', 'clip2']) assert.deepEqual(after.get(id), before.get(id), `${id} was not processed again`);
@@ -116,7 +139,7 @@ describe('the Video Batch Runs view', () => {
       const { node } = await itemOf(checkpointPath, 'running with 3 of 4 done', (item) => item.description === '3/4 · running');
       assert.equal(await vscode.commands.executeCommand('videoBatchKernel.deleteCheckpoint', node), false);
       assert.ok(existsSync(checkpointPath));
-      await screenshotsOfTheView();
+      await screenshotsOfTheView(checkpointPath);
     } finally {
       server.release();
     }
