@@ -22,19 +22,14 @@ async function ask(body: RequestBody, timeoutMs = 30_000): Promise<string[]> {
   return answer.texts;
 }
 
-/** A PNG of the page, or of the first element matching `selector` (a part of the workbench). */
-export async function screenshot(file: string, selector?: string): Promise<void> {
-  await ask({ type: 'screenshot', path: file, ...(selector ? { selector } : {}) });
+/** A PNG of the page, or of the first element matching `selector` (a part of the workbench), cut to `height` pixels. */
+export async function screenshot(file: string, selector?: string, height?: number): Promise<void> {
+  await ask({ type: 'screenshot', path: file, ...(selector ? { selector } : {}), ...(height ? { height } : {}) });
 }
 
 /** Text of the elements matching `selector` in the page and in every webview frame. */
 export function queryFrames(selector: string): Promise<string[]> {
   return ask({ type: 'queryFrames', selector });
-}
-
-/** Clicks, or hovers over, the first element matching `selector`. */
-export async function pointAt(selector: string, action: 'click' | 'hover'): Promise<void> {
-  await ask({ type: 'pointer', action, selector });
 }
 
 /** Types on the page's keyboard, then presses `key`. */

@@ -8,12 +8,14 @@ import * as vscode from 'vscode';
 import type { RunNode } from '../../../../extension/src/runsView/runNodes';
 import type { ProcessingRecord } from '../../../../kernel/src/checkpoint/processingRecord';
 import { RUNS_EXPECTED_FILE, RUNS_FOLDER, type RunsExpected } from '../../runsWorkspace';
-import { pointAt, queryFrames, screenshot, waitFor } from '../harness';
+import { queryFrames, screenshot, waitFor } from '../harness';
 import { cellsEnded, cellText, extensionApi, WORKSPACE } from '../notebookHelpers';
 
 const RUNS = path.join(WORKSPACE, RUNS_FOLDER);
 /** The runs view's pane in the sidebar: what the screenshots show. */
 const RUNS_PANE = '.part.sidebar .pane:has(.pane-header:has-text("Video Batch Runs"))';
+/** VS Code's tree rows and pane headers are 22 px high: the pictures show the header and the rows, not the empty pane below. */
+const ROW_PX = 22;
 const SCREENSHOTS = path.resolve(process.env.VBK_REPO ?? '', process.env.VBK_SCREENSHOTS_DIR || path.join('out', 'screenshots'));
 const FAILING = path.join(RUNS, 'failing.vbk-checkpoint', 'withmissing.json');
 const FAILING_RESULTS = path.join(RUNS, 'failing.vbk-output', 'withmissing', 'processing_results.json');
@@ -48,27 +50,31 @@ async function heldVideoServer(): Promise<{ url: string; release(): void; close(
   };
 }
 
+/** The other views of the Explorer, hidden for the pictures so that the runs view has its room. */
+const OTHER_EXPLORER_VIEWS = ['workbench.explorer.fileView', 'outline', 'timeline'];
+
 async function screenshotsOfTheView(liveCheckpoint: string): Promise<void> {
   await vscode.commands.executeCommand('workbench.view.explorer');
+  for (const view of OTHER_EXPLORER_VIEWS) {
+    await vscode.commands.executeCommand(`${view}.removeView`).then(undefined, (error: Error) => console.log(`${view} stays: ${error.message}`));
+  }
+  await vscode.workspace.getConfiguration('workbench.view').update('alwaysShowHeaderActions', true, vscode.ConfigurationTarget.Global);
   await vscode.commands.executeCommand('videoBatchKernel.runs.focus');
-  // Wide enough for the descriptions, the file tree folded away so the view has room, its title actions shown.
-  for (let step = 0; step < 3; step++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
-  await pointAt(`.part.sidebar .pane-header:has-text("${path.basename(WORKSPACE)}")`, 'click');
   const { runs, runsView } = await extensionApi();
   const job = runs.nodes.find((node) => node.path === path.join(RUNS, 'cluster-out'));
-  const live = runs.nodes.find((node) => node.path === liveCheckpoint);
   const [shard] = job ? await runs.getChildren(job) : [];
   if (shard) await runsView.reveal(shard, { expand: true, select: false });
-  if (live) await runsView.reveal(live, { select: false });
-  await pointAt(`${RUNS_PANE} .pane-header`, 'hover');
+  const pictureHeight = ROW_PX * (1 + runs.nodes.length + (job?.overview?.parts?.length ?? 0)) + ROW_PX / 2;
   // Only for the picture: the running state itself was asserted through the view's items.
-  await waitFor('the running item drawn', async () => ((await queryFrames(`${RUNS_PANE} .label-description`)).some((text) => /· running/.test(text)) ? true : undefined), 10_000)
+  const live = path.basename(liveCheckpoint, '.vbk-checkpoint.json');
+  await waitFor('the running item drawn', async () => ((await queryFrames(`${RUNS_PANE} .monaco-list-row`)).some((text) => text.includes(live) && /· running/.test(text)) ? true : undefined), 10_000)
     .catch((error: Error) => console.log(`screenshot taken anyway: ${error.message}`));
-  await screenshot(path.join(SCREENSHOTS, 'runs-view-light.png'), RUNS_PANE);
+  await screenshot(path.join(SCREENSHOTS, 'runs-view-light.png'), RUNS_PANE, pictureHeight);
   await vscode.workspace.getConfiguration('workbench').update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
   await waitFor('the dark theme', async () => ((await queryFrames('.monaco-workbench.vs-dark .part.sidebar .title-label')).length ? true : undefined));
-  await screenshot(path.join(SCREENSHOTS, 'runs-view-dark.png'), RUNS_PANE);
+  await screenshot(path.join(SCREENSHOTS, 'runs-view-dark.png'), RUNS_PANE, pictureHeight);
   await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+  await vscode.workspace.getConfiguration('workbench.view').update('alwaysShowHeaderActions', undefined, vscode.ConfigurationTarget.Global);
 }
 
 describe('the Video Batch Runs view', () => {
