@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { PartOverview, RunOverview } from '../../../kernel/src/cluster/runOverview';
 import type { PartState } from '../../../kernel/src/cluster/jobStatus';
+import { runContextValue } from './runContext';
 
 /** A top-level item: one checkpoint of a one-machine run, or one cluster job; `error` when it cannot be read. */
 export interface RunNode {
@@ -48,21 +49,16 @@ export function doneOfTotal(counts: { processed: number; failed: number; skipped
   return `${counts.processed + counts.failed + counts.skipped}/${total}`;
 }
 
-/**
- * What the item's menus offer, as words in its contextValue (package.json's `when` clauses match
- * them): `run`/`job`/`part`, `failed` while failures can be retried or exported, `stopped` when no
- * run holds it, `resumable` when its notebook can resume it, `results` when results were written.
- */
 function contextOf(node: RunsViewNode): string {
   const overview = node.type === 'run' ? node.overview : undefined;
-  const state = node.type === 'run' ? overview?.state : node.part.state;
-  const failed = node.type === 'run' ? (overview?.dataset.failed ?? 0) : node.part.failed;
-  const words = [node.type === 'part' ? 'part' : overview?.kind === 'job' ? 'job' : 'run'];
-  if (failed > 0) words.push('failed');
-  if (state !== 'running' && node.checkpointPath) words.push('stopped');
-  if (node.type === 'run' && node.notebookPath && state !== 'complete' && state !== 'running') words.push('resumable');
-  if (overview?.resultsDir) words.push('results');
-  return words.join(' ');
+  return runContextValue({
+    item: node.type === 'part' ? 'part' : overview?.kind === 'job' ? 'job' : 'run',
+    state: node.type === 'run' ? overview?.state : node.part.state,
+    failed: node.type === 'run' ? (overview?.dataset.failed ?? 0) : node.part.failed,
+    hasCheckpoint: node.checkpointPath !== undefined,
+    hasNotebook: node.type === 'run' && node.notebookPath !== undefined,
+    hasResults: overview?.resultsDir !== undefined,
+  });
 }
 
 function runTooltip(node: RunNode, overview: RunOverview): vscode.MarkdownString {
