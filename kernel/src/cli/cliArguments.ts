@@ -153,7 +153,12 @@ function resizeFlags(text: (name: string) => string | undefined): ResizeRequest 
   return { width: side('width'), height: side('height'), fit: oneOf('fit', text('fit'), RESIZE_FITS)! };
 }
 
-function oneOf<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
+/** `--gpus 0,1`: CUDA device ordinals; absent: device 0. */
+export function gpuIdsOf(text: string | undefined): number[] {
+  return (text ?? '0').split(',').map((id) => wholeNumber('gpus', id.trim(), 0));
+}
+
+export function oneOf<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
   if (text === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`--${flag} takes one of ${allowed.join(', ')}; got '${text}'`);
   return text as T;
@@ -215,7 +220,7 @@ export function jobCommandOf(commandName: string, { values, positionals }: Parse
     checkpointPath: text('checkpoint'),
     workers: workers === undefined ? undefined : wholeNumber('workers', workers, 1),
     device: oneOf('device', text('device'), DEVICE_CHOICES),
-    gpuIds: (text('gpus') ?? '0').split(',').map((id) => wholeNumber('gpus', id.trim(), 0)),
+    gpuIds: gpuIdsOf(text('gpus')),
     backend: oneOf('backend', text('backend'), BACKEND_CHOICES),
     ffmpegPath: text('ffmpeg'),
     ...(flag('no-autorotate') ? { autorotate: false } : {}),

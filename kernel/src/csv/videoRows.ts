@@ -67,7 +67,7 @@ function videoPathOf(rawPath: string, folder: string): string {
 }
 
 /** The row a CSV record makes, before duplicate ids are told apart. */
-function videoRowOf(fields: string[], rowNumber: number, positions: ColumnPositions, folder: string): VideoRow {
+export function videoRowOf(fields: string[], rowNumber: number, positions: ColumnPositions, folder: string): VideoRow {
   const rawPath = (fields[positions.videoAt] ?? '').trim();
   const id = positions.idAt < 0 ? String(rowNumber) : (fields[positions.idAt] ?? '').trim();
   const row: VideoRow = { rowNumber, id, rawPath, videoPath: videoPathOf(rawPath, folder) };

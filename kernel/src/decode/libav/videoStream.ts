@@ -14,7 +14,7 @@ export interface VideoStream {
 }
 
 /** Opens a file, or a URL with the http protocol's timeout and reconnect options. */
-function openInput(input: FormatContext, file: string, networkTimeoutS: number): void {
+export function openVideoInput(input: FormatContext, file: string, networkTimeoutS: number): void {
   const options = isNetworkUrl(file) ? Dictionary.fromObject(protocolOptions(networkTimeoutS)) : null;
   try {
     avCheck(input.openInputSync(file, null, options), 'cannot open', file);
@@ -39,7 +39,7 @@ function sampleAspectRatioOf(stream: Stream): { num: number; den: number } {
 
 /** Opens `file` in `input`, finds its video stream and reads its packet index (no decoding), keeping the packets within `keep`. */
 export function openVideoStream(input: FormatContext, file: string, keep?: KeepLimit, networkTimeoutS = MAX_NETWORK_TIMEOUT_S): VideoStream {
-  openInput(input, file, networkTimeoutS);
+  openVideoInput(input, file, networkTimeoutS);
   avCheck(input.findStreamInfoSync(null), 'cannot read the stream information of', file);
   const streamIndex = input.findBestStream(AVMEDIA_TYPE_VIDEO);
   if (streamIndex < 0) throw new Error(`no video stream in ${file}: ${avErrorText(streamIndex)}`);
