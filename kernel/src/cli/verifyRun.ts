@@ -1,3 +1,5 @@
+import { Log } from 'node-av/lib';
+import { AV_LOG_ERROR } from 'node-av/constants';
 import { errorText } from '../errorText';
 import { InputError } from '../inputError';
 import type { FrameTolerance } from '../verify/frameComparison';
@@ -17,7 +19,9 @@ export function verdictText(check: VideoCheck): string {
   if (check.status === 'failed') return `failed: ${check.error}`;
   const parts: string[] = [];
   if (check.decoded_frames !== check.engine_frames) parts.push(`count differs: engine ${check.engine_frames}, decoded ${check.decoded_frames}`);
-  for (const frame of check.frames.filter((each) => !each.equal)) parts.push(`DIFFERS frame ${frame.index}: mean ${level(frame.mean)} max ${level(frame.max)}`);
+  for (const frame of check.frames.filter((each) => !each.equal)) {
+    parts.push(`DIFFERS frame ${frame.index}: ${frame.missing ? 'not among the decoded frames' : `mean ${level(frame.mean)} max ${level(frame.max)}`}`);
+  }
   if (check.status === 'differs') return [...parts, ...(check.error ? [check.error] : [])].join('; ');
   const largest = Math.max(0, ...check.frames.map((frame) => frame.mean));
   return `ok (${check.frames.length} frames of ${check.engine_frames}${largest > 0 ? `, mean difference up to ${level(largest)}` : ''})`;
@@ -48,6 +52,8 @@ export function verifyExitCode(report: VerifyReport): number {
 /** `verify`: checks the sample, a line per video as it is checked (or one JSON object), and answers the exit code. */
 export async function runVerifyCommand(command: VerifyCommand): Promise<number> {
   const seed = command.seed ?? freshSeed();
+  // FFmpeg's warnings (deprecated pixel formats, …) would bury the verdicts; its errors come as the reasons.
+  Log.setLevel(AV_LOG_ERROR);
   try {
     const report = await verifyDataset({
       ...command,

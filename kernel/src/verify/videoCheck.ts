@@ -32,6 +32,8 @@ export interface EngineChoice {
 export interface FrameCheck extends PixelDifference {
   index: number;
   equal: boolean;
+  /** The reference decoder never put out a frame at this index (mean and max then say 255). */
+  missing?: true;
 }
 
 /** The verdict on one video; snake_case, as it is printed with --json. */
@@ -125,8 +127,9 @@ export async function checkVideo(row: VideoRow, choice: EngineChoice, random: Ra
     const tolerance = toleranceFor(choice.backend, engine.device);
     const unique = [...new Map(engine.frames.map((frame) => [frame.index, frame])).keys()].sort((a, b) => a - b);
     check.frames = unique.map((index) => {
+      const difference = differences.get(index);
       // A chosen frame the reference never reached: as far from it as a frame can be.
-      const difference = differences.get(index) ?? { mean: 255, max: 255 };
+      if (!difference) return { index, mean: 255, max: 255, equal: false, missing: true };
       return { index, ...difference, equal: withinTolerance(difference, tolerance) };
     });
     if (engine.error) check.error = engine.error;
