@@ -72,8 +72,16 @@ export function chooseFrames(frameCount: number, uniform: number, extra: number,
   return chosen;
 }
 
+/** What the engine gave for one video: its frames at the compared size, or why it gave none. */
+interface EngineSide {
+  geometry: FrameGeometry;
+  frames: VideoFrame[];
+  device: DecodeDevice;
+  error?: string;
+}
+
 /** The engine's side: metadata, the chosen frames through `frames(indices)` as a run asks for them. */
-async function engineFrames(row: VideoRow, choice: EngineChoice, random: RandomSource, check: VideoCheck) {
+async function engineFrames(row: VideoRow, choice: EngineChoice, random: RandomSource, check: VideoCheck): Promise<EngineSide> {
   const source = await openVideoSource(row.videoPath, {
     settings: { backend: choice.backend, device: choice.device, gpuIds: [choice.gpuId], threads: 1, ffmpegPath: choice.ffmpegPath },
     gpuId: choice.gpuId,
@@ -88,7 +96,7 @@ async function engineFrames(row: VideoRow, choice: EngineChoice, random: RandomS
       const frames = await source.frames(indices, { size: choice.size });
       return { geometry, frames, device: source.device };
     } catch (error) {
-      return { geometry, frames: [] as VideoFrame[], device: source.device, error: `the engine cannot give its frames: ${errorText(error)}` };
+      return { geometry, frames: [], device: source.device, error: `the engine cannot give its frames: ${errorText(error)}` };
     }
   } finally {
     await source.close();
@@ -125,7 +133,7 @@ export async function checkVideo(row: VideoRow, choice: EngineChoice, random: Ra
     const { decoded, differences } = compareWithReference(row.videoPath, engine.frames, engine.geometry, choice.referenceThreads);
     check.decoded_frames = decoded;
     const tolerance = toleranceFor(choice.backend, engine.device);
-    const unique = [...new Map(engine.frames.map((frame) => [frame.index, frame])).keys()].sort((a, b) => a - b);
+    const unique = [...new Set(engine.frames.map((frame) => frame.index))].sort((a, b) => a - b);
     check.frames = unique.map((index) => {
       const difference = differences.get(index);
       // A chosen frame the reference never reached: as far from it as a frame can be.
