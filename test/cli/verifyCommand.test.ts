@@ -98,6 +98,18 @@ describe('CLI: verify', function () {
     assert.doesNotMatch(text.stdout, /DIFFERS frame 0:/);
   });
 
+  it('compares a turned video upright, as a run gives it, and as stored with --no-autorotate', async () => {
+    const turned = path.join(data.dir, 'videos', 'turned.mp4');
+    await runProgram(resolveFfmpegBinary().ffmpeg, { args: ['-v', 'error', '-y', '-i', path.join(data.dir, 'videos', 'clip1.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', turned] }, 'ffmpeg');
+    const csvPath = path.join(data.dir, 'turned.csv');
+    await writeFile(csvPath, 'video_path\nvideos/turned.mp4\n');
+    for (const flags of [[], ['--no-autorotate'], ['--backend', 'ffmpeg']]) {
+      const run = await runCli(['verify', csvPath, '--video-col', 'video_path', '--device', 'cpu', '--seed', '1', '--frames', '4', ...flags]);
+      assert.equal(run.code, 0, `${flags.join(' ')}: ${run.stdout}${run.stderr}`);
+      assert.match(run.stdout, /turned\.mp4\): ok \(8 frames of 40\)/);
+    }
+  });
+
   it('checks the ffmpeg backend within its tolerance', async () => {
     const run = await verify('--backend', 'ffmpeg', '--sample', '6', '--seed', '2', '--json');
     assert.equal(run.code, 0, run.stderr);

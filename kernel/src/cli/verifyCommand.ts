@@ -4,7 +4,7 @@ import {
 import { DEFAULT_NUM_FRAMES } from '../processingDefaults';
 import { CONVERTED } from '../verify/frameComparison';
 import { DEFAULT_RANDOM_FRAMES, DEFAULT_VERIFY_SAMPLE } from '../verify/verifyDefaults';
-import { gpuIdsOf, oneOf, parseCommandLine, wholeNumber } from './cliArguments';
+import { gpuIdsOf, NO_AUTOROTATE_FLAG, oneOf, parseCommandLine, wholeNumber } from './cliArguments';
 import { UsageError, type CommandSpec } from './cliFlags';
 import { EXIT_BAD_INPUT, EXIT_ENVIRONMENT, EXIT_FRAMES_DIFFER, EXIT_OK } from './exitCodes';
 
@@ -20,6 +20,7 @@ export const VERIFY_COMMAND: CommandSpec = {
     { name: 'random-frames', value: 'R', description: 'Frames per video at random beyond those', defaultText: String(DEFAULT_RANDOM_FRAMES) },
     { name: 'seed', value: 'S', description: 'Fixes which videos and frames are drawn (a whole number); the one used is printed', defaultText: 'a new one each run' },
     { name: 'size', value: 'PX', description: 'Compare with the shorter side scaled to PX, aspect kept', defaultText: 'the video\'s own size' },
+    NO_AUTOROTATE_FLAG,
     { name: 'backend', value: BACKEND_CHOICES.join('|'), description: 'The engine backend to check', defaultText: DEFAULT_BACKEND },
     { name: 'device', value: DEVICE_CHOICES.join('|'), description: 'Where the engine decodes (the reference always decodes on the CPU)', defaultText: DEFAULT_DEVICE },
     { name: 'gpus', value: 'LIST', description: 'CUDA device ordinals to spread videos over, e.g. 0,1', defaultText: '0' },
@@ -52,6 +53,8 @@ export interface VerifyCommand {
   /** Absent: a fresh seed, printed. */
   seed?: number;
   size?: number;
+  /** False with --no-autorotate; absent: the library's default. */
+  autorotate?: boolean;
   backend: BackendChoice;
   device: DeviceChoice;
   gpuIds: number[];
@@ -81,6 +84,7 @@ export function parseVerifyArguments(argv: string[]): VerifyCommand | 'help' {
     randomFrames: number('random-frames', DEFAULT_RANDOM_FRAMES, 0),
     ...(seed === undefined ? {} : { seed }),
     ...(text('size') === undefined ? {} : { size: wholeNumber('size', text('size')!, 2) }),
+    ...(line.values['no-autorotate'] === true ? { autorotate: false } : {}),
     backend: oneOf('backend', text('backend'), BACKEND_CHOICES) ?? DEFAULT_BACKEND,
     device: oneOf('device', text('device'), DEVICE_CHOICES) ?? DEFAULT_DEVICE,
     gpuIds: gpuIdsOf(text('gpus')),

@@ -1,4 +1,4 @@
-import { DEFAULT_BACKEND, DEFAULT_DEVICE, type BackendChoice, type DeviceChoice } from '../config/decoderConfig';
+import { DecoderConfig, type BackendChoice, type DeviceChoice } from '../config/decoderConfig';
 import { chooseRunDevice, describeRunDevice } from '../device/runDevice';
 import { DEFAULT_NUM_FRAMES } from '../processingDefaults';
 import type { DecodeDevice } from '../video/videoTypes';
@@ -22,6 +22,8 @@ export interface VerifyOptions {
   randomFrames?: number;
   /** Shorter side to compare at (default: each video's own size). */
   size?: number;
+  /** Frames turned upright as each video's display matrix says (default true, as in a run). */
+  autorotate?: boolean;
   backend?: BackendChoice;
   device?: DeviceChoice;
   gpuIds?: number[];
@@ -62,15 +64,16 @@ function videoSeed(seed: number, rowNumber: number): number {
  * missing CSV or column) is thrown as an InputError; a video that cannot be read is a `failed` verdict.
  */
 export async function verifyDataset(options: VerifyOptions): Promise<VerifyReport> {
-  const backend = options.backend ?? DEFAULT_BACKEND;
+  const config = new DecoderConfig({ device: options.device, backend: options.backend, gpuIds: options.gpuIds, ffmpegPath: options.ffmpegPath, autorotate: options.autorotate });
+  const { backend } = config;
   const { rows, totalRows, candidates } = await sampleVideoRows(
     options.csvPath,
     { videoCol: options.videoCol, idCol: options.idCol },
     options.sample ?? DEFAULT_VERIFY_SAMPLE,
     seededRandom(options.seed),
   );
-  const requested = options.device ?? DEFAULT_DEVICE;
-  const runDevice = await chooseRunDevice(requested, options.gpuIds ?? [0]);
+  const requested = config.device;
+  const runDevice = await chooseRunDevice(requested, config.gpuIds);
   if (requested !== 'cpu') options.log?.(describeRunDevice(runDevice));
   const videos: VideoCheck[] = [];
   for (const [position, row] of rows.entries()) {
@@ -78,10 +81,11 @@ export async function verifyDataset(options: VerifyOptions): Promise<VerifyRepor
       backend,
       device: runDevice.device,
       gpuId: runDevice.gpuIds[position % runDevice.gpuIds.length],
-      ffmpegPath: options.ffmpegPath,
+      ffmpegPath: config.ffmpegPath,
       uniformFrames: options.uniformFrames ?? DEFAULT_NUM_FRAMES,
       randomFrames: options.randomFrames ?? DEFAULT_RANDOM_FRAMES,
       size: options.size,
+      autorotate: config.autorotate,
       referenceThreads: options.referenceThreads ?? 0,
       log: options.log,
     }, seededRandom(videoSeed(options.seed, row.rowNumber)));

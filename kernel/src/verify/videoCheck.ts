@@ -5,7 +5,8 @@ import { decodeFrontToBack } from '../decode/libav/frontToBackDecode';
 import { FrameOutputs } from '../decode/libav/frameOutputs';
 import { errorText } from '../errorText';
 import { uniformIndices } from '../video/frameSampling';
-import { frameGeometry, type FrameGeometry } from '../video/resizeGeometry';
+import type { FrameGeometry } from '../video/resizeGeometry';
+import { requestGeometry } from '../decode/videoDescription';
 import type { DecodeDevice, VideoFrame } from '../video/videoTypes';
 import { pixelDifference, toleranceFor, withinTolerance, type PixelDifference } from './frameComparison';
 import { randomBelow, type RandomSource } from './seededRandom';
@@ -23,6 +24,8 @@ export interface EngineChoice {
   randomFrames: number;
   /** Shorter side to compare at; absent: the video's own size. */
   size?: number;
+  /** Frames turned upright as the display matrix says (a run's default), or as stored. */
+  autorotate: boolean;
   /** Threads of the reference decoder (0: FFmpeg's choice); its pictures do not depend on them. */
   referenceThreads: number;
   log?: (line: string) => void;
@@ -74,7 +77,6 @@ export function chooseFrames(frameCount: number, uniform: number, extra: number,
 
 /** What the engine gave for one video: its frames at the compared size, or why it gave none. */
 interface EngineSide {
-  geometry: FrameGeometry;
   frames: VideoFrame[];
   device: DecodeDevice;
   error?: string;
@@ -83,7 +85,7 @@ interface EngineSide {
 /** The engine's side: metadata, the chosen frames through `frames(indices)` as a run asks for them. */
 async function engineFrames(row: VideoRow, choice: EngineChoice, random: RandomSource, check: VideoCheck): Promise<EngineSide> {
   const source = await openVideoSource(row.videoPath, {
-    settings: { backend: choice.backend, device: choice.device, gpuIds: [choice.gpuId], threads: 1, ffmpegPath: choice.ffmpegPath },
+    settings: { backend: choice.backend, device: choice.device, gpuIds: [choice.gpuId], threads: 1, ffmpegPath: choice.ffmpegPath, autorotate: choice.autorotate },
     gpuId: choice.gpuId,
     log: choice.log,
   });
@@ -91,29 +93,35 @@ async function engineFrames(row: VideoRow, choice: EngineChoice, random: RandomS
     const metadata = await source.metadata();
     check.engine_frames = metadata.num_frames;
     const indices = chooseFrames(metadata.num_frames, choice.uniformFrames, choice.randomFrames, random);
-    const geometry = frameGeometry(metadata.width, metadata.height, { size: choice.size });
     try {
       const frames = await source.frames(indices, { size: choice.size });
-      return { geometry, frames, device: source.device };
+      return { frames, device: source.device };
     } catch (error) {
-      return { geometry, frames: [], device: source.device, error: `the engine cannot give its frames: ${errorText(error)}` };
+      return { frames: [], device: source.device, error: `the engine cannot give its frames: ${errorText(error)}` };
     }
   } finally {
     await source.close();
   }
 }
 
-/** The reference's side: decodes the whole video, converting only the chosen frames, each compared as it comes. */
-function compareWithReference(file: string, wanted: readonly VideoFrame[], geometry: FrameGeometry, threads: number): { decoded: number; differences: Map<number, PixelDifference> } {
+/**
+ * The reference's side: decodes the whole video, converting only the chosen frames, each compared as
+ * it comes. Its geometry comes from its own reading of the stream (size, display matrix, pixel shape).
+ */
+function compareWithReference(file: string, wanted: readonly VideoFrame[], choice: EngineChoice): { decoded: number; differences: Map<number, PixelDifference> } {
   const byIndex = new Map(wanted.map((frame) => [frame.index, frame]));
   const differences = new Map<number, PixelDifference>();
-  // The engine's own conversion (scaler, flags, crop), so the libav backend's pictures are equal, not close.
+  // The engine's own conversion (scaler, flags, turn, crop), so the libav backend's pictures are equal, not close.
   const outputs = new FrameOutputs(file);
+  let geometry: FrameGeometry | undefined;
   try {
     const { frames } = decodeFrontToBack(file, (picture, position) => {
       const frame = byIndex.get(position);
-      if (frame) differences.set(position, pixelDifference(frame.data!, outputs.rgb(picture, geometry)));
-    }, { threads });
+      if (frame && geometry) differences.set(position, pixelDifference(frame.data!, outputs.rgb(picture, geometry)));
+    }, {
+      threads: choice.referenceThreads,
+      onOpened: (stored) => (geometry = requestGeometry(stored, choice.autorotate, { size: choice.size })),
+    });
     return { decoded: frames, differences };
   } finally {
     outputs.free();
@@ -130,7 +138,7 @@ export async function checkVideo(row: VideoRow, choice: EngineChoice, random: Ra
   try {
     const engine = await engineFrames(row, choice, random, check);
     check.device = engine.device;
-    const { decoded, differences } = compareWithReference(row.videoPath, engine.frames, engine.geometry, choice.referenceThreads);
+    const { decoded, differences } = compareWithReference(row.videoPath, engine.frames, choice);
     check.decoded_frames = decoded;
     const tolerance = toleranceFor(choice.backend, engine.device);
     const unique = [...new Set(engine.frames.map((frame) => frame.index))].sort((a, b) => a - b);

@@ -2,13 +2,16 @@ import { Codec, CodecContext, FormatContext, Frame, Packet } from 'node-av/lib';
 import { AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA, AVMEDIA_TYPE_VIDEO } from 'node-av/constants';
 import { MAX_NETWORK_TIMEOUT_S } from '../networkInput';
 import { avCheck, avErrorText } from './avCheck';
-import { openVideoInput } from './videoStream';
+import type { StoredPicture } from '../videoDescription';
+import { openVideoInput, storedPictureOf } from './videoStream';
 
 export interface FrontToBackOptions {
   /** Decoder threads (0: FFmpeg's choice). Frame threading changes the speed, never the pictures. */
   threads?: number;
   /** Seconds without data after which reading a URL fails. */
   networkTimeoutS?: number;
+  /** Told the stream's picture shape once it is open, before the first frame. */
+  onOpened?: (stored: StoredPicture) => void;
 }
 
 /** What a front-to-back decode saw. */
@@ -40,6 +43,7 @@ export function decodeFrontToBack(file: string, onFrame: (picture: Frame, positi
     const streamIndex = input.findBestStream(AVMEDIA_TYPE_VIDEO);
     if (streamIndex < 0) throw new Error(`no video stream in ${file}: ${avErrorText(streamIndex)}`);
     const stream = input.streams[streamIndex];
+    options.onOpened?.(storedPictureOf(stream));
     const codec = Codec.findDecoder(stream.codecpar.codecId);
     if (!codec) throw new Error(`no decoder for the video stream of ${file}`);
     decoder.allocContext3(codec);

@@ -1,6 +1,6 @@
 import { avGetCodecName, avGetPixFmtName, Dictionary, FormatContext, type Stream } from 'node-av/lib';
 import { AV_PKT_DATA_DISPLAYMATRIX, AVMEDIA_TYPE_VIDEO, type AVPixelFormat } from 'node-av/constants';
-import type { PacketSummary } from '../videoDescription';
+import type { PacketSummary, StoredPicture } from '../videoDescription';
 import { avCheck, avErrorText } from './avCheck';
 import { isNetworkUrl, MAX_NETWORK_TIMEOUT_S, protocolOptions } from '../networkInput';
 import { readPacketIndex, type KeepLimit, type KeptPackets, type PacketIndex } from './packetIndex';
@@ -37,6 +37,12 @@ function sampleAspectRatioOf(stream: Stream): { num: number; den: number } {
   return chosen.num > 0 && chosen.den > 0 ? { num: chosen.num, den: chosen.den } : { num: 0, den: 1 };
 }
 
+/** The stream's stored picture shape, as both the index and a front-to-back decode read it. */
+export function storedPictureOf(stream: Stream): StoredPicture {
+  const parameters = stream.codecpar;
+  return { width: parameters.width, height: parameters.height, displayMatrix: displayMatrixOf(stream), sampleAspectRatio: sampleAspectRatioOf(stream) };
+}
+
 /** Opens `file` in `input`, finds its video stream and reads its packet index (no decoding), keeping the packets within `keep`. */
 export function openVideoStream(input: FormatContext, file: string, keep?: KeepLimit, networkTimeoutS = MAX_NETWORK_TIMEOUT_S): VideoStream {
   openVideoInput(input, file, networkTimeoutS);
@@ -56,10 +62,7 @@ export function openVideoStream(input: FormatContext, file: string, keep?: KeepL
     timeBase: { num: stream.timeBase.num, den: stream.timeBase.den },
     keyframes: index.keyframes,
     totalBytes: index.totalBytes,
-    width: parameters.width,
-    height: parameters.height,
-    displayMatrix: displayMatrixOf(stream),
-    sampleAspectRatio: sampleAspectRatioOf(stream),
+    ...storedPictureOf(stream),
     codec: avGetCodecName(parameters.codecId) ?? 'unknown',
     pixFmt: avGetPixFmtName(parameters.format as AVPixelFormat) ?? 'unknown',
     bitRate: Number(input.bitRate),
