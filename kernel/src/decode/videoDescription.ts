@@ -31,6 +31,9 @@ export interface IndexedStream {
   summary: PacketSummary;
 }
 
+/** What a stream tells of its pictures' shape before any is decoded: stored size, turn and pixel shape. */
+export type StoredPicture = Pick<PacketSummary, 'width' | 'height' | 'displayMatrix' | 'sampleAspectRatio'>;
+
 /** Stream time of frame `index` in seconds (the container's own clock, not from the first frame). */
 export function framePresentationTime(summary: Pick<PacketSummary, 'pts' | 'timeBase'>, index: number): number {
   return (summary.pts[index] * summary.timeBase.num) / summary.timeBase.den;
@@ -70,7 +73,7 @@ export interface DisplayedPicture {
  * swapped for 90 and 270 degrees). Without `autorotate` the picture keeps its stored orientation
  * but still its displayed aspect.
  */
-export function displayedPicture(summary: Pick<PacketSummary, 'width' | 'height' | 'displayMatrix' | 'sampleAspectRatio'>, autorotate: boolean): DisplayedPicture {
+export function displayedPicture(summary: StoredPicture, autorotate: boolean): DisplayedPicture {
   const [num, den] = sampleAspectRatioText(summary).split(':').map(Number);
   const unturned = { width: num === den ? summary.width : evenSide((summary.width * num) / den), height: summary.height };
   const orientation = autorotate ? displayOrientation(summary.displayMatrix) : UPRIGHT;
@@ -78,7 +81,7 @@ export function displayedPicture(summary: Pick<PacketSummary, 'width' | 'height'
 }
 
 /** The geometry of a frame request on a video, for both backends: sizes of the displayed picture, and the turn to apply. */
-export function requestGeometry(summary: PacketSummary, autorotate: boolean, request: Pick<FrameRequest, 'size' | 'resize'>): FrameGeometry {
+export function requestGeometry(summary: StoredPicture, autorotate: boolean, request: Pick<FrameRequest, 'size' | 'resize'>): FrameGeometry {
   const picture = displayedPicture(summary, autorotate);
   const geometry = frameGeometry(picture.width, picture.height, request);
   return isUpright(picture.orientation) ? geometry : { ...geometry, orientation: picture.orientation };

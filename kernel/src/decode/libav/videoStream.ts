@@ -1,6 +1,6 @@
 import { avGetCodecName, avGetPixFmtName, Dictionary, FormatContext, type Stream } from 'node-av/lib';
 import { AV_PKT_DATA_DISPLAYMATRIX, type AVPixelFormat } from 'node-av/constants';
-import type { IndexedStream, PacketSummary } from '../videoDescription';
+import type { IndexedStream, PacketSummary, StoredPicture } from '../videoDescription';
 import { avCheck } from './avCheck';
 import { chooseVideoStream } from '../videoStreamChoice';
 import { streamFactsOf } from './streamFacts';
@@ -16,7 +16,7 @@ export interface VideoStream {
 }
 
 /** Opens a file, or a URL with the http protocol's timeout and reconnect options. */
-function openInput(input: FormatContext, file: string, networkTimeoutS: number): void {
+export function openVideoInput(input: FormatContext, file: string, networkTimeoutS: number): void {
   const options = isNetworkUrl(file) ? Dictionary.fromObject(protocolOptions(networkTimeoutS)) : null;
   try {
     avCheck(input.openInputSync(file, null, options), 'cannot open', file);
@@ -39,9 +39,15 @@ function sampleAspectRatioOf(stream: Stream): { num: number; den: number } {
   return chosen.num > 0 && chosen.den > 0 ? { num: chosen.num, den: chosen.den } : { num: 0, den: 1 };
 }
 
+/** The stream's stored picture shape, as both the index and a front-to-back decode read it. */
+export function storedPictureOf(stream: Stream): StoredPicture {
+  const parameters = stream.codecpar;
+  return { width: parameters.width, height: parameters.height, displayMatrix: displayMatrixOf(stream), sampleAspectRatio: sampleAspectRatioOf(stream) };
+}
+
 /** Opens `file` in `input`, finds its video stream and reads its packet index (no decoding), keeping the packets within `keep`. */
 export function openVideoStream(input: FormatContext, file: string, keep?: KeepLimit, networkTimeoutS = MAX_NETWORK_TIMEOUT_S): VideoStream {
-  openInput(input, file, networkTimeoutS);
+  openVideoInput(input, file, networkTimeoutS);
   avCheck(input.findStreamInfoSync(null), 'cannot read the stream information of', file);
   const streamIndex = chooseVideoStream(streamFactsOf(input), file);
   const stream = input.streams[streamIndex];
@@ -57,10 +63,7 @@ export function openVideoStream(input: FormatContext, file: string, keep?: KeepL
     timeBase: { num: stream.timeBase.num, den: stream.timeBase.den },
     keyframes: index.keyframes,
     totalBytes: index.totalBytes,
-    width: parameters.width,
-    height: parameters.height,
-    displayMatrix: displayMatrixOf(stream),
-    sampleAspectRatio: sampleAspectRatioOf(stream),
+    ...storedPictureOf(stream),
     codec: avGetCodecName(parameters.codecId) ?? 'unknown',
     pixFmt: avGetPixFmtName(parameters.format as AVPixelFormat) ?? 'unknown',
     bitRate: Number(input.bitRate),
