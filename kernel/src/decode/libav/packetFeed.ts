@@ -1,5 +1,5 @@
 import { Packet, type FormatContext } from 'node-av/lib';
-import { AVERROR_EOF, AVSEEK_FLAG_BACKWARD } from 'node-av/constants';
+import { AVERROR_EOF, AVSEEK_FLAG_BACKWARD, AVSEEK_FLAG_BYTE } from 'node-av/constants';
 import { avCheck } from './avCheck';
 import type { KeptPackets, PacketIndex } from './packetIndex';
 
@@ -19,6 +19,8 @@ export interface PacketFeed {
   /** Places that lead to `keyframe`'s frame, best first; later ones start further back. */
   startPoints(keyframe: number): Iterator<StartPoint>;
   moveTo(point: StartPoint): void;
+  /** Back to the stream's first packet, by position, not by timestamp (which may repeat or be missing). */
+  rewind(): void;
   /** Decoding from `point` missed its keyframe and `next` is tried instead. */
   missed(point: StartPoint, next: StartPoint | undefined): void;
   /** The next packet, valid until the next call; undefined at the end of the stream. */
@@ -66,6 +68,11 @@ export class DemuxerFeed implements PacketFeed {
     avCheck(this.input.seekFrameSync(this.streamIndex, BigInt(point.at), AVSEEK_FLAG_BACKWARD), `cannot seek to frame ${point.keyframe} in`, this.file);
   }
 
+  rewind(): void {
+    this.packet.unref();
+    avCheck(this.input.seekFrameSync(this.streamIndex, 0n, AVSEEK_FLAG_BYTE), 'cannot go back to the start of', this.file);
+  }
+
   missed(point: StartPoint, next: StartPoint | undefined): void {
     if (next?.keyframe === point.keyframe) this.seeksByDts = true;
   }
@@ -107,6 +114,10 @@ export class KeptPacketFeed implements PacketFeed {
 
   moveTo(point: StartPoint): void {
     this.position = Number(point.at);
+  }
+
+  rewind(): void {
+    this.position = 0;
   }
 
   missed(): void {

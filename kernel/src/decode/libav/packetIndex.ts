@@ -1,6 +1,7 @@
 import { FormatContext, Packet } from 'node-av/lib';
 import { AV_PKT_FLAG_DISCARD, AV_PKT_FLAG_KEY, AVERROR_EOF } from 'node-av/constants';
 import { avCheck } from './avCheck';
+import type { FrameOrder } from '../videoDescription';
 
 /** No timestamp, as FFmpeg spells it (AV_NOPTS_VALUE). */
 export const NO_PTS = -(2n ** 63n);
@@ -8,9 +9,17 @@ export const NO_PTS = -(2n ** 63n);
 /**
  * Every frame of one video stream, in presentation order, read from the packets without decoding
  * (torchcodec's "exact" mode does the same): the frame count comes from here, never from the header.
+ * A stream whose packets cannot say that order (`order: 'file'`) is indexed by one decoding pass
+ * instead (outputOrderIndex.ts): its frames are numbered as the decoder puts them out.
  */
 export interface PacketIndex {
-  /** Presentation timestamps in stream time base, ascending; frame i has `pts[i]`. */
+  order: FrameOrder;
+  /** Why the frames are numbered in file order, in the user's terms (only in file order). */
+  fileOrderReason?: string;
+  /**
+   * Presentation timestamps in stream time base, ascending; frame i has `pts[i]`. In file order,
+   * the decoder's timestamps made monotonic (outputOrderIndex.ts), filled in by the decoding pass.
+   */
   pts: bigint[];
   /**
    * Decoding timestamps of the same frames. Some demuxers (MPEG-TS) seek by these: with B-frames a
@@ -39,6 +48,12 @@ export interface KeepLimit {
   bytes: number;
   packets: number;
 }
+
+/**
+ * The packets a video's index may keep for decoding: a few hundred frames of a short clip cost
+ * little memory and save a second pass through the demuxer; a longer video is read again.
+ */
+export const DEFAULT_KEEP_LIMIT: KeepLimit = { bytes: 8 * 2 ** 20, packets: 10_000 };
 
 /** A frame as the packet index first sees it, in decode order. */
 interface IndexedPacket {
@@ -89,6 +104,7 @@ export function readPacketIndex(input: FormatContext, streamIndex: number, file:
   let totalBytes = 0;
   let withoutPts = 0;
   let position = 0;
+  let startsWithKey = true;
   try {
     for (;;) {
       const code = input.readFrameSync(packet);
@@ -96,6 +112,8 @@ export function readPacketIndex(input: FormatContext, streamIndex: number, file:
       avCheck(code, 'cannot read the packets of', file);
       if (packet.streamIndex === streamIndex) {
         keeper?.add(packet);
+        // The first packet counts even when discarded: an edit list may hide the keyframe it starts with.
+        if (position === 0) startsWithKey = (packet.flags & AV_PKT_FLAG_KEY) !== 0;
         if (!(packet.flags & AV_PKT_FLAG_DISCARD)) {
           // Without B-frames, decode order is presentation order: a missing pts is the dts.
           if (packet.pts === NO_PTS) withoutPts++;
@@ -107,9 +125,11 @@ export function readPacketIndex(input: FormatContext, streamIndex: number, file:
       }
       packet.unref();
     }
+    const reordered = withoutPts > 0 && input.streams[streamIndex].codecpar.videoDelay > 0;
+    const reason = fileOrderReason(frames, reordered, startsWithKey);
+    if (reason) return { index: fileOrderIndex(reason, totalBytes), kept: keeper?.result(frames) };
     frames.sort((a, b) => (a.pts < b.pts ? -1 : a.pts > b.pts ? 1 : 0));
-    const index = indexOf(frames, totalBytes, withoutPts > 0 && input.streams[streamIndex].codecpar.videoDelay > 0, file);
-    return { index, kept: keeper?.result(frames) };
+    return { index: indexOf(frames, totalBytes), kept: keeper?.result(frames) };
   } catch (error) {
     keeper?.drop();
     throw error;
@@ -118,20 +138,33 @@ export function readPacketIndex(input: FormatContext, streamIndex: number, file:
   }
 }
 
-/** The index of frames sorted by pts; refused when their pts cannot tell them apart. */
-function indexOf(frames: IndexedPacket[], totalBytes: number, unordered: boolean, file: string): PacketIndex {
+/**
+ * Why the packets (in decode order) cannot give the presentation order, or undefined when they can.
+ * Then frame i is only knowable as the decoder's i-th output, which is what FFmpeg itself numbers.
+ */
+function fileOrderReason(frames: readonly IndexedPacket[], reordered: boolean, startsWithKey: boolean): string | undefined {
+  if (reordered) return 'its frames are reordered (B-frames) but its packets carry no presentation timestamps';
+  const pts = frames.map((frame) => frame.pts).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (pts.some((value, index) => value === NO_PTS || (index > 0 && value === pts[index - 1]))) return 'its packets carry no distinct presentation timestamps';
+  // Segments joined end to end (concatenated MPEG-TS): timestamps start over, pts ranges overlap.
+  if (frames.some((frame, index) => index > 0 && frame.dts < frames[index - 1].dts)) return 'its timestamps jump back (joined segments)';
+  // Cut inside a GOP: the decoder cannot put out the frames before the first keyframe.
+  if (!startsWithKey) return 'it does not start with a keyframe (cut inside a GOP)';
+  return undefined;
+}
+
+/** The index of a stream numbered in file order, before the decoding pass fills in its frames. */
+function fileOrderIndex(reason: string, totalBytes: number): PacketIndex {
+  return { order: 'file', fileOrderReason: reason, pts: [], dts: [], keyframes: [], frameOfPts: new Map(), lastDuration: 0n, totalBytes };
+}
+
+/** The index of frames sorted by pts, all distinct. */
+function indexOf(frames: IndexedPacket[], totalBytes: number): PacketIndex {
   const pts = frames.map((frame) => frame.pts);
-  if (unordered || pts.some((value, index) => value === NO_PTS || (index > 0 && value === pts[index - 1]))) {
-    // Decoded frames are told apart by their pts; without distinct ones no frame can be found exactly.
-    throw new Error(
-      `cannot index the frames of ${file}: its packets carry no distinct presentation timestamps` +
-        (unordered ? ' while its frames are reordered (B-frames in AVI or in a raw stream)' : ' (a raw stream without timestamps?)'),
-    );
-  }
   const keyframes: number[] = [];
   frames.forEach((frame, index) => frame.key && keyframes.push(index));
   const lastDuration = frames.length ? frames[frames.length - 1].duration : 0n;
-  return { pts, dts: frames.map((frame) => frame.dts), keyframes, frameOfPts: new Map(pts.map((value, index) => [value, index])), lastDuration, totalBytes };
+  return { order: 'presentation', pts, dts: frames.map((frame) => frame.dts), keyframes, frameOfPts: new Map(pts.map((value, index) => [value, index])), lastDuration, totalBytes };
 }
 
 /** The last keyframe at or before frame `index` (the first frame when none is). */
