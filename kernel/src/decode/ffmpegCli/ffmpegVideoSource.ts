@@ -10,6 +10,7 @@ import { errorText } from '../../errorText';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { describeVideo, frameTimestamp, frameTimestamps, type PacketSummary } from '../videoDescription';
 import { readPacketSummary } from '../libav/videoStream';
+import { UnindexableVideoError } from '../libav/outputOrderIndex';
 import { extractionInvocation, fitsConcatScript, packetProbeArgs } from './ffmpegArguments';
 import { resolveFfmpegBinary, type FfmpegBinary } from './ffmpegBinary';
 import { isNetworkUrl, networkFailure, networkTimeoutOf } from '../networkInput';
@@ -179,8 +180,9 @@ async function packetSummary(binary: FfmpegBinary, file: string, networkTimeoutS
   try {
     return readPacketSummary(file, networkTimeoutS);
   } catch (error) {
-    // ffprobe would wait on the same unreachable server again.
+    // ffprobe would wait on the same unreachable server again, or find no more frames.
     if (isNetworkUrl(file) && networkFailure(errorText(error), file, networkTimeoutS)) throw error;
+    if (error instanceof UnindexableVideoError) throw error;
     if (binary.ffprobe) return probePackets(binary.ffprobe, file, networkTimeoutS);
     throw new Error(`${errorText(error)} (and there is no ffprobe beside ${binary.ffmpeg} or on PATH to try instead)`, { cause: error });
   }

@@ -65,10 +65,11 @@ export class OutputOrderDecoder {
         this.nextOutput = undefined;
         return undefined;
       }
+      // A damaged packet (or one before the stream's parameter sets) costs its frame, not the video,
+      // as in FFmpeg: the decoder puts out no frame for it (said when sent, or with frame threads, here).
+      if (received === AVERROR_INVALIDDATA) continue;
       if (received !== AVERROR_EAGAIN) avCheck(received, 'cannot decode', this.file);
       const sent = this.decoder.sendPacketSync(this.feed.next() ?? null);
-      // A damaged packet (or one before the stream's parameter sets) costs its frame, not the video,
-      // as it does in FFmpeg: the decoder simply puts out no frame for it.
       if (sent !== AVERROR_INVALIDDATA) avCheck(sent, 'cannot decode', this.file);
     }
   }

@@ -4,6 +4,9 @@ import { configureDecoder, OutputOrderDecoder } from './outputOrderDecoder';
 import { DemuxerFeed, KeptPacketFeed } from './packetFeed';
 import { NO_PTS, type KeptPackets, type PacketIndex } from './packetIndex';
 
+/** A video that was read, and whose frames still cannot be numbered: no other reader does better. */
+export class UnindexableVideoError extends Error {}
+
 /** The frame rate assumed when a stream states none (raw streams without timing information). */
 const FALLBACK_FPS = 25;
 
@@ -43,7 +46,7 @@ export function monotonicTimestamps(decoded: readonly bigint[], frameDuration: b
 export function indexInOutputOrder(input: FormatContext, streamIndex: number, index: PacketIndex, kept: KeptPackets | undefined, file: string): PacketIndex {
   const stream = input.streams[streamIndex];
   const codec = Codec.findDecoder(stream.codecpar.codecId);
-  if (!codec) throw new Error(`cannot index the frames of ${file}: ${index.fileOrderReason}, and there is no decoder for its codec to count them`);
+  if (!codec) throw new UnindexableVideoError(`cannot index the frames of ${file}: ${index.fileOrderReason}, and there is no decoder for its codec to count them`);
   const decoder = new CodecContext();
   const picture = new Frame();
   picture.alloc();
@@ -64,7 +67,7 @@ export function indexInOutputOrder(input: FormatContext, streamIndex: number, in
     decoder.freeContext();
     picture.free();
   }
-  if (!decoded.length) throw new Error(`cannot index the frames of ${file}: ${index.fileOrderReason}, and decoding it from its start gives no frame`);
+  if (!decoded.length) throw new UnindexableVideoError(`cannot index the frames of ${file}: ${index.fileOrderReason}, and decoding it from its start gives no frame`);
   const frameDuration = frameDurationOf(stream);
   return { ...index, pts: monotonicTimestamps(decoded, frameDuration), keyframes, lastDuration: frameDuration };
 }
