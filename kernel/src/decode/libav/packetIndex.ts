@@ -1,5 +1,5 @@
 import { FormatContext, Packet } from 'node-av/lib';
-import { AV_PKT_FLAG_DISCARD, AV_PKT_FLAG_KEY, AVERROR_EOF } from 'node-av/constants';
+import { AV_PKT_FLAG_DISCARD, AV_PKT_FLAG_KEY, AVERROR_EOF, AVFMT_TS_DISCONT } from 'node-av/constants';
 import { avCheck } from './avCheck';
 import type { FrameOrder } from '../videoDescription';
 
@@ -34,6 +34,8 @@ export interface PacketIndex {
   lastDuration: bigint;
   /** Sum of the frames' packet sizes in bytes. */
   totalBytes: number;
+  /** The stream's first packet (discarded or not): where a rewind must land. */
+  firstPacket: { pos: bigint; dts: bigint };
 }
 
 /** A short video's packets as the index read them: all of the stream's, in decode order. */
@@ -104,7 +106,7 @@ export function readPacketIndex(input: FormatContext, streamIndex: number, file:
   let totalBytes = 0;
   let withoutPts = 0;
   let position = 0;
-  let startsWithKey = true;
+  let first = { key: true, pos: -1n, dts: NO_PTS };
   try {
     for (;;) {
       const code = input.readFrameSync(packet);
@@ -113,7 +115,7 @@ export function readPacketIndex(input: FormatContext, streamIndex: number, file:
       if (packet.streamIndex === streamIndex) {
         keeper?.add(packet);
         // The first packet counts even when discarded: an edit list may hide the keyframe it starts with.
-        if (position === 0) startsWithKey = (packet.flags & AV_PKT_FLAG_KEY) !== 0;
+        if (position === 0) first = { key: (packet.flags & AV_PKT_FLAG_KEY) !== 0, pos: packet.pos, dts: packet.dts };
         if (!(packet.flags & AV_PKT_FLAG_DISCARD)) {
           // Without B-frames, decode order is presentation order: a missing pts is the dts.
           if (packet.pts === NO_PTS) withoutPts++;
@@ -126,10 +128,12 @@ export function readPacketIndex(input: FormatContext, streamIndex: number, file:
       packet.unref();
     }
     const reordered = withoutPts > 0 && input.streams[streamIndex].codecpar.videoDelay > 0;
-    const reason = fileOrderReason(frames, reordered, startsWithKey);
-    if (reason) return { index: fileOrderIndex(reason, totalBytes), kept: keeper?.result(frames) };
+    const discontinuous = ((input.iformat?.flags ?? 0) & AVFMT_TS_DISCONT) !== 0;
+    const reason = fileOrderReason(frames, { reordered, discontinuous, startsWithKey: first.key });
+    const firstPacket = { pos: first.pos, dts: first.dts };
+    if (reason) return { index: fileOrderIndex(reason, totalBytes, firstPacket), kept: keeper?.result(frames) };
     frames.sort((a, b) => (a.pts < b.pts ? -1 : a.pts > b.pts ? 1 : 0));
-    return { index: indexOf(frames, totalBytes), kept: keeper?.result(frames) };
+    return { index: indexOf(frames, totalBytes, firstPacket), kept: keeper?.result(frames) };
   } catch (error) {
     keeper?.drop();
     throw error;
@@ -142,29 +146,30 @@ export function readPacketIndex(input: FormatContext, streamIndex: number, file:
  * Why the packets (in decode order) cannot give the presentation order, or undefined when they can.
  * Then frame i is only knowable as the decoder's i-th output, which is what FFmpeg itself numbers.
  */
-function fileOrderReason(frames: readonly IndexedPacket[], reordered: boolean, startsWithKey: boolean): string | undefined {
-  if (reordered) return 'its frames are reordered (B-frames) but its packets carry no presentation timestamps';
+function fileOrderReason(frames: readonly IndexedPacket[], stream: { reordered: boolean; discontinuous: boolean; startsWithKey: boolean }): string | undefined {
+  if (stream.reordered) return 'its frames are reordered (B-frames) but its packets carry no presentation timestamps';
   const pts = frames.map((frame) => frame.pts).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (pts.some((value, index) => value === NO_PTS || (index > 0 && value === pts[index - 1]))) return 'its packets carry no distinct presentation timestamps';
-  // Segments joined end to end (concatenated MPEG-TS): timestamps start over, pts ranges overlap.
-  if (frames.some((frame, index) => index > 0 && frame.dts < frames[index - 1].dts)) return 'its timestamps jump back (joined segments)';
+  // Segments joined end to end (concatenated MPEG-TS): timestamps start over. Only where the format
+  // allows discontinuities: elsewhere (Matroska) lavf guesses decoding times that may step back.
+  if (stream.discontinuous && frames.some((frame, index) => index > 0 && frame.dts < frames[index - 1].dts)) return 'its timestamps jump back (joined segments)';
   // Cut inside a GOP: the decoder cannot put out the frames before the first keyframe.
-  if (!startsWithKey) return 'it does not start with a keyframe (cut inside a GOP)';
+  if (!stream.startsWithKey) return 'it does not start with a keyframe (cut inside a GOP)';
   return undefined;
 }
 
 /** The index of a stream numbered in file order, before the decoding pass fills in its frames. */
-function fileOrderIndex(reason: string, totalBytes: number): PacketIndex {
-  return { order: 'file', fileOrderReason: reason, pts: [], dts: [], keyframes: [], frameOfPts: new Map(), lastDuration: 0n, totalBytes };
+function fileOrderIndex(reason: string, totalBytes: number, firstPacket: PacketIndex['firstPacket']): PacketIndex {
+  return { order: 'file', fileOrderReason: reason, pts: [], dts: [], keyframes: [], frameOfPts: new Map(), lastDuration: 0n, totalBytes, firstPacket };
 }
 
 /** The index of frames sorted by pts, all distinct. */
-function indexOf(frames: IndexedPacket[], totalBytes: number): PacketIndex {
+function indexOf(frames: IndexedPacket[], totalBytes: number, firstPacket: PacketIndex['firstPacket']): PacketIndex {
   const pts = frames.map((frame) => frame.pts);
   const keyframes: number[] = [];
   frames.forEach((frame, index) => frame.key && keyframes.push(index));
   const lastDuration = frames.length ? frames[frames.length - 1].duration : 0n;
-  return { order: 'presentation', pts, dts: frames.map((frame) => frame.dts), keyframes, frameOfPts: new Map(pts.map((value, index) => [value, index])), lastDuration, totalBytes };
+  return { order: 'presentation', pts, dts: frames.map((frame) => frame.dts), keyframes, frameOfPts: new Map(pts.map((value, index) => [value, index])), lastDuration, totalBytes, firstPacket };
 }
 
 /** The last keyframe at or before frame `index` (the first frame when none is). */
