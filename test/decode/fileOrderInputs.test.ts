@@ -14,6 +14,7 @@ import type { VideoSource } from '../../kernel/src/video/videoTypes';
 import { readFrameStamp } from '../../samples/frameStamp';
 import { meanAbsoluteDifference } from '../../samples/referenceDecode';
 import { generateVideo } from '../../samples/videoGenerator';
+import { writePackedBFrames } from '../../samples/packedBFrames';
 
 const WIDTH = 192;
 const HEIGHT = 108;
@@ -88,6 +89,8 @@ describe('videos whose packets cannot order their frames: numbered as ffmpeg out
     await generateVideo({ path: source, codec: 'h264', width: WIDTH, height: HEIGHT, fps: FPS, frameCount: FRAMES, gop: 1, bFrames: 0 });
     const at = (name: string) => path.join(dir, name);
     await transcode(['-i', source, '-c:v', 'mpeg4', '-bf', '2', '-g', '30', '-q:v', '3', '-f', 'avi', at('asp.avi')], 'writing MPEG-4 ASP in AVI');
+    await transcode(['-i', source, '-c:v', 'mpeg4', '-bf', '1', '-g', '30', '-q:v', '3', '-f', 'avi', at('asp-b1.avi')], 'writing MPEG-4 ASP in AVI');
+    await writePackedBFrames(at('asp-b1.avi'), at('packed.avi'));
     await transcode(['-i', source, '-c:v', 'libx264', '-bf', '3', '-g', '30', ...X264_FIXED_GOP, '-f', 'h264', at('raw.h264')], 'writing raw H.264');
     // Two separately encoded segments: each starts at the muxer's 1.4 s again, so the timestamps jump back.
     await transcode(['-i', source, '-frames:v', '60', '-c:v', 'libx264', '-bf', '2', '-g', '30', ...X264_FIXED_GOP, '-f', 'mpegts', at('first.ts')], 'writing a segment');
@@ -98,6 +101,7 @@ describe('videos whose packets cannot order their frames: numbered as ffmpeg out
     await writeFile(at('cut.ts'), (await readFile(at('whole.ts'))).subarray(100 * TS_PACKET));
     cases.push(
       { name: 'AVI, MPEG-4 ASP with B-frames', file: at('asp.avi'), stamps: () => range(0, FRAMES) },
+      { name: 'AVI, MPEG-4 ASP with packed B-frames (DivX)', file: at('packed.avi'), stamps: () => range(0, FRAMES) },
       { name: 'raw Annex-B H.264 with B-frames', file: at('raw.h264'), stamps: () => range(0, FRAMES) },
       { name: 'MPEG-TS of two joined segments', file: at('joined.ts'), stamps: () => range(0, FRAMES) },
       // FFmpeg puts out nothing before the first keyframe it finds: frames from 40 on.
