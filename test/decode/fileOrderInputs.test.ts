@@ -74,7 +74,7 @@ function seededIndices(count: number, howMany: number, seed: number): number[] {
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
-describe('videos whose packets cannot order their frames: numbered as ffmpeg outputs them', function () {
+describe('videos whose packets cannot order their frames, or start inside a GOP: numbered as ffmpeg outputs them', function () {
   let dir: string;
   /** Each case's file and the source stamps ffmpeg's frames must carry. */
   const cases: { name: string; file: string; stamps: () => number[] }[] = [];
@@ -99,6 +99,9 @@ describe('videos whose packets cannot order their frames: numbered as ffmpeg out
     // Keyframes at 0, 40, 80; a cut 100 TS packets in lands inside the first GOP.
     await transcode(['-i', source, '-c:v', 'libx264', '-bf', '2', '-g', '40', ...X264_FIXED_GOP, '-f', 'mpegts', at('whole.ts')], 'writing MPEG-TS');
     await writeFile(at('cut.ts'), (await readFile(at('whole.ts'))).subarray(100 * TS_PACKET));
+    // Open GOPs: the B-frames just before each keyframe (in decode order, after it) refer back to the GOP before.
+    await transcode(['-i', source, '-c:v', 'libx264', '-bf', '2', '-g', '40', '-x264-params', 'b-adapt=0:scenecut=0:open-gop=1', '-f', 'mpegts', at('open-gop.ts')], 'writing MPEG-TS');
+    await writeFile(at('cut-open-gop.ts'), (await readFile(at('open-gop.ts'))).subarray(100 * TS_PACKET));
     cases.push(
       { name: 'AVI, MPEG-4 ASP with B-frames', file: at('asp.avi'), stamps: () => range(0, FRAMES) },
       { name: 'AVI, MPEG-4 ASP with packed B-frames (DivX)', file: at('packed.avi'), stamps: () => range(0, FRAMES) },
@@ -106,6 +109,8 @@ describe('videos whose packets cannot order their frames: numbered as ffmpeg out
       { name: 'MPEG-TS of two joined segments', file: at('joined.ts'), stamps: () => range(0, FRAMES) },
       // FFmpeg puts out nothing before the first keyframe it finds: frames from 40 on.
       { name: 'MPEG-TS cut inside a GOP', file: at('cut.ts'), stamps: () => range(40, FRAMES) },
+      // The first keyframe's leading B-frames lack their reference: FFmpeg drops them too.
+      { name: 'MPEG-TS with open GOPs cut inside a GOP', file: at('cut-open-gop.ts'), stamps: () => range(40, FRAMES) },
     );
     for (const { file } of cases) truths.set(file, await groundTruth(file, size.width, size.height));
   });

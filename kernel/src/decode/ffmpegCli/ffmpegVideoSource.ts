@@ -10,7 +10,7 @@ import { errorText } from '../../errorText';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { describeVideo, frameTimestamp, frameTimestamps, type PacketSummary } from '../videoDescription';
 import { readPacketSummary } from '../libav/videoStream';
-import { UnindexableVideoError } from '../libav/outputOrderIndex';
+import { UnindexableVideoError } from '../libav/packetIndex';
 import { extractionInvocation, fitsConcatScript, packetProbeArgs } from './ffmpegArguments';
 import { resolveFfmpegBinary, type FfmpegBinary } from './ffmpegBinary';
 import { isNetworkUrl, networkFailure, networkTimeoutOf } from '../networkInput';

@@ -20,6 +20,8 @@ export function configureDecoder(decoder: CodecContext, codec: Codec, stream: St
 export class OutputOrderDecoder {
   /** Output number of the frame the decoder puts out next; undefined before the start or once drained. */
   private nextOutput?: number;
+  /** Packets still to send before the decoder is drained (the end of the stream comes first, mostly). */
+  private packetsLeft = Infinity;
 
   constructor(
     private readonly decoder: CodecContext,
@@ -43,9 +45,10 @@ export class OutputOrderDecoder {
     }
   }
 
-  /** Decodes the whole stream from its first packet, calling `visit` with every frame put out. */
-  decodeAll(visit: (picture: Frame) => void): void {
+  /** Decodes the stream from its first packet (only `packets` of them when given), calling `visit` with every frame put out. */
+  decodeAll(visit: (picture: Frame) => void, packets?: number): void {
     this.startOver();
+    this.packetsLeft = packets ?? Infinity;
     while (this.nextFrame() !== undefined) visit(this.picture);
   }
 
@@ -53,6 +56,7 @@ export class OutputOrderDecoder {
     this.feed.rewind();
     this.decoder.flushBuffers();
     this.nextOutput = 0;
+    this.packetsLeft = Infinity;
   }
 
   /** The output number of the next frame out (then in `picture`), or undefined at the end of the stream. */
@@ -69,7 +73,8 @@ export class OutputOrderDecoder {
       // as in FFmpeg: the decoder puts out no frame for it (said when sent, or with frame threads, here).
       if (received === AVERROR_INVALIDDATA) continue;
       if (received !== AVERROR_EAGAIN) avCheck(received, 'cannot decode', this.file);
-      const sent = this.decoder.sendPacketSync(this.feed.next() ?? null);
+      const packet = this.packetsLeft-- > 0 ? this.feed.next() : undefined;
+      const sent = this.decoder.sendPacketSync(packet ?? null);
       if (sent !== AVERROR_INVALIDDATA) avCheck(sent, 'cannot decode', this.file);
     }
   }

@@ -46,7 +46,7 @@ export class DemuxerFeed implements PacketFeed {
   constructor(
     private readonly input: FormatContext,
     private readonly streamIndex: number,
-    private readonly index: PacketIndex,
+    private readonly index: Pick<PacketIndex, 'pts' | 'dts' | 'keyframes' | 'firstPacket'>,
     private readonly file: string,
   ) {
     this.packet.alloc();

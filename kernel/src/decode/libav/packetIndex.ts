@@ -10,7 +10,8 @@ export const NO_PTS = -(2n ** 63n);
  * Every frame of one video stream, in presentation order, read from the packets without decoding
  * (torchcodec's "exact" mode does the same): the frame count comes from here, never from the header.
  * A stream whose packets cannot say that order (`order: 'file'`) is indexed by one decoding pass
- * instead (outputOrderIndex.ts): its frames are numbered as the decoder puts them out.
+ * instead (outputOrderIndex.ts): its frames are numbered as the decoder puts them out. A stream cut
+ * inside a GOP stays in presentation order, without the frames the decoder cannot put out.
  */
 export interface PacketIndex {
   order: FrameOrder;
@@ -57,6 +58,15 @@ export interface KeepLimit {
  */
 export const DEFAULT_KEEP_LIMIT: KeepLimit = { bytes: 8 * 2 ** 20, packets: 10_000 };
 
+/** A video that was read, and whose frames still cannot be numbered: no other reader does better. */
+export class UnindexableVideoError extends Error {}
+
+/**
+ * Decodes a stream's first `packets` packets (all: undefined) from its first one, drained at the
+ * end, and gives the pts of the frames the decoder put out.
+ */
+export type LeadingDecode = (packets: number | undefined, kept: KeptPackets | undefined, firstPacket: PacketIndex['firstPacket']) => Set<bigint>;
+
 /** A frame as the packet index first sees it, in decode order. */
 interface IndexedPacket {
   pts: bigint;
@@ -96,9 +106,10 @@ class PacketKeeper {
  * Reads every packet of `streamIndex` once. Packets that the demuxer flags discard (before the
  * start of an mp4 edit list) are decoded for reference but never presented, so they are no frames.
  * Leaves the demuxer at the end of the file: the caller seeks before decoding, unless the packets
- * were kept (`keep`, within its limit), which decoding then reads instead.
+ * were kept (`keep`, within its limit), which decoding then reads instead. A stream that does not
+ * start with a keyframe has its first GOP decoded (`decodeLeading`) to know which frames it shows.
  */
-export function readPacketIndex(input: FormatContext, streamIndex: number, file: string, keep?: KeepLimit): { index: PacketIndex; kept?: KeptPackets } {
+export function readPacketIndex(input: FormatContext, streamIndex: number, file: string, decodeLeading: LeadingDecode, keep?: KeepLimit): { index: PacketIndex; kept?: KeptPackets } {
   const packet = new Packet();
   packet.alloc();
   const keeper = keep && new PacketKeeper(keep);
@@ -129,11 +140,12 @@ export function readPacketIndex(input: FormatContext, streamIndex: number, file:
     }
     const reordered = withoutPts > 0 && input.streams[streamIndex].codecpar.videoDelay > 0;
     const discontinuous = ((input.iformat?.flags ?? 0) & AVFMT_TS_DISCONT) !== 0;
-    const reason = fileOrderReason(frames, { reordered, discontinuous, startsWithKey: first.key });
+    const reason = fileOrderReason(frames, { reordered, discontinuous });
     const firstPacket = { pos: first.pos, dts: first.dts };
     if (reason) return { index: fileOrderIndex(reason, totalBytes, firstPacket), kept: keeper?.result(frames) };
-    frames.sort((a, b) => (a.pts < b.pts ? -1 : a.pts > b.pts ? 1 : 0));
-    return { index: indexOf(frames, totalBytes, firstPacket), kept: keeper?.result(frames) };
+    const shown = first.key ? frames : framesShownAfterCut(frames, decodeLeading, keeper?.result(frames), firstPacket, file);
+    shown.sort((a, b) => (a.pts < b.pts ? -1 : a.pts > b.pts ? 1 : 0));
+    return { index: indexOf(shown, totalBytes, firstPacket), kept: keeper?.result(shown) };
   } catch (error) {
     keeper?.drop();
     throw error;
@@ -146,16 +158,28 @@ export function readPacketIndex(input: FormatContext, streamIndex: number, file:
  * Why the packets (in decode order) cannot give the presentation order, or undefined when they can.
  * Then frame i is only knowable as the decoder's i-th output, which is what FFmpeg itself numbers.
  */
-function fileOrderReason(frames: readonly IndexedPacket[], stream: { reordered: boolean; discontinuous: boolean; startsWithKey: boolean }): string | undefined {
+function fileOrderReason(frames: readonly IndexedPacket[], stream: { reordered: boolean; discontinuous: boolean }): string | undefined {
   if (stream.reordered) return 'its frames are reordered (B-frames) but its packets carry no presentation timestamps';
   const pts = frames.map((frame) => frame.pts).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (pts.some((value, index) => value === NO_PTS || (index > 0 && value === pts[index - 1]))) return 'its packets carry no distinct presentation timestamps';
   // Segments joined end to end (concatenated MPEG-TS): timestamps start over. Only where the format
   // allows discontinuities: elsewhere (Matroska) lavf guesses decoding times that may step back.
   if (stream.discontinuous && frames.some((frame, index) => index > 0 && frame.dts < frames[index - 1].dts)) return 'its timestamps jump back (joined segments)';
-  // Cut inside a GOP: the decoder cannot put out the frames before the first keyframe.
-  if (!stream.startsWithKey) return 'it does not start with a keyframe (cut inside a GOP)';
   return undefined;
+}
+
+/**
+ * The frames of a video cut inside a GOP that FFmpeg's decoder shows: of those before the second
+ * keyframe (in decode order), only the ones it puts out decoding from the first packet (none
+ * before the first keyframe, which it cannot decode); from that keyframe on, every frame, as in
+ * any video. Decoding one GOP tells exactly, where a rule on packets would guess at open GOPs.
+ */
+function framesShownAfterCut(frames: IndexedPacket[], decodeLeading: LeadingDecode, kept: KeptPackets | undefined, firstPacket: PacketIndex['firstPacket'], file: string): IndexedPacket[] {
+  const secondKey = frames.filter((frame) => frame.key)[1]?.position;
+  const decoded = decodeLeading(secondKey, kept, firstPacket);
+  const shown = frames.filter((frame) => (secondKey !== undefined && frame.position >= secondKey) || decoded.has(frame.pts));
+  if (!shown.length) throw new UnindexableVideoError(`cannot index the frames of ${file}: it does not start with a keyframe (cut inside a GOP), and decoding it from its start gives no frame`);
+  return shown;
 }
 
 /** The index of a stream numbered in file order, before the decoding pass fills in its frames. */

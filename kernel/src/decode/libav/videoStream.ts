@@ -4,7 +4,7 @@ import type { PacketSummary } from '../videoDescription';
 import { avCheck, avErrorText } from './avCheck';
 import { isNetworkUrl, MAX_NETWORK_TIMEOUT_S, protocolOptions } from '../networkInput';
 import { readPacketIndex, type KeepLimit, type KeptPackets, type PacketIndex } from './packetIndex';
-import { indexInOutputOrder } from './outputOrderIndex';
+import { indexInOutputOrder, leadingDecoder } from './outputOrderIndex';
 
 export interface VideoStream {
   streamIndex: number;
@@ -32,7 +32,7 @@ export function openVideoStream(input: FormatContext, file: string, keep?: KeepL
   if (streamIndex < 0) throw new Error(`no video stream in ${file}: ${avErrorText(streamIndex)}`);
   const stream = input.streams[streamIndex];
   const parameters = stream.codecpar;
-  const read = readPacketIndex(input, streamIndex, file, keep);
+  const read = readPacketIndex(input, streamIndex, file, leadingDecoder(input, streamIndex, file), keep);
   const { kept } = read;
   let index = read.index;
   try {
