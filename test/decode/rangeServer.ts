@@ -12,7 +12,8 @@ export interface Served {
 
 /**
  * A local HTTP server with Range support (206, Accept-Ranges, Content-Range) for the videos of a
- * folder; `/stall/<name>` sends the headers and half the body, then nothing. It runs on a worker
+ * folder; `/stall/<name>` sends the headers and half the body, then nothing; `/drop/<name>` hangs up
+ * a third of the way into its first answer for each name (the next requests are answered whole). It runs on a worker
  * thread: the libav backend's reads are synchronous and would block a server on the test's thread.
  */
 export class RangeServer {
@@ -45,10 +46,12 @@ export class RangeServer {
 
 function serve(folder: string): void {
   let served: Served = { requests: 0, bytes: 0, ranges: [] };
+  const dropped = new Set<string>();
   const server = http.createServer((request, response) => {
     served.requests++;
     const stalling = request.url?.startsWith('/stall/') ?? false;
     const name = path.basename(request.url ?? '');
+    const dropping = (request.url?.startsWith('/drop/') ?? false) && !dropped.has(name);
     let body: Buffer;
     try {
       body = readFileSync(path.join(folder, name));
@@ -66,7 +69,10 @@ function serve(folder: string): void {
     const before = request.socket.bytesWritten;
     // A stalling server never gets past the first half of the file, however it is asked.
     if (stalling) response.write(body.subarray(start, Math.max(start, Math.min(end + 1, body.length >> 1))));
-    else response.end(body.subarray(start, end + 1));
+    else if (dropping) {
+      dropped.add(name);
+      response.write(body.subarray(start, start + Math.floor((end + 1 - start) / 3)), () => request.socket.destroy());
+    } else response.end(body.subarray(start, end + 1));
     // Counted as the socket takes it: a client that hangs up early is not charged the rest.
     response.on('close', () => (served.bytes += request.socket.bytesWritten - before));
   });

@@ -42,6 +42,7 @@ export const PROCESS_COMMAND: CommandSpec = {
     { name: 'gpus', value: 'LIST', description: 'CUDA device ordinals to spread videos over, e.g. 0,1', defaultText: '0' },
     { name: 'backend', value: BACKEND_CHOICES.join('|'), description: 'FFmpeg\'s libraries in process (libav) or the ffmpeg program (ffmpeg)', defaultText: DEFAULT_BACKEND },
     { name: 'ffmpeg', value: 'PATH', description: 'The ffmpeg program of the ffmpeg backend', defaultText: '$FFMPEG_PATH, then ffmpeg on PATH' },
+    { name: 'no-autorotate', description: 'Frames as stored, not turned upright as the video\'s display matrix says (metadata still reports its rotation)', defaultText: 'frames upright' },
     { name: 'save-interval', value: 'N', description: 'Rewrite the results file at most every N finished videos', defaultText: String(DEFAULT_SAVE_INTERVAL) },
     { name: 'timeout', value: 'SECONDS', description: 'Per-video limit; a video past it is failed (0: none)', defaultText: String(DEFAULT_TIMEOUT_SECONDS) },
     { name: 'shard', value: 'I/N|auto', description: 'Process only shard I of N (rows r with (r-1) mod N == I) into DIR/shard-I-of-N/; auto reads a Slurm array task or a Kubernetes Indexed Job index', defaultText: 'every row' },
@@ -87,6 +88,8 @@ export interface ProcessCommand {
   gpuIds: number[];
   backend?: BackendChoice;
   ffmpegPath?: string;
+  /** False with --no-autorotate; absent: the library's default (DecoderConfig's). */
+  autorotate?: boolean;
   saveInterval: number;
   timeoutSeconds: number;
   retryFailed: boolean;
@@ -215,6 +218,7 @@ export function jobCommandOf(commandName: string, { values, positionals }: Parse
     gpuIds: (text('gpus') ?? '0').split(',').map((id) => wholeNumber('gpus', id.trim(), 0)),
     backend: oneOf('backend', text('backend'), BACKEND_CHOICES),
     ffmpegPath: text('ffmpeg'),
+    ...(flag('no-autorotate') ? { autorotate: false } : {}),
     saveInterval: number('save-interval', DEFAULT_SAVE_INTERVAL, 1),
     timeoutSeconds: number('timeout', DEFAULT_TIMEOUT_SECONDS, 0),
     retryFailed: flag('retry-failed'),

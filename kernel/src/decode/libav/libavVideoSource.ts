@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Codec, CodecContext, FormatContext, Frame, Option, type HardwareDeviceContext } from 'node-av/lib';
 import { AVDISCARD_DEFAULT, AVDISCARD_NONREF, AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA } from 'node-av/constants';
 import type { FrameRequest, VideoFrame, VideoMetadata, DecodeDevice } from '../../video/videoTypes';
-import { frameGeometry, type FrameGeometry } from '../../video/resizeGeometry';
+import type { FrameGeometry } from '../../video/resizeGeometry';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { avCheck, avErrorText } from './avCheck';
 import { FrameOutputs } from './frameOutputs';
@@ -14,7 +14,7 @@ import { configureDecoder, OutputOrderDecoder } from './outputOrderDecoder';
 import { networkTimeoutOf } from '../networkInput';
 import { validateIndices } from '../frameIndices';
 import { writeJpegFile } from '../jpegFiles';
-import { describeVideo, frameTimestamp, frameTimestamps, type PacketSummary } from '../videoDescription';
+import { describeVideo, frameTimestamp, frameTimestamps, requestGeometry, type PacketSummary } from '../videoDescription';
 
 /**
  * One video decoded in process with FFmpeg's libraries: one demuxer and one decoder for its
@@ -58,7 +58,7 @@ export class LibavVideoSource implements OpenedVideoSource {
 
   private constructor(
     private readonly file: string,
-    options: SourceOptions,
+    private readonly options: SourceOptions,
     readonly device: DecodeDevice,
     keep: KeepLimit,
   ) {
@@ -101,7 +101,7 @@ export class LibavVideoSource implements OpenedVideoSource {
   }
 
   async metadata(): Promise<VideoMetadata> {
-    return describeVideo(this.summary);
+    return describeVideo(this.summary, this.options.settings.autorotate);
   }
 
   async frameTimestamps(): Promise<number[]> {
@@ -113,7 +113,7 @@ export class LibavVideoSource implements OpenedVideoSource {
     validateIndices(indices, this.index.pts.length, this.file);
     const wanted = [...new Set(indices)].sort((a, b) => a - b);
     const found = new Map<number, VideoFrame>();
-    const size = frameGeometry(this.summary.width, this.summary.height, request);
+    const size = requestGeometry(this.summary, this.options.settings.autorotate, request);
     if (request.jpegDir) mkdirSync(request.jpegDir, { recursive: true });
     const deliver = (frame: number) => this.deliver(frame, size, request, request.jpegDir);
     if (this.outputOrder) this.outputOrder.decodeFrames(wanted, (frame) => found.set(frame, deliver(frame)));

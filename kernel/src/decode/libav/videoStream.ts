@@ -1,5 +1,5 @@
-import { avGetCodecName, avGetPixFmtName, Dictionary, FormatContext } from 'node-av/lib';
-import { AVMEDIA_TYPE_VIDEO, type AVPixelFormat } from 'node-av/constants';
+import { avGetCodecName, avGetPixFmtName, Dictionary, FormatContext, type Stream } from 'node-av/lib';
+import { AV_PKT_DATA_DISPLAYMATRIX, AVMEDIA_TYPE_VIDEO, type AVPixelFormat } from 'node-av/constants';
 import type { PacketSummary } from '../videoDescription';
 import { avCheck, avErrorText } from './avCheck';
 import { isNetworkUrl, MAX_NETWORK_TIMEOUT_S, protocolOptions } from '../networkInput';
@@ -22,6 +22,20 @@ function openInput(input: FormatContext, file: string, networkTimeoutS: number):
   } finally {
     options?.free();
   }
+}
+
+/** The stream's display matrix (9 int32 in the machine's byte order, as FFmpeg keeps it: little-endian on the x86-64 and arm64 machines node-av ships for), when it has one. */
+function displayMatrixOf(stream: Stream): number[] | undefined {
+  const data = stream.codecpar.getCodedSideData(AV_PKT_DATA_DISPLAYMATRIX);
+  if (!data || data.length < 36) return undefined;
+  return Array.from({ length: 9 }, (_, entry) => data.readInt32LE(entry * 4));
+}
+
+/** The pixel shape as ffprobe reads it: the container's, else the bitstream's (0/1: none given). */
+function sampleAspectRatioOf(stream: Stream): { num: number; den: number } {
+  const [container, bitstream] = [stream.sampleAspectRatio, stream.codecpar.sampleAspectRatio];
+  const chosen = container.num > 0 && container.den > 0 ? container : bitstream;
+  return chosen.num > 0 && chosen.den > 0 ? { num: chosen.num, den: chosen.den } : { num: 0, den: 1 };
 }
 
 /** Opens `file` in `input`, finds its video stream and reads its packet index (no decoding), keeping the packets within `keep`. */
@@ -51,6 +65,8 @@ export function openVideoStream(input: FormatContext, file: string, keep?: KeepL
     totalBytes: index.totalBytes,
     width: parameters.width,
     height: parameters.height,
+    displayMatrix: displayMatrixOf(stream),
+    sampleAspectRatio: sampleAspectRatioOf(stream),
     codec: avGetCodecName(parameters.codecId) ?? 'unknown',
     pixFmt: avGetPixFmtName(parameters.format as AVPixelFormat) ?? 'unknown',
     bitRate: Number(input.bitRate),
