@@ -15,6 +15,7 @@ import { readFrameStamp } from '../../samples/frameStamp';
 import { meanAbsoluteDifference } from '../../samples/referenceDecode';
 import { generateVideo } from '../../samples/videoGenerator';
 import { writePackedBFrames } from '../../samples/packedBFrames';
+import { seededIndices } from './frameAccuracySuite';
 
 const WIDTH = 192;
 const HEIGHT = 108;
@@ -63,13 +64,6 @@ async function probedFrameCount(file: string): Promise<number> {
   const args = ['-v', 'quiet', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'json', file];
   const probe = JSON.parse((await runProgram(ffprobe(), { args }, `counting the frames of ${file}`)).toString('utf8')) as { streams: { nb_read_frames?: string }[] };
   return Number(probe.streams[0].nb_read_frames ?? 0);
-}
-
-/** A fixed pseudo-random sequence, so the "random" order is the same on every run. */
-function seededIndices(count: number, howMany: number, seed: number): number[] {
-  let state = seed;
-  const next = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  return Array.from({ length: howMany }, () => Math.floor(next() * count));
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
