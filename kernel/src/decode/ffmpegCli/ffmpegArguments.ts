@@ -88,20 +88,22 @@ export function geometryFilters(geometry: FrameGeometry): string {
 /**
  * One ffmpeg run, one decoder: the input is either the whole file or, through the concat demuxer,
  * only the stretches from each needed keyframe to its wanted frames (script on stdin). Frames are
- * picked by exact presentation timestamp (`-copyts` keeps the stream's own), scaled with the same
- * bicubic scaler as the libav backend, and written as raw RGB and/or JPEGs.
+ * picked by exact presentation timestamp (`-copyts` keeps the stream's own) or, in file order, by
+ * output number; scaled with the same bicubic scaler as the libav backend, and written as raw RGB
+ * and/or JPEGs.
  */
 export function extractionInvocation(plan: ExtractionPlan): ProgramRun {
-  const { entries, selectPts } = plan.seek;
+  const { entries, selectPts, selectOutputNumbers } = plan.seek;
   // A script read from a pipe may open only what is whitelisted; its entries are files.
   const input = entries
     ? ['-protocol_whitelist', 'file,pipe', '-f', 'concat', '-safe', '0', '-i', 'pipe:0']
     : videoInput(plan.file, plan.networkTimeoutS);
   const outputs = (plan.pixels ? 1 : 0) + (plan.jpegPattern ? 1 : 0);
   const labels = ['[rgb]', '[jpeg]'].slice(plan.pixels ? 0 : 1, plan.pixels ? outputs : 2);
-  const select = `select='${selectPts.map((pts) => `eq(pts\\,${pts})`).join('+')}'`;
+  const picks = selectOutputNumbers ? selectOutputNumbers.map((n) => `eq(n\\,${n})`) : selectPts.map((pts) => `eq(pts\\,${pts})`);
+  const select = `select='${picks.join('+')}'`;
   const graph = `[0:v:0]${select},${geometryFilters(plan.geometry)}${outputs > 1 ? `,split=2${labels.join('')}` : labels[0]}`;
-  const frameLimit = ['-frames:v', String(selectPts.length), '-fps_mode', 'passthrough'];
+  const frameLimit = ['-frames:v', String(picks.length), '-fps_mode', 'passthrough'];
   const args = [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     '-threads', String(plan.threads), ...decodeDeviceArgs(plan.device, plan.gpuId), '-copyts', '-noautorotate', ...input,

@@ -10,6 +10,7 @@ import { errorText } from '../../errorText';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { describeVideo, frameTimestamp, frameTimestamps, requestGeometry, type PacketSummary } from '../videoDescription';
 import { readPacketSummary } from '../libav/videoStream';
+import { UnindexableVideoError } from '../libav/packetIndex';
 import { extractionInvocation, fitsConcatScript, packetProbeArgs } from './ffmpegArguments';
 import { resolveFfmpegBinary, type FfmpegBinary } from './ffmpegBinary';
 import { isNetworkUrl, networkFailure, networkTimeoutOf } from '../networkInput';
@@ -207,9 +208,10 @@ async function packetSummary(binary: FfmpegBinary, file: string, networkTimeoutS
     return readPacketSummary(file, networkTimeoutS);
   } catch (error) {
     // ffprobe would wait on the same unreachable or stalled server again (a stall shows as a cut
-    // file, "moov atom not found", after the whole timeout).
+    // file, "moov atom not found", after the whole timeout), or find no more frames.
     const slow = performance.now() - started >= networkTimeoutS * 1000;
     if (isNetworkUrl(file) && networkFailure(errorText(error), file, networkTimeoutS, slow)) throw error;
+    if (error instanceof UnindexableVideoError) throw error;
     if (binary.ffprobe) return probePackets(binary.ffprobe, file, networkTimeoutS);
     throw new Error(`${errorText(error)} (and there is no ffprobe beside ${binary.ffmpeg} or on PATH to try instead)`, { cause: error });
   }

@@ -18,6 +18,11 @@ export interface SeekPlan {
   entries?: ConcatEntry[];
   /** Presentation timestamps (stream time base) of the wanted frames as the filter graph sees them, ascending. */
   selectPts: number[];
+  /**
+   * For a video numbered in file order: the wanted frames' output numbers (the filter graph's `n`),
+   * ascending, by which they are picked instead (`selectPts` is then empty).
+   */
+  selectOutputNumbers?: number[];
 }
 
 /**
@@ -46,8 +51,12 @@ function microsecondsToStreamTime(us: bigint, timeBase: { num: number; den: numb
   return numerator >= 0n ? (numerator + half) / denominator : -((-numerator + half) / denominator);
 }
 
-/** Reads the whole file from its start; frames are picked by their own timestamps. */
+/**
+ * Reads the whole file from its start; frames are picked by their own timestamps, or in file order
+ * by their output number (timestamps there may repeat or be made up).
+ */
 export function wholeFilePlan(summary: PacketSummary, wanted: readonly number[]): SeekPlan {
+  if (summary.order === 'file') return { selectPts: [], selectOutputNumbers: [...wanted] };
   return { selectPts: wanted.map((frame) => summary.pts[frame]) };
 }
 
@@ -104,6 +113,8 @@ export function concatSeekPlan(summary: PacketSummary, wanted: readonly number[]
  * its entries.
  */
 export function cheapestSeekPlan(summary: PacketSummary, wanted: readonly number[]): SeekPlan {
+  // In file order a seek would lose the count of frames output: only reading from the start is exact.
+  if (summary.order === 'file') return wholeFilePlan(summary, wanted);
   const stretches = decodeStretches(summary, wanted);
   const seekingCost = stretches.reduce((sum, { keyframe, frames }) => sum + frames[frames.length - 1] - keyframe + 1 + FRAMES_PER_ENTRY, 0);
   const wholeCost = wanted[wanted.length - 1] + 1;
