@@ -12,15 +12,17 @@ export function framePts(pts: bigint, dts: bigint): bigint {
 }
 
 /**
- * Refuses frames (sorted by pts) whose pts cannot tell them apart: decoded frames are found by
- * their pts, so without distinct ones no frame can be found exactly. `reorderedWithoutPts`: some
- * packets lacked a pts while the codec reorders frames, so their dts is no presentation time.
+ * Why the packets (in decode order, with `framePts`) cannot give the presentation order, or
+ * undefined when they can. Then frame i is only knowable as the decoder's i-th output, which is
+ * what FFmpeg itself numbers. `reordered`: some packets lacked a pts while the codec reorders
+ * frames; `discontinuous`: the format allows timestamp jumps.
  */
-export function checkDistinctPts(pts: readonly bigint[], reorderedWithoutPts: boolean, file: string): void {
-  if (reorderedWithoutPts || pts.some((value, index) => value === NO_PTS || (index > 0 && value === pts[index - 1]))) {
-    throw new Error(
-      `cannot index the frames of ${file}: its packets carry no distinct presentation timestamps` +
-        (reorderedWithoutPts ? ' while its frames are reordered (B-frames in AVI or in a raw stream)' : ' (a raw stream without timestamps?)'),
-    );
-  }
+export function fileOrderReason(frames: readonly { pts: bigint; dts: bigint }[], stream: { reordered: boolean; discontinuous: boolean }): string | undefined {
+  if (stream.reordered) return 'its frames are reordered (B-frames) but its packets carry no presentation timestamps';
+  const pts = frames.map((frame) => frame.pts).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (pts.some((value, index) => value === NO_PTS || (index > 0 && value === pts[index - 1]))) return 'its packets carry no distinct presentation timestamps';
+  // Segments joined end to end (concatenated MPEG-TS): timestamps start over. Only where the format
+  // allows discontinuities: elsewhere (Matroska) lavf guesses decoding times that may step back.
+  if (stream.discontinuous && frames.some((frame, index) => index > 0 && frame.dts < frames[index - 1].dts)) return 'its timestamps jump back (joined segments)';
+  return undefined;
 }

@@ -4,7 +4,7 @@ import type { Orientation } from '../../video/pictureOrientation';
 import type { DecodeDevice } from '../../video/videoTypes';
 import type { ConcatEntry, SeekPlan } from './seekPlan';
 import { isNetworkUrl, protocolArgs } from '../networkInput';
-import { selectByTime } from './frameWindows';
+import { selectByOutputNumber, selectByTime } from './frameWindows';
 
 /**
  * A path as an ffmpeg input or output: `file:` makes it a file whatever it looks like (a name
@@ -91,19 +91,21 @@ export function geometryFilters(geometry: FrameGeometry): string {
 /**
  * One ffmpeg run, one decoder: the input is either the whole file or, through the concat demuxer,
  * only the stretches from each needed keyframe to its wanted frames (script on stdin). Frames are
- * picked by presentation time (`-copyts` keeps the stream's own clock), scaled with the same
- * bicubic scaler as the libav backend, and written as raw RGB and/or JPEGs.
+ * picked by presentation time (`-copyts` keeps the stream's own clock) or, in file order, by
+ * output number; scaled with the same bicubic scaler as the libav backend, and written as raw RGB
+ * and/or JPEGs.
  */
 export function extractionInvocation(plan: ExtractionPlan): ProgramRun {
-  const { entries, selectWindows } = plan.seek;
+  const { entries, selectWindows, selectOutputNumbers } = plan.seek;
   // A script read from a pipe may open only what is whitelisted; its entries are files.
   const input = entries
     ? ['-protocol_whitelist', 'file,pipe', '-f', 'concat', '-safe', '0', '-i', 'pipe:0']
     : videoInput(plan.file, plan.networkTimeoutS);
   const outputs = (plan.pixels ? 1 : 0) + (plan.jpegPattern ? 1 : 0);
   const labels = ['[rgb]', '[jpeg]'].slice(plan.pixels ? 0 : 1, plan.pixels ? outputs : 2);
-  const graph = `[0:${plan.streamIndex}]${selectByTime(selectWindows)},${geometryFilters(plan.geometry)}${outputs > 1 ? `,split=2${labels.join('')}` : labels[0]}`;
-  const frameLimit = ['-frames:v', String(selectWindows.length), '-fps_mode', 'passthrough'];
+  const select = selectOutputNumbers ? selectByOutputNumber(selectOutputNumbers) : selectByTime(selectWindows);
+  const graph = `[0:${plan.streamIndex}]${select},${geometryFilters(plan.geometry)}${outputs > 1 ? `,split=2${labels.join('')}` : labels[0]}`;
+  const frameLimit = ['-frames:v', String(selectOutputNumbers?.length ?? selectWindows.length), '-fps_mode', 'passthrough'];
   const args = [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     '-threads', String(plan.threads), ...decodeDeviceArgs(plan.device, plan.gpuId), '-copyts', '-noautorotate', ...input,

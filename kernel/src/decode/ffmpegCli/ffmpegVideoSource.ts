@@ -10,6 +10,7 @@ import { errorText } from '../../errorText';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { describeVideo, frameTimestamp, frameTimestamps, requestGeometry, type IndexedStream, type PacketSummary } from '../videoDescription';
 import { readPacketSummary } from '../libav/videoStream';
+import { UnindexableVideoError } from '../libav/packetIndex';
 import { extractionInvocation, fitsConcatScript } from './ffmpegArguments';
 import { probePackets } from './ffprobeIndex';
 import { shortfallError } from './missingFrames';
@@ -161,9 +162,10 @@ async function packetSummary(binary: FfmpegBinary, file: string, networkTimeoutS
     return readPacketSummary(file, networkTimeoutS);
   } catch (error) {
     // ffprobe would wait on the same unreachable or stalled server again (a stall shows as a cut
-    // file, "moov atom not found", after the whole timeout).
+    // file, "moov atom not found", after the whole timeout), or find no more frames.
     const slow = performance.now() - started >= networkTimeoutS * 1000;
     if (isNetworkUrl(file) && networkFailure(errorText(error), file, networkTimeoutS, slow)) throw error;
+    if (error instanceof UnindexableVideoError) throw error;
     if (binary.ffprobe) return probePackets(binary.ffprobe, file, networkTimeoutS);
     throw new Error(`${errorText(error)} (and there is no ffprobe beside ${binary.ffmpeg} or on PATH to try instead)`, { cause: error });
   }

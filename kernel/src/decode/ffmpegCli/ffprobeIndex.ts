@@ -1,7 +1,7 @@
 import { runProgram } from '../../runProgram';
 import { videoInput } from './ffmpegArguments';
 import { chooseVideoStream, type StreamFacts } from '../videoStreamChoice';
-import { checkDistinctPts, framePts, NO_PTS } from '../presentationOrder';
+import { fileOrderReason, framePts, NO_PTS } from '../presentationOrder';
 import type { IndexedStream } from '../videoDescription';
 
 interface ProbedStream {
@@ -76,7 +76,7 @@ async function probeJson<T>(ffprobe: string, args: string[], what: string): Prom
 /**
  * The video stream and its packet summary from ffprobe, by the same rules as the in-process index:
  * the same stream choice, the same pts for a packet without one, discarded packets (before an mp4
- * edit list's start) no frames, and the same refusal of frames that no pts tells apart.
+ * edit list's start) no frames, and the same test of whether the packets can order the frames.
  */
 export async function probePackets(ffprobe: string, file: string, networkTimeoutS: number): Promise<IndexedStream> {
   const what = `reading the packets of ${file}`;
@@ -87,11 +87,16 @@ export async function probePackets(ffprobe: string, file: string, networkTimeout
   const { packets = [] } = await probeJson<{ packets?: ProbedPacket[] }>(ffprobe, packetProbeArgs(file, streamIndex, networkTimeoutS), what);
   const stamp = (value: number | undefined) => (value === undefined ? NO_PTS : BigInt(value));
   const kept = packets.filter((packet) => !packet.flags?.includes('D'));
-  const frames = kept
-    .map((packet) => ({ pts: framePts(stamp(packet.pts), stamp(packet.dts)), key: packet.flags?.includes('K') ?? false, duration: packet.duration ?? 0, size: Number(packet.size ?? 0) }))
-    .sort((a, b) => (a.pts < b.pts ? -1 : a.pts > b.pts ? 1 : 0));
-  if (!frames.length) throw new Error(`no video frames in ${file}`);
-  checkDistinctPts(frames.map((frame) => frame.pts), kept.some((packet) => packet.pts === undefined) && (stream.has_b_frames ?? 0) > 0, file);
+  const inDecodeOrder = kept.map((packet) => {
+    const pts = framePts(stamp(packet.pts), stamp(packet.dts));
+    return { pts, dts: packet.dts === undefined ? pts : BigInt(packet.dts), key: packet.flags?.includes('K') ?? false, duration: packet.duration ?? 0, size: Number(packet.size ?? 0) };
+  });
+  if (!inDecodeOrder.length) throw new Error(`no video frames in ${file}`);
+  // ffprobe does not say whether the format allows timestamp jumps; the formats that do (MPEG-TS) libavformat reads in process.
+  const reason = fileOrderReason(inDecodeOrder, { reordered: kept.some((packet) => packet.pts === undefined) && (stream.has_b_frames ?? 0) > 0, discontinuous: false });
+  // Numbering frames in file order takes decoding the file, which this index without libavformat cannot do.
+  if (reason) throw new Error(`cannot index the frames of ${file} from ffprobe's packet list: ${reason}`);
+  const frames = [...inDecodeOrder].sort((a, b) => (a.pts < b.pts ? -1 : a.pts > b.pts ? 1 : 0));
   const [num, den] = (stream.time_base ?? '1/1').split('/').map(Number);
   const summary = {
     pts: frames.map((frame) => Number(frame.pts)),

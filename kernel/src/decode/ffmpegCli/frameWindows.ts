@@ -51,3 +51,8 @@ function groupedSum(terms: readonly string[]): string {
 export function selectByTime(windows: readonly TimeWindow[]): string {
   return `select='${groupedSum(windows.map((window) => `between(t\\,${seconds(window.fromS)}\\,${seconds(window.toS)})`))}'`;
 }
+
+/** The select filter passing the decoder's outputs numbered `numbers` (from 0, the filter graph's `n`). */
+export function selectByOutputNumber(numbers: readonly number[]): string {
+  return `select='${groupedSum(numbers.map((number) => `eq(n\\,${number})`))}'`;
+}

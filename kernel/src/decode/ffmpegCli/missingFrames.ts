@@ -23,8 +23,9 @@ export function decodedTimes(printed: string): number[] {
   return [...printed.matchAll(/^frame:\s*\d+\s+pts:\s*(-?\d+)/gm)].map((match) => Number(match[1]) / 1_000_000);
 }
 
-/** Frames of `wanted` whose window holds none of the decoded times. */
+/** Frames of `wanted` whose window holds none of the decoded times (in file order: past the last output). */
 export function framesNotDecoded(summary: PacketSummary, wanted: readonly number[], times: readonly number[]): number[] {
+  if (summary.order === 'file') return wanted.filter((frame) => frame >= times.length);
   return wanted.filter((frame) => {
     const { fromS, toS } = frameWindow(summary, frame);
     return !times.some((time) => time >= fromS && time <= toS);

@@ -17,8 +17,13 @@ export interface ConcatEntry {
 export interface SeekPlan {
   /** Stretches read through the concat demuxer; none: the file is read from its start. */
   entries?: ConcatEntry[];
-  /** Where each wanted frame lies on the timeline the filter graph sees, ascending. */
+  /** Where each wanted frame lies on the timeline the filter graph sees, ascending (empty in file order). */
   selectWindows: TimeWindow[];
+  /**
+   * For a video numbered in file order: the wanted frames' output numbers (the filter graph's `n`),
+   * ascending, by which they are picked instead.
+   */
+  selectOutputNumbers?: number[];
 }
 
 /**
@@ -58,8 +63,12 @@ function alignedStart(summary: PacketSummary, us: number): number {
   return Math.round(Math.ceil(us / gapUs - 1e-9) * gapUs);
 }
 
-/** Reads the whole file from its start; frames are picked by their own timestamps. */
+/**
+ * Reads the whole file from its start; frames are picked by their own timestamps, or in file order
+ * by their output number (timestamps there may repeat or be made up).
+ */
 export function wholeFilePlan(summary: PacketSummary, wanted: readonly number[]): SeekPlan {
+  if (summary.order === 'file') return { selectWindows: [], selectOutputNumbers: [...wanted] };
   return { selectWindows: wanted.map((frame) => frameWindow(summary, frame)) };
 }
 
@@ -118,6 +127,8 @@ export function concatSeekPlan(summary: PacketSummary, wanted: readonly number[]
  * its entries.
  */
 export function cheapestSeekPlan(summary: PacketSummary, wanted: readonly number[]): SeekPlan {
+  // In file order a seek would lose the count of frames output: only reading from the start is exact.
+  if (summary.order === 'file') return wholeFilePlan(summary, wanted);
   const stretches = decodeStretches(summary, wanted);
   const seekingCost = stretches.reduce((sum, { keyframe, frames }) => sum + frames[frames.length - 1] - keyframe + 1 + FRAMES_PER_ENTRY, 0);
   const wholeCost = wanted[wanted.length - 1] + 1;

@@ -7,19 +7,14 @@ import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { avCheck, avErrorText } from './avCheck';
 import { FrameOutputs } from './frameOutputs';
 import { attachCudaDevice, cudaDecoderSetup, findCudaDecoder } from './hardwareDecoding';
-import { keyframeAtOrBefore, NO_PTS, seekFreeRuns, type KeepLimit, type PacketIndex } from './packetIndex';
+import { DEFAULT_KEEP_LIMIT, keyframeAtOrBefore, NO_PTS, seekFreeRuns, type KeepLimit, type PacketIndex } from './packetIndex';
 import { DemuxerFeed, KeptPacketFeed, type PacketFeed, type StartPoint } from './packetFeed';
 import { openVideoStream } from './videoStream';
+import { configureDecoder, OutputOrderDecoder } from './outputOrderDecoder';
 import { networkTimeoutOf } from '../networkInput';
 import { validateIndices } from '../frameIndices';
 import { writeJpegFile } from '../jpegFiles';
 import { describeVideo, frameTimestamp, frameTimestamps, requestGeometry, type PacketSummary } from '../videoDescription';
-
-/**
- * The packets a video's index may keep for decoding: a few hundred frames of a short clip cost
- * little memory and save a second pass through the demuxer; a longer video is read again.
- */
-export const DEFAULT_KEEP_LIMIT: KeepLimit = { bytes: 8 * 2 ** 20, packets: 10_000 };
 
 /**
  * One video decoded in process with FFmpeg's libraries: one demuxer and one decoder for its
@@ -59,6 +54,7 @@ export class LibavVideoSource implements OpenedVideoSource {
   private skipping = false;
   private closed = false;
   private readonly outputs: FrameOutputs;
+  private outputOrder?: OutputOrderDecoder;
 
   private constructor(
     private readonly file: string,
@@ -76,17 +72,14 @@ export class LibavVideoSource implements OpenedVideoSource {
       this.summary = opened.summary;
       this.feed = opened.kept ? new KeptPacketFeed(opened.kept, this.index.keyframes) : new DemuxerFeed(this.input, this.streamIndex, this.index, file);
       const stream = this.input.streams[this.streamIndex];
-      const parameters = stream.codecpar;
       const codecName = this.summary.codec;
       const cuda = device === 'gpu' ? cudaDecoderSetup(options.gpuId, codecName) : undefined;
-      const codec = cuda ? findCudaDecoder(cuda) : Codec.findDecoder(parameters.codecId);
+      const codec = cuda ? findCudaDecoder(cuda) : Codec.findDecoder(stream.codecpar.codecId);
       if (!codec) throw new Error(`no decoder for codec '${codecName}' of ${file}`);
-      this.decoder.allocContext3(codec);
-      avCheck(this.decoder.parametersToContext(parameters), 'cannot configure the decoder for', file);
-      this.decoder.pktTimebase = stream.timeBase;
-      this.decoder.threadCount = options.settings.threads;
+      configureDecoder(this.decoder, codec, stream, options.settings.threads, file);
       if (cuda) this.hardwareDevice = attachCudaDevice(this.decoder, cuda);
       avCheck(this.decoder.open2Sync(codec, null), `cannot open the ${codecName} decoder for`, file);
+      if (this.index.order === 'file') this.outputOrder = new OutputOrderDecoder(this.decoder, this.feed, this.decoded, file);
     } catch (error) {
       this.release();
       throw error;
@@ -117,15 +110,20 @@ export class LibavVideoSource implements OpenedVideoSource {
 
   async frames(indices: readonly number[], request: FrameRequest = {}): Promise<VideoFrame[]> {
     if (this.closed) throw new Error(`${this.file} is closed`);
-    const count = this.index.pts.length;
-    validateIndices(indices, count, this.file);
+    validateIndices(indices, this.index.pts.length, this.file);
     const wanted = [...new Set(indices)].sort((a, b) => a - b);
-    const wantedPts = new Set(wanted.map((frame) => this.index.pts[frame]));
     const found = new Map<number, VideoFrame>();
     const size = requestGeometry(this.summary, this.options.settings.autorotate, request);
-    const jpegDir = request.jpegDir;
-    if (jpegDir) mkdirSync(jpegDir, { recursive: true });
-    const deliver = (frame: number) => this.deliver(frame, size, request, jpegDir);
+    if (request.jpegDir) mkdirSync(request.jpegDir, { recursive: true });
+    const deliver = (frame: number) => this.deliver(frame, size, request, request.jpegDir);
+    if (this.outputOrder) this.outputOrder.decodeFrames(wanted, (frame) => found.set(frame, deliver(frame)));
+    else this.decodeInRuns(wanted, found, deliver);
+    return indices.map((frame) => found.get(frame)!);
+  }
+
+  /** The wanted frames (ascending) of a stream in presentation order, seeking only between runs. */
+  private decodeInRuns(wanted: number[], found: Map<number, VideoFrame>, deliver: (frame: number) => VideoFrame): void {
+    const wantedPts = new Set(wanted.map((frame) => this.index.pts[frame]));
     const runs = seekFreeRuns(this.index.keyframes, wanted);
     runs.forEach((run, position) => {
       // A seek follows every run but the last: the decoder drains once it holds the run's frames,
@@ -135,7 +133,6 @@ export class LibavVideoSource implements OpenedVideoSource {
       for (const target of run) this.decodeTo(target, wantedPts, found, deliver);
     });
     this.runPts = this.unsentOfRun = undefined;
-    return indices.map((frame) => found.get(frame)!);
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import { chooseVideoStream } from '../videoStreamChoice';
 import { streamFactsOf } from './streamFacts';
 import { isNetworkUrl, MAX_NETWORK_TIMEOUT_S, protocolOptions } from '../networkInput';
 import { readPacketIndex, type KeepLimit, type KeptPackets, type PacketIndex } from './packetIndex';
+import { indexInOutputOrder, leadingDecoder } from './outputOrderIndex';
 
 export interface VideoStream {
   streamIndex: number;
@@ -52,12 +53,18 @@ export function openVideoStream(input: FormatContext, file: string, keep?: KeepL
   const streamIndex = chooseVideoStream(streamFactsOf(input), file);
   const stream = input.streams[streamIndex];
   const parameters = stream.codecpar;
-  const { index, kept } = readPacketIndex(input, streamIndex, file, keep);
-  if (index.pts.length === 0) {
+  const read = readPacketIndex(input, streamIndex, file, leadingDecoder(input, streamIndex, file), keep);
+  const { kept } = read;
+  let index = read.index;
+  try {
+    if (index.order === 'file') index = indexInOutputOrder(input, streamIndex, index, kept, file);
+    if (index.pts.length === 0) throw new Error(`no video frames in ${file}`);
+  } catch (error) {
     for (const packet of kept?.packets ?? []) packet.free();
-    throw new Error(`no video frames in ${file}`);
+    throw error;
   }
   const summary: PacketSummary = {
+    order: index.order,
     pts: index.pts.map(Number),
     lastDuration: Number(index.lastDuration),
     timeBase: { num: stream.timeBase.num, den: stream.timeBase.den },
