@@ -5,6 +5,7 @@
  * needs is in the JSON itself.
  */
 
+import type { FailureKind, FailureKindCounts } from '../stats/failureKinds';
 import type { DatasetStatsDict } from '../stats/processingStats';
 
 export const PROGRESS_MIME = 'application/vnd.video-batch-kernel.progress+json';
@@ -20,6 +21,8 @@ export interface OutputError {
   id: string;
   video_path: string;
   error: string;
+  /** What kind of failure the error names; absent in outputs saved by older versions. */
+  kind?: FailureKind;
 }
 
 export interface WorkerNow {
@@ -67,6 +70,8 @@ export interface ProgressOutput {
   errors: OutputError[];
   /** Failures counted but not listed. */
   errorsNotListed: number;
+  /** Every failure of the run by kind, listed or not; absent in outputs saved by older versions. */
+  errorsByKind?: FailureKindCounts;
   /** The whole dataset's state (every run of the checkpoint); absent in outputs saved by older versions. */
   dataset?: DatasetStatsDict;
   /** While the CSV is read before the first video: how far. */
