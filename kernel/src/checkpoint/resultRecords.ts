@@ -58,8 +58,8 @@ export class ResultRecords implements Iterable<ProcessingRecord>, AsyncIterable<
     return this.index.countOf(this.status);
   }
 
-  /** The records of one status, as a view of its own (no copy). */
-  withStatus(status: RecordStatus): ResultRecords {
+  /** The records of one status (of every status when undefined), as a view of its own (no copy). */
+  withStatus(status: RecordStatus | undefined): ResultRecords {
     return new ResultRecords(this.journalPath, this.index, this.identity, status, this.bare);
   }
 

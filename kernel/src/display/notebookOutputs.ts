@@ -124,6 +124,27 @@ export interface KeyframesVideo {
   id: string;
   video_path: string;
   frames: KeyframeThumb[];
+  /** A row that did not process shows its status, error and the error's kind instead of frames; absent for a processed one. */
+  status?: 'failed' | 'skipped';
+  error?: string;
+  kind?: FailureKind;
+}
+
+/** Which rows a keyframe grid shows: all, only those with keyframes, only failures. */
+export const GRID_STATUSES = ['all', 'processed', 'failed'] as const;
+export type GridStatus = (typeof GRID_STATUSES)[number];
+
+/** What a grid shows: rows of a status whose id or path holds `search` (case-insensitive; empty: every row). */
+export interface KeyframesQuery {
+  status: GridStatus;
+  search: string;
+}
+
+/** A grid opens on the videos with keyframes, as it always has. */
+export const DEFAULT_KEYFRAMES_QUERY: KeyframesQuery = { status: 'processed', search: '' };
+
+export function sameQuery(a: KeyframesQuery, b: KeyframesQuery): boolean {
+  return a.status === b.status && a.search === b.search;
 }
 
 export interface KeyframesOutput {
@@ -134,6 +155,8 @@ export interface KeyframesOutput {
   totalVideos: number;
   /** Videos shown at once; a large run is paged, never shown whole. */
   pageSize: number;
+  /** The rows `videos` and `totalVideos` answer; DEFAULT_KEYFRAMES_QUERY when absent (older outputs). */
+  query?: KeyframesQuery;
 }
 
 /** Videos a keyframe grid shows a page: a screenful of 128 px thumbnail rows. */
@@ -145,6 +168,8 @@ export interface KeyframesPageRequest {
   outputId: string;
   offset: number;
   limit: number;
+  /** The rows asked for; DEFAULT_KEYFRAMES_QUERY when absent. */
+  query?: KeyframesQuery;
 }
 
 /** Kernel → renderer: the videos asked for. */
@@ -153,5 +178,7 @@ export interface KeyframesPageReply {
   outputId: string;
   offset: number;
   videos: KeyframesVideo[];
+  /** Rows that match `query`. */
   totalVideos: number;
+  query?: KeyframesQuery;
 }
