@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { jpegDataUri } from '../../kernel/src/display/jpegDataUri';
 import { keyframesOutput } from '../../kernel/src/display/keyframesOutput';
-import { DEFAULT_KEYFRAMES_PAGE_SIZE, type KeyframesOutput, type KeyframesPageReply, type OutputError, type ProgressOutput, type RunState } from '../../kernel/src/display/notebookOutputs';
+import { DEFAULT_KEYFRAMES_PAGE_SIZE, DEFAULT_KEYFRAMES_QUERY, type KeyframesOutput, type KeyframesPageReply, type OutputError, type ProgressOutput, type RunState } from '../../kernel/src/display/notebookOutputs';
 import { progressOutput } from '../../kernel/src/display/progressOutput';
 import type { ProcessingRecord, ProgressSnapshot } from '../../kernel/src/index';
 import type { MachineProgress } from '../../kernel/src/processor/progressEvents';
@@ -345,7 +345,7 @@ describe('notebook renderers in Chromium', function () {
       await render('keyframes', 'live', 'live-item', firstPage);
       await browser.page.locator('#slot-live .vbk-page-next').click();
       const posted = await browser.page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.posted);
-      assert.deepEqual(posted, [{ type: 'keyframesPageRequest', outputId: 'live-item', offset: PAGE, limit: PAGE }]);
+      assert.deepEqual(posted, [{ type: 'keyframesPageRequest', outputId: 'live-item', offset: PAGE, limit: PAGE, query: DEFAULT_KEYFRAMES_QUERY }]);
       const next = keyframesOutput(records, jpegDataUri, { offset: PAGE });
       const reply: KeyframesPageReply = { type: 'keyframesPage', outputId: 'live-item', offset: next.offset, videos: next.videos, totalVideos: next.totalVideos };
       await browser.page.evaluate((m) => (globalThis as unknown as HarnessGlobal).harness.reply(m), reply);

@@ -2,8 +2,8 @@ import type { KeyframesRecord } from '../builtins/extractKeyframes';
 import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import { ResultRecords } from '../checkpoint/resultRecords';
 import type { RecordStatus } from '../checkpoint/rowOutcomes';
-import { DEFAULT_KEYFRAMES_QUERY, type GridStatus, type KeyframesQuery } from './notebookOutputs';
-import { recordHead, type RecordHead } from './recordHead';
+import { DEFAULT_KEYFRAMES_QUERY, searchMatches, searchNeedle, type GridStatus, type KeyframesQuery } from './notebookOutputs';
+import { recordHead } from './recordHead';
 
 /**
  * Records read a page at a time, without holding them: a run's `results.records` reads each page
@@ -37,15 +37,6 @@ export interface GridRecords {
   page(query: KeyframesQuery, offset: number, count: number): GridPage;
 }
 
-/** The search as rows are tested against it: trimmed, lower case; '' matches every row. */
-function needleOf(search: string): string {
-  return search.trim().toLowerCase();
-}
-
-function matchesSearch(head: RecordHead, needle: string): boolean {
-  return needle === '' || head.id.toLowerCase().includes(needle) || head.video_path.toLowerCase().includes(needle);
-}
-
 /** Counts every match and keeps those from `offset`, `count` at most. */
 function pageOfMatches<T>(candidates: Iterable<T>, matches: (candidate: T) => boolean, keep: (candidate: T) => ProcessingRecord, offset: number, count: number): GridPage {
   const records: ProcessingRecord[] = [];
@@ -70,10 +61,10 @@ class RunGrid implements GridRecords {
 
   page(query: KeyframesQuery, offset: number, count: number): GridPage {
     const view = this.records.withStatus(VIEW_STATUS[query.status]);
-    const needle = needleOf(query.search);
+    const needle = searchNeedle(query.search);
     if (needle === '') return { records: view.page(offset, count), total: view.length };
     const parse = (bytes: Buffer) => JSON.parse(bytes.toString('utf8')) as ProcessingRecord;
-    return pageOfMatches(view.jsonBytes(), (bytes) => matchesSearch(recordHead(bytes) ?? parse(bytes), needle), parse, offset, count);
+    return pageOfMatches(view.jsonBytes(), (bytes) => searchMatches(needle, recordHead(bytes) ?? parse(bytes)), parse, offset, count);
   }
 }
 
@@ -88,8 +79,8 @@ class ScannedGrid implements GridRecords {
   constructor(private readonly records: () => Iterable<ProcessingRecord>) {}
 
   page(query: KeyframesQuery, offset: number, count: number): GridPage {
-    const needle = needleOf(query.search);
-    return pageOfMatches(this.records(), (record) => inStatus(record, query.status) && matchesSearch(record, needle), (record) => record, offset, count);
+    const needle = searchNeedle(query.search);
+    return pageOfMatches(this.records(), (record) => inStatus(record, query.status) && searchMatches(needle, record), (record) => record, offset, count);
   }
 }
 
@@ -106,6 +97,6 @@ export function gridRecordsOf(records: PagedRecords | readonly ProcessingRecord[
   return {
     indexBytes: paged.indexBytes,
     page: (query, offset, count) =>
-      query.status === DEFAULT_KEYFRAMES_QUERY.status && needleOf(query.search) === '' ? { records: paged.page(offset, count), total: paged.length } : scanned.page(query, offset, count),
+      query.status === DEFAULT_KEYFRAMES_QUERY.status && searchNeedle(query.search) === '' ? { records: paged.page(offset, count), total: paged.length } : scanned.page(query, offset, count),
   };
 }

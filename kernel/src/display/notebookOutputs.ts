@@ -147,6 +147,16 @@ export function sameQuery(a: KeyframesQuery, b: KeyframesQuery): boolean {
   return a.status === b.status && a.search === b.search;
 }
 
+/** The search as rows are tested against it: trimmed, lower case; '' matches every row. */
+export function searchNeedle(search: string): string {
+  return search.trim().toLowerCase();
+}
+
+/** Whether a row's id or path holds the needle (from searchNeedle): the grid's search, in the kernel and in a saved output alike. */
+export function searchMatches(needle: string, row: { id: string; video_path: string }): boolean {
+  return needle === '' || row.id.toLowerCase().includes(needle) || row.video_path.toLowerCase().includes(needle);
+}
+
 export interface KeyframesOutput {
   /** The videos this output carries, from position `offset` of the run's keyframe results on. */
   videos: KeyframesVideo[];
