@@ -166,10 +166,11 @@ describe('keyframe grid in Chromium: filter, search, jump, keyboard', function (
 
   it('looks right in light and dark themes', async () => {
     await activate(false);
-    await render('g', 'saved', keyframesOutput(rows, jpegDataUri, { query: ALL }));
-    await browser.page.waitForFunction(() => (globalThis as unknown as HarnessGlobal).harness.loadedImages('.vbk-thumb-image') === 16);
-    await browser.page.locator('.vbk-thumb').nth(5).click();
-    await browser.page.waitForFunction(() => (globalThis as unknown as HarnessGlobal).harness.loadedImages('.vbk-enlarged-image') === 1);
+    await render('g', 'saved', keyframesOutput(rows, jpegDataUri, { query: ALL, pageSize: 3, limit: rows.length }));
+    await browser.page.locator('.vbk-page-input').fill('2');
+    await browser.page.locator('.vbk-page-input').press('Enter');
+    assert.deepEqual(await texts('.vbk-video-id'), [HOSTILE_ID, 'broken', 'missing']);
+    await browser.page.waitForFunction(() => (globalThis as unknown as HarnessGlobal).harness.loadedImages('.vbk-thumb-image') === 4);
     for (const theme of ['light', 'dark'] as const) {
       await setTheme(theme);
       await browser.page.locator('#slot-g').screenshot({ path: path.join(SCREENSHOTS, `keyframes-grid-${theme}.png`) });
