@@ -9,13 +9,28 @@ const BACKSLASH = 0x5c;
 const ID_KEY = Buffer.from('{"id":"');
 const PATH_KEY = Buffer.from(',"video_path":"');
 
-/** The end (the closing quote) of the JSON string whose text starts at `start`; -1 if it does not end. */
-function stringEnd(bytes: Buffer, start: number): number {
+/** The JSON string whose text lies in bytes [start, end): decoded as is unless it holds an escape. */
+function stringAt(bytes: Buffer, start: number, end: number, escaped: boolean): string {
+  return escaped ? (JSON.parse(bytes.toString('utf8', start - 1, end + 1)) as string) : bytes.toString('utf8', start, end);
+}
+
+/** Where the JSON string whose text starts at `start` ends (its closing quote; -1 if none), and whether it holds an escape. */
+function stringEnd(bytes: Buffer, start: number): { end: number; escaped: boolean } {
+  let escaped = false;
   for (let at = start; at < bytes.length; at++) {
-    if (bytes[at] === BACKSLASH) at++;
-    else if (bytes[at] === QUOTE) return at;
+    if (bytes[at] === BACKSLASH) {
+      escaped = true;
+      at++;
+    } else if (bytes[at] === QUOTE) {
+      return { end: at, escaped };
+    }
   }
-  return -1;
+  return { end: -1, escaped };
+}
+
+/** Whether `bytes` holds `key` at `at` (compared in place: a search tests a million lines). */
+function holdsAt(bytes: Buffer, key: Buffer, at: number): boolean {
+  return at + key.length <= bytes.length && bytes.compare(key, 0, key.length, at, at + key.length) === 0;
 }
 
 /**
@@ -24,14 +39,11 @@ function stringEnd(bytes: Buffer, start: number): number {
  * Undefined for bytes of another shape, which the caller then parses whole.
  */
 export function recordHead(bytes: Buffer): RecordHead | undefined {
-  if (!bytes.subarray(0, ID_KEY.length).equals(ID_KEY)) return undefined;
-  const idEnd = stringEnd(bytes, ID_KEY.length);
-  if (idEnd < 0 || !bytes.subarray(idEnd + 1, idEnd + 1 + PATH_KEY.length).equals(PATH_KEY)) return undefined;
-  const pathStart = idEnd + 1 + PATH_KEY.length;
-  const pathEnd = stringEnd(bytes, pathStart);
-  if (pathEnd < 0) return undefined;
-  return {
-    id: JSON.parse(bytes.toString('utf8', ID_KEY.length - 1, idEnd + 1)) as string,
-    video_path: JSON.parse(bytes.toString('utf8', pathStart - 1, pathEnd + 1)) as string,
-  };
+  if (!holdsAt(bytes, ID_KEY, 0)) return undefined;
+  const id = stringEnd(bytes, ID_KEY.length);
+  if (id.end < 0 || !holdsAt(bytes, PATH_KEY, id.end + 1)) return undefined;
+  const pathStart = id.end + 1 + PATH_KEY.length;
+  const videoPath = stringEnd(bytes, pathStart);
+  if (videoPath.end < 0) return undefined;
+  return { id: stringAt(bytes, ID_KEY.length, id.end, id.escaped), video_path: stringAt(bytes, pathStart, videoPath.end, videoPath.escaped) };
 }
