@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     ['processed, page 40000', { status: 'processed', search: '' }, 480_000],
     ['failed, page 1000', { status: 'failed', search: '' }, 12_000],
     ['search "part7/" (1%), page 500', { status: 'all', search: 'PART7/' }, 6_000],
+    ['the same search, page 501 (its matches remembered)', { status: 'all', search: 'PART7/' }, 6_012],
     ['search one id', { status: 'all', search: 'video0777777' }, 0],
     ['failed + search "part3"', { status: 'failed', search: 'part3' }, 0],
   ];

@@ -65,7 +65,12 @@ describe('keyframe grid pages, filtered and searched where the records are', fun
       const page = grid.page(query, 2, 3);
       assert.equal(page.total, matches.length, query.search);
       assert.deepEqual(page.records, matches.slice(2, 5), query.search);
+      for (const offset of [0, 3, matches.length - 1]) {
+        const again = grid.page(query, offset, 3);
+        assert.deepEqual([again.total, again.records], [matches.length, matches.slice(offset, offset + 3)], `${query.search} from ${offset}, from the matches remembered`);
+      }
     }
+    assert.deepEqual(grid.page({ status: 'processed', search: 'clip1' }, 0, 2).records, expected(all, { status: 'processed', search: 'clip1' }).slice(0, 2), 'another status: searched anew');
   });
 
   it("gives a failed row's error and its kind to the grid, and the query it answers", () => {

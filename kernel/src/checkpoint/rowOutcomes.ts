@@ -68,6 +68,13 @@ export class RowOutcomes {
     return code === NO_OUTCOME ? undefined : STATUSES[code - 1];
   }
 
+  /** Where the row's latest record lies; undefined for a row without an outcome. */
+  spanOf(row: number): JournalSpan | undefined {
+    const slot = this.rows.slotOf(row);
+    if (slot < 0 || slot >= this.slotsUsed || (this.statuses[slot] & STATUS_BITS) === NO_OUTCOME) return undefined;
+    return { row, offset: this.offsets[slot], length: this.lengths[slot] };
+  }
+
   /** Rows with an outcome, by status. */
   countsByStatus(): Record<RecordStatus, number> {
     return { ...this.counts };

@@ -29,7 +29,8 @@ export interface GridPage {
  * The rows behind a keyframe grid, asked for one page of those a query matches. A run's records
  * stay in its journal: a page without a search reads its lines only (after a scan of one byte a
  * row); a search reads every line of the status once, testing each line's id and path where they
- * lie in its bytes, and parses only the page it keeps. Memory is one page, whatever the run's size.
+ * lie in its bytes, and parses only the page it keeps, remembering its matches' row numbers (4
+ * bytes each) so that its next pages read only theirs. Records held: one page, whatever the run's size.
  */
 export interface GridRecords {
   /** What keeping the grid costs (a run's row index); absent for records held in an array. */
@@ -51,20 +52,57 @@ function pageOfMatches<T>(candidates: Iterable<T>, matches: (candidate: T) => bo
 
 const VIEW_STATUS: Record<GridStatus, RecordStatus | undefined> = { all: undefined, processed: 'processed', failed: 'failed' };
 
+/** Matches of a search remembered, as row numbers (4 bytes a match), up to this many: paging on through them reads only their pages. */
+const MATCHES_REMEMBERED = 1 << 20;
+
+/** The row numbers of the last search's matches, for its next pages. */
+interface RememberedSearch {
+  status: GridStatus;
+  needle: string;
+  rows: Uint32Array;
+}
+
 /** A run's records (`results.records` or a view of one status), read from its journal page by page. */
 class RunGrid implements GridRecords {
+  private remembered?: RememberedSearch;
+
   constructor(private readonly records: ResultRecords) {}
 
   get indexBytes(): number {
-    return this.records.indexBytes;
+    return this.records.indexBytes + (this.remembered?.rows.byteLength ?? 0);
   }
 
   page(query: KeyframesQuery, offset: number, count: number): GridPage {
     const view = this.records.withStatus(VIEW_STATUS[query.status]);
     const needle = searchNeedle(query.search);
     if (needle === '') return { records: view.page(offset, count), total: view.length };
+    const known = this.remembered;
+    if (known && known.status === query.status && known.needle === needle) {
+      return { records: view.ofRows(known.rows.subarray(offset, offset + count)), total: known.rows.length };
+    }
+    return this.search(view, query.status, needle, offset, count);
+  }
+
+  /** One pass over the view's lines: counts the matches, keeps the page's records and, while they are few enough, every match's row. */
+  private search(view: ResultRecords, status: GridStatus, needle: string, offset: number, count: number): GridPage {
     const parse = (bytes: Buffer) => JSON.parse(bytes.toString('utf8')) as ProcessingRecord;
-    return pageOfMatches(view.jsonBytes(), (bytes) => searchMatches(needle, recordHead(bytes) ?? parse(bytes)), parse, offset, count);
+    let rows: number[] | undefined = [];
+    const page = pageOfMatches(
+      view.rowsAndBytes(),
+      ({ row, bytes }) => {
+        const matches = searchMatches(needle, recordHead(bytes) ?? parse(bytes));
+        if (matches && rows) {
+          if (rows.length < MATCHES_REMEMBERED) rows.push(row);
+          else rows = undefined;
+        }
+        return matches;
+      },
+      ({ bytes }) => parse(bytes),
+      offset,
+      count,
+    );
+    this.remembered = rows ? { status, needle, rows: Uint32Array.from(rows) } : undefined;
+    return page;
   }
 }
 
