@@ -27,7 +27,8 @@ export class GridToolbar {
     this.search.setAttribute('aria-label', 'Search by id or path');
     const changed = () => onQuery(this.query);
     this.status.addEventListener('change', changed);
-    this.search.addEventListener('change', changed);
+    // 'search' also fires when the field's clear button empties it; a query already shown is not asked again.
+    for (const event of ['change', 'search']) this.search.addEventListener(event, changed);
     this.previous.type = this.next.type = 'button';
     this.pageInput.type = 'number';
     this.pageInput.min = '1';
