@@ -31,7 +31,7 @@ export class CheckpointContents {
     const outcomes = new RowOutcomes(rows);
     const journalPath = journalPathOf(checkpointPath);
     // A run appending meanwhile only adds lines after those read here: the replay's spans stay valid.
-    if (existsSync(journalPath)) replayJournalSync(journalPath, (entry, span) => outcomes.set(entry.row, entry.record.status, span.offset, span.length));
+    if (existsSync(journalPath)) replayJournalSync(journalPath, (entry, span) => outcomes.set(entry.row, entry.record, span.offset, span.length));
     return new CheckpointContents(checkpointPath, manifest, rows, outcomes);
   }
 
