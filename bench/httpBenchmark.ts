@@ -8,6 +8,7 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { RangeServer } from '../test/decode/rangeServer';
 import type { BenchDataset } from './benchDataset';
+import { timed } from './childCpu';
 import { runEngine, type EngineBackend, type EngineResult, type RunSettings } from './engineRuns';
 import { checkFrames } from './frameCheck';
 import { median } from './medians';
@@ -16,6 +17,9 @@ export interface HttpBackendResult {
   backend: EngineBackend;
   localSeconds: number[];
   httpSeconds: number[];
+  /** CPU seconds of the engine's processes per run (the server's, in this process, left out). */
+  localCpuSeconds: number[];
+  httpCpuSeconds: number[];
   /** Median of HTTP / local per run, and those ratios in run order. */
   ratio: number;
   ratioRuns: number[];
@@ -66,18 +70,17 @@ export async function runHttpBenchmark(
     await urlCsv(dataset, server, urls.csvPath);
     const results: HttpBackendResult[] = [];
     for (const backend of backends) {
-      const entry: HttpBackendResult = { backend, localSeconds: [], httpSeconds: [], ratio: 0, ratioRuns: [], bytesServed: [], requests: [], wrongFrames: 0, expectedFrames: 0 };
+      const entry: HttpBackendResult = { backend, localSeconds: [], httpSeconds: [], localCpuSeconds: [], httpCpuSeconds: [], ratio: 0, ratioRuns: [], bytesServed: [], requests: [], wrongFrames: 0, expectedFrames: 0 };
       for (let run = 0; run < runs; run++) {
         const timeRun = async (over: 'local' | 'http') => {
           const outDir = path.join(runDir, `${backend}-${over}`);
           await rm(outDir, { recursive: true, force: true });
           await server.served();
-          const started = performance.now();
-          const extracted = await runEngine(over === 'http' ? urls.csvPath : dataset.csvPath, outDir, settings, backend, fnArgs);
-          const seconds = (performance.now() - started) / 1000;
-          (over === 'http' ? entry.httpSeconds : entry.localSeconds).push(seconds);
-          log(`run ${run + 1}: keyframes ${over === 'http' ? 'over HTTP' : 'from disk'}, ${backend}: ${seconds.toFixed(2)} s`);
-          return extracted;
+          const done = await timed(() => runEngine(over === 'http' ? urls.csvPath : dataset.csvPath, outDir, settings, backend, fnArgs));
+          (over === 'http' ? entry.httpSeconds : entry.localSeconds).push(done.seconds);
+          (over === 'http' ? entry.httpCpuSeconds : entry.localCpuSeconds).push(done.cpuSeconds);
+          log(`run ${run + 1}: keyframes ${over === 'http' ? 'over HTTP' : 'from disk'}, ${backend}: ${done.seconds.toFixed(2)} s, ${done.cpuSeconds.toFixed(2)} CPU s`);
+          return done.value;
         };
         // Which goes first alternates, so neither always meets a cold page cache.
         if (run % 2) await timeRun('local');
@@ -112,6 +115,7 @@ export function formatHttp(result: HttpResult): string {
     lines.push(
       `  ${entry.backend}: disk ${median(entry.localSeconds).toFixed(2)} s, HTTP ${median(entry.httpSeconds).toFixed(2)} s = ${entry.ratio.toFixed(2)}x`
       + `${entry.ratioRuns.length > 1 ? ` (runs ${Math.min(...entry.ratioRuns).toFixed(2)}-${Math.max(...entry.ratioRuns).toFixed(2)}x)` : ''};`
+      + ` CPU ${median(entry.localCpuSeconds).toFixed(1)} / ${median(entry.httpCpuSeconds).toFixed(1)} s;`
       + ` served ${mb(served)} in ${median(entry.requests)} requests = ${share.toFixed(2)}x the files (${reading}); wrong frames over HTTP ${entry.wrongFrames}/${entry.expectedFrames}`,
     );
   }

@@ -9,6 +9,7 @@
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { BenchDataset, BenchVideo } from './benchDataset';
+import { timed } from './childCpu';
 import { runEngine, runPyavScript, type EngineBackend, type EngineResult, type PyavVideoResult, type RunSettings } from './engineRuns';
 import { median } from './medians';
 
@@ -28,9 +29,12 @@ export interface SamplerPart {
 export interface SamplerBackendResult {
   backend: EngineBackend;
   engineSeconds: number[];
-  /** Median of engine / script per run, and those ratios in run order. */
+  /** CPU seconds of the engine's processes per run (NaN off Linux): barely moved by other load. */
+  engineCpuSeconds: number[];
+  /** Median of engine / script per run, and those ratios in run order; the median of the CPU ratios. */
   ratio: number;
   ratioRuns: number[];
+  cpuRatio: number;
   /** Videos whose outputs differ from the script's (empty: all agree), in words. */
   mismatches: string[];
 }
@@ -42,6 +46,7 @@ export interface SamplerResult {
   frames: number;
   runs: number;
   pyavSeconds: number[];
+  pyavCpuSeconds: number[];
   backends: SamplerBackendResult[];
 }
 
@@ -52,12 +57,6 @@ export function distinctIndices(indices: readonly number[]): number[] {
 
 export function sameIndices(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; value: T }> {
-  const started = performance.now();
-  const value = await work();
-  return { seconds: (performance.now() - started) / 1000, value };
 }
 
 function mismatches(part: SamplerPart, engine: Map<string, EngineResult | undefined>, pyav: Map<string, PyavVideoResult>): string[] {
@@ -79,15 +78,17 @@ export async function runSamplerBenchmark(
   log: (line: string) => void,
 ): Promise<SamplerResult> {
   const pyavSeconds: number[] = [];
+  const pyavCpuSeconds: number[] = [];
   let frames = 0;
-  const byBackend = new Map(backends.map((backend) => [backend, { seconds: [] as number[], mismatches: [] as string[] }]));
+  const byBackend = new Map(backends.map((backend) => [backend, { seconds: [] as number[], cpuSeconds: [] as number[], mismatches: [] as string[] }]));
   for (let run = 0; run < runs; run++) {
     const pyavDir = path.join(runDir, `${part.name}-pyav`);
     const script = async () => {
       await rm(pyavDir, { recursive: true, force: true });
       const done = await timed(() => runPyavScript(part.dataset.videos, settings, part.pyavArgs(pyavDir)));
       pyavSeconds.push(done.seconds);
-      log(`run ${run + 1}: ${part.name}, PyAV script: ${done.seconds.toFixed(2)} s`);
+      pyavCpuSeconds.push(done.cpuSeconds);
+      log(`run ${run + 1}: ${part.name}, PyAV script: ${done.seconds.toFixed(2)} s, ${done.cpuSeconds.toFixed(2)} CPU s`);
       return done.value;
     };
     // Which goes first alternates, so neither always meets a cold page cache or a busier machine.
@@ -98,8 +99,9 @@ export async function runSamplerBenchmark(
       await rm(outDir, { recursive: true, force: true });
       const done = await timed(() => runEngine(part.dataset.csvPath, outDir, settings, backend, part.engineArgs));
       byBackend.get(backend)!.seconds.push(done.seconds);
+      byBackend.get(backend)!.cpuSeconds.push(done.cpuSeconds);
       engineResults.set(backend, done.value);
-      log(`run ${run + 1}: ${part.name}, this engine (${backend}): ${done.seconds.toFixed(2)} s`);
+      log(`run ${run + 1}: ${part.name}, this engine (${backend}): ${done.seconds.toFixed(2)} s, ${done.cpuSeconds.toFixed(2)} CPU s`);
     }
     const reference = pyav ?? (await script());
     if (run > 0) continue;
@@ -112,9 +114,11 @@ export async function runSamplerBenchmark(
     frames,
     runs,
     pyavSeconds,
-    backends: [...byBackend].map(([backend, { seconds, mismatches: differing }]) => {
+    pyavCpuSeconds,
+    backends: [...byBackend].map(([backend, { seconds, cpuSeconds, mismatches: differing }]) => {
       const ratioRuns = seconds.map((value, run) => value / pyavSeconds[run]);
-      return { backend, engineSeconds: seconds, ratio: median(ratioRuns), ratioRuns, mismatches: differing };
+      const cpuRatio = median(cpuSeconds.map((value, run) => value / pyavCpuSeconds[run]));
+      return { backend, engineSeconds: seconds, engineCpuSeconds: cpuSeconds, ratio: median(ratioRuns), ratioRuns, cpuRatio, mismatches: differing };
     }),
   };
 }
@@ -123,11 +127,14 @@ export function formatSampler(result: SamplerResult): string {
   const spread = (values: number[]) => (values.length > 1 ? ` (runs ${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)}x)` : '');
   const lines = [
     `${result.title}: ${result.videos} videos, ${result.frames} frames, median of ${result.runs}`,
-    `  PyAV script: ${median(result.pyavSeconds).toFixed(2)} s`,
+    `  PyAV script: ${median(result.pyavSeconds).toFixed(2)} s, ${median(result.pyavCpuSeconds).toFixed(1)} CPU s`,
   ];
   for (const entry of result.backends) {
     const agreement = entry.mismatches.length ? `DIFFERS on ${entry.mismatches.length}/${result.videos}: ${entry.mismatches.slice(0, 3).join('; ')}` : `same frames as the script on ${result.videos}/${result.videos}`;
-    lines.push(`  this engine, ${entry.backend}: ${median(entry.engineSeconds).toFixed(2)} s = ${entry.ratio.toFixed(2)}x the script${spread(entry.ratioRuns)}; ${agreement}`);
+    lines.push(
+      `  this engine, ${entry.backend}: ${median(entry.engineSeconds).toFixed(2)} s = ${entry.ratio.toFixed(2)}x the script${spread(entry.ratioRuns)},`
+      + ` ${median(entry.engineCpuSeconds).toFixed(1)} CPU s = ${entry.cpuRatio.toFixed(2)}x; ${agreement}`,
+    );
   }
   return lines.join('\n');
 }
