@@ -47,11 +47,28 @@ export async function runEngine(csvPath: string, outDir: string, settings: RunSe
 }
 
 /**
- * The PyAV script over `videos`, split into `workers` processes of one decoding thread each;
- * `modeArgs` come before the videos (see the script's usage). Its results by video path.
+ * `videos` in `count` parts of about equal work (pixels decoded), the largest placed first each on
+ * the lightest part: a split by position could give one process all the large videos, and the
+ * script's time would then be its slowest part's.
+ */
+export function balancedParts(videos: readonly BenchVideo[], count: number): BenchVideo[][] {
+  const work = (video: BenchVideo) => video.frameCount * video.width * video.height;
+  const parts = Array.from({ length: count }, () => ({ videos: [] as BenchVideo[], work: 0 }));
+  for (const video of [...videos].sort((a, b) => work(b) - work(a))) {
+    const lightest = parts.reduce((best, part) => (part.work < best.work ? part : best));
+    lightest.videos.push(video);
+    lightest.work += work(video);
+  }
+  return parts.map((part) => part.videos);
+}
+
+/**
+ * The PyAV script over `videos`, in `workers` processes of one decoding thread each, the videos
+ * balanced between them; `modeArgs` come before the videos (see the script's usage). Its results by
+ * video path.
  */
 export async function runPyavScript(videos: readonly BenchVideo[], settings: RunSettings, modeArgs: string[]): Promise<Map<string, PyavVideoResult>> {
-  const parts = Array.from({ length: settings.workers }, (_, part) => videos.filter((_video, i) => i % settings.workers === part));
+  const parts = balancedParts(videos, settings.workers);
   const outputs = await Promise.all(parts.filter((part) => part.length).map((part) => runProgram(settings.python, [PYAV_SCRIPT, ...modeArgs, ...part.map((video) => video.path)])));
   const results = outputs.flatMap((output) => output.split('\n').filter(Boolean).map((line) => JSON.parse(line) as PyavVideoResult));
   return new Map(results.map((result) => [result.video, result]));

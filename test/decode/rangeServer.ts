@@ -73,7 +73,11 @@ function serve(folder: string): void {
     response.on('close', () => (served.bytes += request.socket.bytesWritten - before));
     // A stalling server never gets past the first half of the file, however it is asked.
     const last = stalling ? Math.min(end, (size >> 1) - 1) : end;
-    if (last < start) return;
+    if (last < start) {
+      // The headers go out, then nothing: a stall within the body, not before the response.
+      response.flushHeaders();
+      return;
+    }
     // Read from disk as the client takes it, not the whole file per request: a benchmark's large files stay cheap to serve.
     const body = createReadStream(file, { start, end: last });
     response.on('close', () => body.destroy());
