@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Codec, CodecContext, Dictionary, FormatContext, Frame, InputFormat, Log, Packet, Rational } from 'node-av/lib';
-import { AV_CODEC_FLAG_GLOBAL_HEADER, AV_LOG_ERROR, AVFMT_GLOBALHEADER, AV_PIX_FMT_YUV420P } from 'node-av/constants';
+import { AV_CODEC_FLAG_GLOBAL_HEADER, AV_LOG_ERROR, AV_PKT_DATA_DISPLAYMATRIX, AVFMT_GLOBALHEADER, AV_PIX_FMT_YUV420P } from 'node-av/constants';
 import { avCheck } from '../kernel/src/decode/libav/avCheck';
 import { FrameConverter } from '../kernel/src/decode/libav/frameConverter';
 import { stampFrameIndex } from './frameStamp';
@@ -39,6 +39,11 @@ export interface GeneratedVideoSpec {
   editList?: boolean;
   /** lavfi source graph (default testsrc2: moving, textured content); scaled to the spec's size. */
   source?: string;
+  /**
+   * A display matrix for the stream (9 int32, FFmpeg's layout; mp4 and mov keep it in the track
+   * header): how players turn or mirror the stored picture. None: shown as stored.
+   */
+  displayMatrix?: readonly number[];
 }
 
 export interface GeneratedVideoInfo {
@@ -84,6 +89,7 @@ function validate(spec: GeneratedVideoSpec): void {
   const extension = path.extname(spec.path).toLowerCase();
   if (extension === '.webm' && spec.codec !== 'vp9') problems.push(`WebM holds VP9, not ${spec.codec}`);
   if (spec.editList && extension !== '.mp4') problems.push('an edit list needs an .mp4');
+  if (spec.displayMatrix && !(spec.displayMatrix.length === 9 && spec.displayMatrix.every(Number.isInteger))) problems.push('a display matrix is 9 whole numbers');
   if (problems.length) throw new RangeError(`cannot generate ${spec.path}: ${problems.join('; ')}`);
 }
 
@@ -181,6 +187,11 @@ export async function generateVideo(spec: GeneratedVideoSpec): Promise<Generated
     const stream = output.newStream(null);
     avCheck(await encoder.open2(codec, Dictionary.fromObject(encoderOptions(spec))), `cannot open ${encoderName} for`, file);
     avCheck(encoder.parametersFromContext(stream.codecpar), 'cannot copy the encoder parameters for', file);
+    if (spec.displayMatrix) {
+      const matrix = Buffer.alloc(36);
+      spec.displayMatrix.forEach((entry, at) => matrix.writeInt32LE(entry, at * 4));
+      avCheck(stream.codecpar.addCodedSideData(AV_PKT_DATA_DISPLAYMATRIX, matrix), 'cannot attach the display matrix to', file);
+    }
     stream.timeBase = TIME_BASE;
     avCheck(await output.openOutput(), 'cannot create', file);
     outputOpen = true;

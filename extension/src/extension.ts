@@ -8,6 +8,9 @@ import { createLog } from './log';
 import { NotebookSessions } from './notebook/notebookSessions';
 import { registerKernelLanguageFeatures } from './notebook/kernelLanguageFeatures';
 import { registerKeyframesPaging } from './notebook/keyframesPaging';
+import { registerRunCommands } from './runsView/runCommands';
+import type { RunsViewNode } from './runsView/runNodes';
+import { RUNS_VIEW_ID, RunsTreeProvider } from './runsView/runsTreeProvider';
 import { affectsKernelSettings } from './settings';
 import { JobStatusItem } from './statusBar/jobStatusItem';
 
@@ -15,13 +18,20 @@ import { JobStatusItem } from './statusBar/jobStatusItem';
 export interface VideoBatchKernelApi {
   notebooks: NotebookSessions;
   jobStatus: JobStatusItem;
+  runs: RunsTreeProvider;
+  runsView: vscode.TreeView<RunsViewNode>;
 }
 
 export function activate(context: vscode.ExtensionContext): VideoBatchKernelApi {
   const log = createLog();
   const notebooks = new NotebookSessions(log);
   const jobStatus = new JobStatusItem(notebooks);
+  const runs = new RunsTreeProvider();
+  const runsView = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: runs });
   context.subscriptions.push(
+    runs,
+    runsView,
+    registerRunCommands(runs),
     log,
     notebooks,
     jobStatus,
@@ -37,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): VideoBatchKernelApi 
     }),
   );
   log.info(`activated in VS Code ${vscode.version}; workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted: no cell runs'}`);
-  return { notebooks, jobStatus };
+  return { notebooks, jobStatus, runs, runsView };
 }
 
 export function deactivate(): void {

@@ -28,3 +28,7 @@ export { display, newDisplay, Display } from './display/display';
 export type { MimeBundle, FramesDisplayOptions } from './display/display';
 export { PROGRESS_MIME, KEYFRAMES_MIME } from './display/notebookOutputs';
 export type { ProgressOutput, KeyframesOutput } from './display/notebookOutputs';
+export { verifyDataset } from './verify/verifyDataset';
+export type { VerifyOptions, VerifyReport } from './verify/verifyDataset';
+export type { VideoCheck, FrameCheck } from './verify/videoCheck';
+export type { FrameTolerance, PixelDifference } from './verify/frameComparison';

@@ -41,7 +41,7 @@ describe('CLI help, version and doctor', function () {
   it('exits 2 on an unknown command or flag, pointing at the help', async () => {
     const unknownCommand = await runCli(['proces']);
     assert.equal(unknownCommand.code, 2);
-    assert.match(unknownCommand.stderr, /unknown command 'proces' \(commands: process, submit, worker, status, merge, doctor\)/);
+    assert.match(unknownCommand.stderr, /unknown command 'proces' \(commands: process, submit, worker, status, merge, verify, doctor\)/);
     const unknownFlag = await runCli(['process', 'x.csv', '--video-col', 'v', '--frames', '3']);
     assert.equal(unknownFlag.code, 2);
     assert.match(unknownFlag.stderr, /--frames[\s\S]*see video-batch-kernel process --help/);

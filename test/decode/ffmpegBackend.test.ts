@@ -88,7 +88,7 @@ describe('ffmpeg backend', function () {
     /** 100 frames at 25 fps in a 1/12800 time base, keyframes every 30. */
     const summary: PacketSummary = {
       pts: Array.from({ length: 100 }, (_, i) => i * 512), timeBase: { num: 1, den: 12800 }, keyframes: [0, 30, 60, 90],
-      lastDuration: 512, totalBytes: 0, width: 64, height: 48, codec: 'h264', pixFmt: 'yuv420p', bitRate: 0,
+      lastDuration: 512, totalBytes: 0, width: 64, height: 48, sampleAspectRatio: { num: 0, den: 1 }, codec: 'h264', pixFmt: 'yuv420p', bitRate: 0,
     };
     const plan = { geometry: { width: 64, height: 48, scaleWidth: 64, scaleHeight: 48 }, pixels: true, jpegQscale: 5, threads: 1, device: 'cpu' as const, gpuId: 0, networkTimeoutS: 30 };
 

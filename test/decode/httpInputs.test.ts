@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BatchVideoProcessor, builtins, DecoderConfig, type ProcessingRecord } from '../../kernel/src/index';
 import { openVideoSource } from '../../kernel/src/decode/openVideoSource';
+import { LibavVideoSource } from '../../kernel/src/decode/libav/libavVideoSource';
 import type { SourceOptions } from '../../kernel/src/decode/sourceOptions';
 import type { BackendChoice } from '../../kernel/src/config/decoderConfig';
 import { generateVideo } from '../../samples/videoGenerator';
@@ -75,6 +76,7 @@ describe('videos over HTTP', function () {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vbk-http-'));
     await generateVideo({ path: path.join(dir, 'clip.mp4'), codec: 'h264', width: 160, height: 120, fps: 25, frameCount: 50, gop: 12, bFrames: 2 });
     size = (await stat(path.join(dir, 'clip.mp4'))).size;
+    for (const backend of ['libav', 'ffmpeg']) await copyFile(path.join(dir, 'clip.mp4'), path.join(dir, `clip-${backend}.mp4`));
     server = await RangeServer.start(dir);
   });
   after(async () => {
@@ -100,6 +102,23 @@ describe('videos over HTTP', function () {
     });
   }
 
+  it('libav: a video too long to keep its packets reads its GOPs again by ranges from where they start, not the file from its start', async () => {
+    const local = await openVideoSource(path.join(dir, 'clip.mp4'), options('libav'));
+    const fromLocal = await local.frames([44]);
+    await local.close();
+    await server.served();
+    // Nothing kept: the index pass reads every packet once, decoding reads again what it needs.
+    const remote = LibavVideoSource.open(server.url('clip.mp4'), options('libav'), 'cpu', { bytes: 0, packets: 0 });
+    const fromUrl = await remote.frames([44]);
+    await remote.close();
+    const served = await server.served();
+    assert.ok(Buffer.from(fromUrl[0].data!).equals(Buffer.from(fromLocal[0].data!)));
+    // The probe and the index pass read from the start (and from the first packet, past a moov at the end).
+    const starts = served.ranges.map((range) => Number(range.split('-')[0]));
+    assert.equal(starts[0], 0, 'the index pass reads from the start');
+    assert.ok(starts.at(-1)! > size / 2, `decoding frame 44 reads from its GOP, late in the file: ${served.ranges.join(', ')}`);
+  });
+
   it('a missing URL fails with its HTTP status', async () => {
     for (const backend of ['libav', 'ffmpeg'] as const) {
       const { message } = await openingError(server.url('missing.mp4'), backend);
@@ -109,15 +128,36 @@ describe('videos over HTTP', function () {
 
   it('a refused connection says which host:port refused', async () => {
     const port = await closedPort();
-    const { message } = await openingError(`http://127.0.0.1:${port}/clip.mp4`, 'libav');
-    assert.equal(message, `connection refused by 127.0.0.1:${port}`);
+    for (const backend of ['libav', 'ffmpeg'] as const) {
+      const { message } = await openingError(`http://127.0.0.1:${port}/clip.mp4`, backend);
+      assert.equal(message, `connection refused by 127.0.0.1:${port}`, backend);
+    }
   });
 
   it('a server that stalls after part of the body fails the video as timed out, in a few timeouts', async () => {
-    const { message, seconds } = await openingError(server.url('stall/clip.mp4'), 'libav');
-    assert.equal(message, `timed out: no data for ${NETWORK_TIMEOUT_S} s from ${server.url('stall/clip.mp4')}`);
-    assert.ok(seconds < 10 * NETWORK_TIMEOUT_S, `gave up after ${seconds} s`);
+    for (const backend of ['libav', 'ffmpeg'] as const) {
+      const { message, seconds } = await openingError(server.url('stall/clip.mp4'), backend);
+      assert.equal(message, `timed out: no data for ${NETWORK_TIMEOUT_S} s from ${server.url('stall/clip.mp4')}`, backend);
+      assert.ok(seconds < 10 * NETWORK_TIMEOUT_S, `${backend} gave up after ${seconds} s`);
+    }
   });
+
+  for (const backend of ['libav', 'ffmpeg'] as const) {
+    it(`${backend}: a connection dropped mid-body is reopened at the offset reached, and the frames are whole`, async () => {
+      const local = await openVideoSource(path.join(dir, 'clip.mp4'), options(backend));
+      const fromLocal = await local.frames(FRAMES);
+      await local.close();
+      await server.served();
+      // A name of its own per backend: the server drops only the first answer for each name.
+      const remote = await openVideoSource(server.url(`drop/clip-${backend}.mp4`), options(backend));
+      const fromUrl = await remote.frames(FRAMES);
+      await remote.close();
+      const served = await server.served();
+      fromUrl.forEach((frame, at) => assert.ok(Buffer.from(frame.data!).equals(Buffer.from(fromLocal[at].data!)), `frame ${FRAMES[at]}`));
+      const third = Math.floor(size / 3);
+      assert.ok(served.ranges.some((range) => Number(range.split('-')[0]) === third), `a range from where the drop left off (${third}): ${served.ranges.join(', ')}`);
+    });
+  }
 
   it('a CSV run reads URLs and files, fails the unreachable rows with their reason and goes on', async () => {
     const port = await closedPort();

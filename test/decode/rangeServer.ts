@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
@@ -12,8 +12,9 @@ export interface Served {
 
 /**
  * A local HTTP server with Range support (206, Accept-Ranges, Content-Range) for the videos of a
- * folder; `/stall/<name>` sends the headers and half the body, then nothing. It runs on a worker
- * thread: the libav backend's reads are synchronous and would block a server on the caller's thread
+ * folder; `/stall/<name>` sends the headers and half the body, then nothing; `/drop/<name>` hangs up
+ * a third of the way into its first answer for each name (the next requests are answered whole). It
+ * runs on a worker thread: the libav backend's reads are synchronous and would block a server on the caller's thread
  * (a test, or the benchmark that reads the same videos over HTTP).
  */
 export class RangeServer {
@@ -44,12 +45,27 @@ export class RangeServer {
   }
 }
 
+/** `length` bytes of `file` from `start`. */
+function readRange(file: string, start: number, length: number): Buffer {
+  const chunk = Buffer.alloc(length);
+  const descriptor = openSync(file, 'r');
+  try {
+    readSync(descriptor, chunk, 0, length, start);
+  } finally {
+    closeSync(descriptor);
+  }
+  return chunk;
+}
+
 function serve(folder: string): void {
   let served: Served = { requests: 0, bytes: 0, ranges: [] };
+  const dropped = new Set<string>();
   const server = http.createServer((request, response) => {
     served.requests++;
     const stalling = request.url?.startsWith('/stall/') ?? false;
-    const file = path.join(folder, path.basename(request.url ?? ''));
+    const name = path.basename(request.url ?? '');
+    const dropping = (request.url?.startsWith('/drop/') ?? false) && !dropped.has(name);
+    const file = path.join(folder, name);
     let size: number;
     try {
       size = statSync(file).size;
@@ -71,6 +87,11 @@ function serve(folder: string): void {
     const before = request.socket.bytesWritten;
     // Counted as the socket takes it: a client that hangs up early is not charged the rest.
     response.on('close', () => (served.bytes += request.socket.bytesWritten - before));
+    if (dropping) {
+      dropped.add(name);
+      response.write(readRange(file, start, Math.floor((end + 1 - start) / 3)), () => request.socket.destroy());
+      return;
+    }
     // A stalling server never gets past the first half of the file, however it is asked.
     const last = stalling ? Math.min(end, (size >> 1) - 1) : end;
     if (last < start) {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DecoderConfig } from '../../kernel/src/config/decoderConfig';
 import { jpegThumbnail } from '../../kernel/src/decode/libav/jpegThumbnail';
 import { openVideoSource } from '../../kernel/src/decode/openVideoSource';
 import { generateVideo } from '../../samples/videoGenerator';
@@ -23,7 +24,7 @@ describe('keyframe thumbnails', function () {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vbk-thumb-'));
     const video = path.join(dir, 'wide.mp4');
     await generateVideo({ path: video, codec: 'h264', width: 640, height: 360, fps: 25, frameCount: 10, gop: 10 });
-    const source = await openVideoSource(video, { settings: { device: 'cpu', backend: 'libav', gpuIds: [0], threads: 1 }, gpuId: 0 });
+    const source = await openVideoSource(video, { settings: { ...new DecoderConfig({ backend: 'libav', threads: 1 }).toSettings(), device: 'cpu' }, gpuId: 0 });
     const [frame] = await source.frames([5], { pixels: false, jpegDir: path.join(dir, 'frames') });
     await source.close();
     keyframe = frame!.jpegPath!;

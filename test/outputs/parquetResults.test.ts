@@ -11,7 +11,7 @@ import { PARQUET_RESULTS_FILE, writeResultsParquet } from '../../kernel/src/outp
 
 const record = (id: string, status: ProcessingRecord['status'], extra: Partial<ProcessingRecord> = {}): ProcessingRecord => ({ id, video_path: `/v/${id}.mp4`, status, time: 0.25, ...extra });
 
-const METADATA = { duration: 10.5, width: 1920, height: 1080, fps: 29.97, num_frames: 315, codec: 'h264', pix_fmt: 'yuv420p', num_random_access_frames: 11, bits_per_pixel: 0.125, bit_rate: 5_000_000 };
+const METADATA = { duration: 10.5, width: 1080, height: 1920, rotation: -90, sample_aspect_ratio: '1:1', fps: 29.97, num_frames: 315, codec: 'h264', pix_fmt: 'yuv420p', num_random_access_frames: 11, bits_per_pixel: 0.125, bit_rate: 5_000_000 };
 const KEYFRAMES = {
   num_frames: 3,
   indices: [0, 10, 20],
@@ -54,6 +54,8 @@ const EXPECTED_TYPES = [
   ['result_id', 'VARCHAR'],
   ['result_result', 'BIGINT'],
   ['result_status', 'VARCHAR'],
+  ['rotation', 'BIGINT'],
+  ['sample_aspect_ratio', 'VARCHAR'],
   ['width', 'BIGINT'],
   ['timestamps', 'DOUBLE[]'],
   ['result', 'VARCHAR'],
@@ -63,7 +65,7 @@ const NO_RESULT_FIELDS = Object.fromEntries(EXPECTED_TYPES.slice(5, -2).map(([na
 
 /** The row each record must read back as. */
 const EXPECTED_ROWS: Record<string, JS>[] = [
-  { ...NO_RESULT_FIELDS, id: 'meta', video_path: '/v/meta.mp4', status: 'processed', error: null, time: 1.5, duration: 10.5, width: 1920n, height: 1080n, fps: 29.97, num_frames: 315n, codec: 'h264', pix_fmt: 'yuv420p', num_random_access_frames: 11n, bits_per_pixel: 0.125, bit_rate: 5_000_000n, timestamps: null, result: JSON.stringify(METADATA) },
+  { ...NO_RESULT_FIELDS, id: 'meta', video_path: '/v/meta.mp4', status: 'processed', error: null, time: 1.5, duration: 10.5, width: 1080n, height: 1920n, rotation: -90n, sample_aspect_ratio: '1:1', fps: 29.97, num_frames: 315n, codec: 'h264', pix_fmt: 'yuv420p', num_random_access_frames: 11n, bits_per_pixel: 0.125, bit_rate: 5_000_000n, timestamps: null, result: JSON.stringify(METADATA) },
   { ...NO_RESULT_FIELDS, id: 'keys', video_path: '/v/keys.mp4', status: 'processed', error: null, time: 0.25, num_frames: 3n, width: 224n, height: 126n, duration: 1.25, timestamps: [0, 0.4, 0.8], result: JSON.stringify(KEYFRAMES) },
   { ...NO_RESULT_FIELDS, id: 'broken', video_path: '/v/broken.mp4', status: 'failed', error: 'moov atom not found', time: 0.25, timestamps: null, result: null },
   { ...NO_RESULT_FIELDS, id: 'again', video_path: '/v/again.mp4', status: 'skipped', error: "row 5: id 'meta' appeared on an earlier row", time: 0.25, timestamps: null, result: null },

@@ -3,7 +3,7 @@ import { adaptiveIndices, uniformIndices } from '../../kernel/src/video/frameSam
 import type { VideoMetadata } from '../../kernel/src/video/videoTypes';
 
 const video = (duration: number, bitsPerPixel: number, fps = 25): VideoMetadata => ({
-  duration, width: 640, height: 360, fps, num_frames: Math.round(duration * fps), codec: 'h264', pix_fmt: 'yuv420p', num_random_access_frames: 1, bits_per_pixel: bitsPerPixel, bit_rate: 0,
+  duration, width: 640, height: 360, rotation: 0, sample_aspect_ratio: '1:1', fps, num_frames: Math.round(duration * fps), codec: 'h264', pix_fmt: 'yuv420p', num_random_access_frames: 1, bits_per_pixel: bitsPerPixel, bit_rate: 0,
 });
 
 describe('frame sampling', () => {

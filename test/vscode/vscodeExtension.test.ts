@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { ensureCodeServer } from './code-server/installCodeServer';
+import { makeRunsWorkspace } from './runsWorkspace';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const LAUNCHER = path.join(REPO, 'test', 'vscode', 'code-server-launcher');
@@ -22,6 +23,7 @@ async function runSuite(suite: 'trusted' | 'restricted'): Promise<void> {
     // The sample notebook beside the sample dataset, as in samples/.
     copyFileSync(path.join(REPO, 'samples', 'sample.ipynb'), path.join(workspace, 'sample.ipynb'));
     execFileSync(process.execPath, [path.join(REPO, 'out', 'samples', 'generateSamples.js'), path.join(workspace, 'data')], { stdio: 'ignore' });
+    if (suite === 'trusted') await makeRunsWorkspace(workspace);
     const exitCode = await runTests({
       vscodeExecutablePath: LAUNCHER,
       extensionDevelopmentPath: REPO,
@@ -46,6 +48,6 @@ describe('VS Code extension (code-server)', function () {
     await ensureCodeServer();
   });
 
-  it('trusted workspace: notebook, resume, Process Video Dataset', () => runSuite('trusted'));
+  it('trusted workspace: notebook, resume, Process Video Dataset, runs view', () => runSuite('trusted'));
   it('restricted mode: no cell runs', () => runSuite('restricted'));
 });

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeviceChoice } from '../../../kernel/src/config/decoderConfig';
 import { readFormDefaults, readKernelSettings } from '../settings';
-import type { ProcessingKind, ProcessingPlan, ProcessingPlanAnswers } from './processingPlan';
+import { DEFAULT_FORM_FPS, type ProcessingKind, type ProcessingPlan, type ProcessingPlanAnswers } from './processingPlan';
 import { readCsvHeader } from './readCsvHeader';
 
 const TITLE = 'Process Video Dataset';
@@ -25,6 +25,8 @@ async function askCsvPath(): Promise<string | undefined> {
 
 const PROCESSING_CHOICES: Choice<ProcessingKind>[] = [
   { label: 'Keyframes', description: 'evenly spaced frames of every video as JPEGs, and a keyframe grid', value: 'keyframes' },
+  { label: 'Frames per second', description: 'the frame shown at every 1/fps seconds (e.g. one a second) as JPEGs', value: 'fps' },
+  { label: 'Scenes', description: 'shot boundaries at hard cuts, one keyframe per shot', value: 'scenes' },
   { label: 'Adaptive sampling', description: 'more frames for longer and busier videos', value: 'adaptive' },
   { label: 'Metadata', description: 'duration, size, frame rate, frame count, codec; decodes nothing', value: 'metadata' },
 ];
@@ -74,6 +76,8 @@ export async function askProcessingPlan(answers: ProcessingPlanAnswers): Promise
 
   const processing = answers.processing ?? (await pick('processing', PROCESSING_CHOICES));
   if (!processing) return undefined;
+  const fps = processing === 'fps' ? (answers.fps ?? (await askFps())) : undefined;
+  if (processing === 'fps' && fps === undefined) return undefined;
   const workersAnswer = 'numWorkers' in answers ? { value: answers.numWorkers } : await pickWorkers(settings.numWorkers);
   if (!workersAnswer) return undefined;
   const device = answers.device ?? (await pick('device', DEVICE_CHOICES, (choice) => choice.value === settings.device));
@@ -87,11 +91,24 @@ export async function askProcessingPlan(answers: ProcessingPlanAnswers): Promise
     ...(idCol ? { idCol } : {}),
     processing,
     numFrames: answers.numFrames ?? defaults.numFrames,
+    ...(fps !== undefined ? { fps } : {}),
     thumbnailSize: answers.thumbnailSize ?? defaults.thumbnailSize,
     ...(workersAnswer.value ? { numWorkers: workersAnswer.value } : {}),
     device,
     ...(outputDir ? { outputDir } : {}),
   };
+}
+
+/** The sampling rate for fps sampling: a number > 0, the form's default proposed. Undefined: the user cancelled. */
+async function askFps(): Promise<number | undefined> {
+  const answer = await vscode.window.showInputBox({
+    title: `${TITLE}: frames per second of video time`,
+    value: String(DEFAULT_FORM_FPS),
+    prompt: 'e.g. 1 for one frame a second, 0.5 for one every two seconds',
+    ignoreFocusOut: true,
+    validateInput: (text) => (Number(text) > 0 && Number.isFinite(Number(text)) ? undefined : 'a number of frames per second > 0'),
+  });
+  return answer === undefined ? undefined : Number(answer);
 }
 
 /** Wrapped, because "the default" is a real answer (undefined) that differs from a cancel. */

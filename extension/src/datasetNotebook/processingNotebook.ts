@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { ProcessingPlan } from './processingPlan';
+import { DEFAULT_FORM_FPS, type ProcessingPlan } from './processingPlan';
 import { DEFAULT_ADAPTIVE_FRAMES } from '../../../kernel/src/processingDefaults';
 
 interface NotebookCellJson {
@@ -35,12 +35,18 @@ function processFnSource(plan: ProcessingPlan): string {
       return `builtins.adaptive({ minFrames: ${Math.min(DEFAULT_ADAPTIVE_FRAMES.minFrames, plan.numFrames)}, maxFrames: ${plan.numFrames}, size: ${plan.thumbnailSize} })`;
     case 'metadata':
       return 'builtins.metadata()';
+    case 'fps':
+      return `builtins.fps({ fps: ${plan.fps ?? DEFAULT_FORM_FPS}, size: ${plan.thumbnailSize} })`;
+    case 'scenes':
+      return `builtins.scenes({ size: ${plan.thumbnailSize} })`;
   }
 }
 
 const DESCRIPTIONS: Record<ProcessingPlan['processing'], (plan: ProcessingPlan) => string> = {
   keyframes: (plan) => `${plan.numFrames} evenly spaced keyframes per video, as ${plan.thumbnailSize} px JPEGs`,
   adaptive: (plan) => `up to ${plan.numFrames} frames per video, more for longer and busier videos, as ${plan.thumbnailSize} px JPEGs`,
+  fps: (plan) => `the frame shown every ${1 / (plan.fps ?? DEFAULT_FORM_FPS)} s of every video, as ${plan.thumbnailSize} px JPEGs`,
+  scenes: (plan) => `the shots of every video (hard cuts) and one keyframe per shot, as ${plan.thumbnailSize} px JPEGs`,
   metadata: () => 'the metadata of every video (duration, size, frame rate, frame count, codec)',
 };
 

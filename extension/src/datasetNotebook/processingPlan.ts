@@ -1,6 +1,9 @@
 import type { DeviceChoice } from '../../../kernel/src/config/decoderConfig';
 
-export type ProcessingKind = 'keyframes' | 'metadata' | 'adaptive';
+export type ProcessingKind = 'keyframes' | 'metadata' | 'adaptive' | 'fps' | 'scenes';
+
+/** The sampling rate the form proposes for fps sampling: one frame per second, what dataset tools most often take. */
+export const DEFAULT_FORM_FPS = 1;
 
 /** Everything the "Process Video Dataset" form asks; the notebook it writes does exactly this. */
 export interface ProcessingPlan {
@@ -11,6 +14,8 @@ export interface ProcessingPlan {
   processing: ProcessingKind;
   /** Keyframes per video (keyframes), or the most frames (adaptive). */
   numFrames: number;
+  /** Frames per second of video time (fps sampling only). */
+  fps?: number;
   /** Shorter side of the JPEGs, px. */
   thumbnailSize: number;
   /** Absent: the engine's default, one worker per core. */

@@ -3,7 +3,7 @@ import { ALL_ROWS, SelectedRows } from '../csv/rowSelection';
 import { journalPathOf } from './checkpointFiles';
 import { readManifestSync, type CheckpointManifest } from './checkpointManifest';
 import { readJournalLines, recordBytesOf, replayJournalSync } from './journal';
-import { RowOutcomes } from './rowOutcomes';
+import { RowOutcomes, type RecordStatus } from './rowOutcomes';
 
 /** One row's latest record, as the journal holds its JSON. */
 export interface RowRecordBytes {
@@ -43,11 +43,11 @@ export class CheckpointContents {
   /**
    * Each settled row's latest record bytes, in row order, read in blocks of `blockBytes`. The
    * journal is open only while this iterates, so a reader can keep the indexes of thousands of
-   * parts and read them one after another.
+   * parts and read them one after another. With `status`, only the rows of that outcome.
    */
-  *recordBytesInRowOrder(blockBytes?: number): Generator<RowRecordBytes> {
-    if (this.outcomes.settledCount === 0) return;
-    const spans = this.outcomes.spansInRowOrder();
+  *recordBytesInRowOrder(blockBytes?: number, status?: RecordStatus): Generator<RowRecordBytes> {
+    if (this.outcomes.countOf(status) === 0) return;
+    const spans = this.outcomes.spansInRowOrder(status);
     let row = 0;
     const tracked = (function* () {
       for (const span of spans) {

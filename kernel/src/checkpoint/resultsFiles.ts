@@ -3,6 +3,7 @@ import { writeFileAtomically } from './atomicFile';
 /** The results files' names in an output folder (the spec's), for a run and for a merged job alike. */
 export const RESULTS_JSON_FILE = 'processing_results.json';
 export const STATS_JSON_FILE = 'processing_stats.json';
+export const PARQUET_RESULTS_FILE = 'processing_results.parquet';
 
 /**
  * Writes a JSON array of the records, one a line, atomically, from their JSON bytes as they come:

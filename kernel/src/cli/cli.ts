@@ -11,6 +11,7 @@ import { DOCTOR_COMMAND, runDoctorCommand } from './doctorCommand';
 import { MERGE_COMMAND, runMergeCommand, runStatusCommand, STATUS_COMMAND } from './jobCommands';
 import { parseSubmitArguments, parseWorkerArguments, SUBMIT_COMMAND, WORKER_COMMAND } from './queueCommands';
 import { EXIT_BAD_INPUT, EXIT_OK, PROCESS_EXIT_CODES } from './exitCodes';
+import { parseVerifyArguments, VERIFY_COMMAND } from './verifyCommand';
 
 const PROGRAM = 'video-batch-kernel';
 
@@ -48,6 +49,13 @@ const COMMANDS: Command[] = [
   },
   { spec: STATUS_COMMAND, run: runStatusCommand },
   { spec: MERGE_COMMAND, run: runMergeCommand },
+  {
+    spec: VERIFY_COMMAND,
+    run: async (argv) => {
+      const command = parseVerifyArguments(argv);
+      return command === 'help' ? 'help' : (await import('./verifyRun.js')).runVerifyCommand(command);
+    },
+  },
   { spec: DOCTOR_COMMAND, run: runDoctorCommand },
 ];
 

@@ -8,11 +8,18 @@ import {
 } from '../processingDefaults';
 import { DEFAULT_MAX_SHARD_BYTES, DEFAULT_MAX_SHARD_SAMPLES } from '../outputs/webdataset/shardWriter';
 import { DEFAULT_OUTPUT_FORMAT, OUTPUT_FORMATS, type OutputFormat } from '../processor/outputFormat';
-import { parseArgsOptions, UsageError, type CommandSpec } from './cliFlags';
+import { parseArgsOptions, UsageError, type CommandSpec, type FlagSpec } from './cliFlags';
 import { PROCESS_EXIT_CODES } from './exitCodes';
 import { DEFAULT_SCENE_THRESHOLD } from '../video/shotBoundaries';
 import { RESIZE_FITS, type ResizeRequest } from '../video/resizeGeometry';
 import { parseShardFlag, type ShardChoice } from './shardFlag';
+
+/** `--no-autorotate`, shared by the commands that decode frames. */
+export const NO_AUTOROTATE_FLAG: FlagSpec = {
+  name: 'no-autorotate',
+  description: 'Frames as stored, not turned upright as the video\'s display matrix says (metadata still reports its rotation)',
+  defaultText: 'frames upright',
+};
 
 export const PROCESS_COMMAND: CommandSpec = {
   name: 'process',
@@ -42,6 +49,7 @@ export const PROCESS_COMMAND: CommandSpec = {
     { name: 'gpus', value: 'LIST', description: 'CUDA device ordinals to spread videos over, e.g. 0,1', defaultText: '0' },
     { name: 'backend', value: BACKEND_CHOICES.join('|'), description: 'FFmpeg\'s libraries in process (libav) or the ffmpeg program (ffmpeg)', defaultText: DEFAULT_BACKEND },
     { name: 'ffmpeg', value: 'PATH', description: 'The ffmpeg program of the ffmpeg backend', defaultText: '$FFMPEG_PATH, then ffmpeg on PATH' },
+    NO_AUTOROTATE_FLAG,
     { name: 'save-interval', value: 'N', description: 'Rewrite the results file at most every N finished videos', defaultText: String(DEFAULT_SAVE_INTERVAL) },
     { name: 'timeout', value: 'SECONDS', description: 'Per-video limit; a video past it is failed (0: none)', defaultText: String(DEFAULT_TIMEOUT_SECONDS) },
     { name: 'shard', value: 'I/N|auto', description: 'Process only shard I of N (rows r with (r-1) mod N == I) into DIR/shard-I-of-N/; auto reads a Slurm array task or a Kubernetes Indexed Job index', defaultText: 'every row' },
@@ -87,6 +95,8 @@ export interface ProcessCommand {
   gpuIds: number[];
   backend?: BackendChoice;
   ffmpegPath?: string;
+  /** False with --no-autorotate; absent: the library's default (DecoderConfig's). */
+  autorotate?: boolean;
   saveInterval: number;
   timeoutSeconds: number;
   retryFailed: boolean;
@@ -150,7 +160,12 @@ function resizeFlags(text: (name: string) => string | undefined): ResizeRequest 
   return { width: side('width'), height: side('height'), fit: oneOf('fit', text('fit'), RESIZE_FITS)! };
 }
 
-function oneOf<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
+/** `--gpus 0,1`: CUDA device ordinals; absent: device 0. */
+export function gpuIdsOf(text: string | undefined): number[] {
+  return (text ?? '0').split(',').map((id) => wholeNumber('gpus', id.trim(), 0));
+}
+
+export function oneOf<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
   if (text === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`--${flag} takes one of ${allowed.join(', ')}; got '${text}'`);
   return text as T;
@@ -212,9 +227,10 @@ export function jobCommandOf(commandName: string, { values, positionals }: Parse
     checkpointPath: text('checkpoint'),
     workers: workers === undefined ? undefined : wholeNumber('workers', workers, 1),
     device: oneOf('device', text('device'), DEVICE_CHOICES),
-    gpuIds: (text('gpus') ?? '0').split(',').map((id) => wholeNumber('gpus', id.trim(), 0)),
+    gpuIds: gpuIdsOf(text('gpus')),
     backend: oneOf('backend', text('backend'), BACKEND_CHOICES),
     ffmpegPath: text('ffmpeg'),
+    ...(flag('no-autorotate') ? { autorotate: false } : {}),
     saveInterval: number('save-interval', DEFAULT_SAVE_INTERVAL, 1),
     timeoutSeconds: number('timeout', DEFAULT_TIMEOUT_SECONDS, 0),
     retryFailed: flag('retry-failed'),

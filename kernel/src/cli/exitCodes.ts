@@ -16,3 +16,6 @@ export const PROCESS_EXIT_CODES = [
   `  ${EXIT_BAD_INPUT}    unusable input: a missing file or column (the message names what exists), a bad flag`,
   `  ${EXIT_INTERRUPTED}  interrupted: the checkpoint is saved, the same command resumes`,
 ];
+
+/** `verify`: a checked video's frame or frame count differs from a front-to-back decode. */
+export const EXIT_FRAMES_DIFFER = 4;

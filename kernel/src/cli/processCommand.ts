@@ -51,7 +51,7 @@ function reportProgress(processor: BatchVideoProcessor, onTerminal: boolean): vo
 /** `process`: runs the job, prints the stats on stdout, and answers the exit code. */
 export async function runProcessCommand(command: ProcessCommand): Promise<number> {
   const processor = new BatchVideoProcessor({
-    config: new DecoderConfig({ device: command.device, backend: command.backend, gpuIds: command.gpuIds, ffmpegPath: command.ffmpegPath }),
+    config: new DecoderConfig({ device: command.device, backend: command.backend, gpuIds: command.gpuIds, ffmpegPath: command.ffmpegPath, autorotate: command.autorotate }),
     numWorkers: command.workers,
     checkpointPath: command.checkpointPath,
     timeoutSeconds: command.timeoutSeconds,

@@ -52,7 +52,7 @@ export async function runSubmitCommand(command: SubmitCommand): Promise<number> 
     const spec = await submitQueueJob(connection, command.queue, {
       csvPath: job.csvPath, videoCol: job.videoCol, idCol: job.idCol, processFn: processFnOf(job), outputDir: job.outputDir,
       outputFormat: job.outputFormat, webdataset: { maxShardBytes: job.maxShardBytes, maxShardSamples: job.maxShardSamples },
-      decoder: { device: job.device, backend: job.backend, gpuIds: job.gpuIds, ffmpegPath: job.ffmpegPath },
+      decoder: { device: job.device, backend: job.backend, gpuIds: job.gpuIds, ffmpegPath: job.ffmpegPath, autorotate: job.autorotate },
       timeoutSeconds: job.timeoutSeconds, saveInterval: job.saveInterval, chunkRows: command.chunkRows,
       onReading: (reading) => (reading.bytesRead === reading.totalBytes ? log(`read ${job.csvPath}: ${readingSummary(reading)}`) : undefined),
     });

@@ -16,6 +16,11 @@ export interface DecoderConfigOptions {
   threads?: number;
   /** ffmpeg binary for the `ffmpeg` backend; otherwise FFMPEG_PATH, then ffmpeg on PATH. */
   ffmpegPath?: string;
+  /**
+   * Turn frames upright as the video's display matrix says (default true), as players show them;
+   * false: frames as stored. Metadata reports the rotation either way.
+   */
+  autorotate?: boolean;
 }
 
 /** The plain-data form of a DecoderConfig, as it travels to a worker process. */
@@ -25,6 +30,7 @@ export interface DecoderSettings {
   gpuIds: number[];
   threads: number;
   ffmpegPath?: string;
+  autorotate: boolean;
 }
 
 /**
@@ -38,6 +44,7 @@ export class DecoderConfig implements DecoderSettings {
   readonly gpuIds: number[];
   readonly threads: number;
   readonly ffmpegPath?: string;
+  readonly autorotate: boolean;
   /** The options as given, so that a host's defaults fill only what the caller left open. */
   private readonly given: DecoderConfigOptions;
 
@@ -48,6 +55,7 @@ export class DecoderConfig implements DecoderSettings {
     this.gpuIds = options.gpuIds?.length ? [...options.gpuIds] : [0];
     this.threads = options.threads ?? 1;
     this.ffmpegPath = options.ffmpegPath;
+    this.autorotate = options.autorotate ?? true;
     if (!(DEVICE_CHOICES as readonly string[]).includes(this.device)) {
       throw new TypeError(`DecoderConfig: device must be 'gpu', 'cpu' or 'auto', got '${String(this.device)}'`);
     }
@@ -57,6 +65,7 @@ export class DecoderConfig implements DecoderSettings {
     if (!Number.isInteger(this.threads) || this.threads < 0) {
       throw new TypeError(`DecoderConfig: threads must be a whole number >= 0 (0 = FFmpeg's choice), got ${this.threads}`);
     }
+    if (typeof this.autorotate !== 'boolean') throw new TypeError(`DecoderConfig: autorotate must be true or false, got ${String(this.autorotate)}`);
     if (this.gpuIds.some((id) => !Number.isInteger(id) || id < 0)) {
       throw new TypeError(`DecoderConfig: gpuIds must be CUDA device ordinals, got [${this.gpuIds.join(', ')}]`);
     }
@@ -72,6 +81,6 @@ export class DecoderConfig implements DecoderSettings {
   }
 
   toSettings(): DecoderSettings {
-    return { device: this.device, backend: this.backend, gpuIds: [...this.gpuIds], threads: this.threads, ffmpegPath: this.ffmpegPath };
+    return { device: this.device, backend: this.backend, gpuIds: [...this.gpuIds], threads: this.threads, ffmpegPath: this.ffmpegPath, autorotate: this.autorotate };
   }
 }

@@ -66,10 +66,17 @@ function videoPathOf(rawPath: string, folder: string): string {
   return isNetworkUrl(rawPath) ? rawPath : path.resolve(folder, rawPath);
 }
 
+/** A record's id and path as written (trimmed); the row number is the id without an id column. */
+export function rowCells(fields: string[], rowNumber: number, positions: ColumnPositions): { id: string; rawPath: string } {
+  return {
+    id: positions.idAt < 0 ? String(rowNumber) : (fields[positions.idAt] ?? '').trim(),
+    rawPath: (fields[positions.videoAt] ?? '').trim(),
+  };
+}
+
 /** The row a CSV record makes, before duplicate ids are told apart. */
-function videoRowOf(fields: string[], rowNumber: number, positions: ColumnPositions, folder: string): VideoRow {
-  const rawPath = (fields[positions.videoAt] ?? '').trim();
-  const id = positions.idAt < 0 ? String(rowNumber) : (fields[positions.idAt] ?? '').trim();
+export function videoRowOf(fields: string[], rowNumber: number, positions: ColumnPositions, folder: string): VideoRow {
+  const { id, rawPath } = rowCells(fields, rowNumber, positions);
   const row: VideoRow = { rowNumber, id, rawPath, videoPath: videoPathOf(rawPath, folder) };
   if (!rawPath) row.problem = 'empty_path';
   else if (!id) row.problem = 'empty_id';

@@ -1,3 +1,4 @@
+import { DecoderConfig } from '../config/decoderConfig';
 import { openLibavSource } from '../decode/libav/libavVideoSource';
 import { errorText } from '../errorText';
 import type { CpuDecodeProbe } from './deviceProbeProtocol';
@@ -7,7 +8,7 @@ export async function probeCpuDecode(clip: string, frameCount: number): Promise<
   const started = performance.now();
   const milliseconds = () => Math.round(performance.now() - started);
   try {
-    const source = await openLibavSource(clip, { settings: { device: 'cpu', backend: 'libav', gpuIds: [0], threads: 1 }, gpuId: 0 }, 'cpu');
+    const source = await openLibavSource(clip, { settings: { ...new DecoderConfig({ backend: 'libav', threads: 1 }).toSettings(), device: 'cpu' }, gpuId: 0 }, 'cpu');
     try {
       const frames = await source.frames(Array.from({ length: frameCount }, (_, index) => index), { size: 64 });
       const works = frames.length === frameCount;

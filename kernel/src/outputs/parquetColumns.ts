@@ -51,8 +51,10 @@ const DECLARED_KINDS: Readonly<Record<string, ScalarKind>> = {
   num_frames: 'int64',
   num_random_access_frames: 'int64',
   bit_rate: 'int64',
+  rotation: 'int64',
   codec: 'string',
   pix_fmt: 'string',
+  sample_aspect_ratio: 'string',
 };
 
 /** What the first pass has learnt of one field. */

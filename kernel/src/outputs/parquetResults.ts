@@ -6,8 +6,7 @@ import { packageVersion } from '../packageInfo';
 import { inferResultColumns } from './parquetColumns';
 import { RowGroupBuffer, tableColumns, tableSchema, type TableColumn } from './parquetRowGroup';
 
-/** The file's name in a run's output directory. */
-export const PARQUET_RESULTS_FILE = 'processing_results.parquet';
+export { PARQUET_RESULTS_FILE } from '../checkpoint/resultsFiles';
 
 /**
  * Memory is bounded by one row group, whatever the number of records: the writer holds the group's

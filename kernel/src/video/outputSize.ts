@@ -7,6 +7,10 @@ export function outputSize(width: number, height: number, size?: number): { widt
   if (size === undefined) return { width, height };
   if (!Number.isInteger(size) || size < 2) throw new RangeError(`size must be a whole number of pixels >= 2, got ${size}`);
   const scale = size / Math.min(width, height);
-  const even = (value: number) => Math.max(2, 2 * Math.round(value / 2));
-  return { width: even(width * scale), height: even(height * scale) };
+  return { width: evenSide(width * scale), height: evenSide(height * scale) };
+}
+
+/** A scaled side as delivered: the nearest even whole number, at least 2. */
+export function evenSide(value: number): number {
+  return Math.max(2, 2 * Math.round(value / 2));
 }

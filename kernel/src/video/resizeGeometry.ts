@@ -1,4 +1,5 @@
-import { outputSize } from './outputSize';
+import { evenSide, outputSize } from './outputSize';
+import { orientedSize, type Orientation } from './pictureOrientation';
 
 /** How a picture is fitted into a `resize` box. */
 export type ResizeFit = 'stretch' | 'cover' | 'contain';
@@ -25,13 +26,24 @@ export interface Placement {
   y: number;
 }
 
-/** What a frame request does to a picture: scale to `scaleWidth` x `scaleHeight`, then place, giving `width` x `height`. */
+/**
+ * What a frame request does to a picture: scale the stored picture so that, turned by
+ * `orientation` (absent: as stored), it is `scaleWidth` x `scaleHeight`; turn it; then place it,
+ * giving `width` x `height`. Every size here is of the picture as displayed.
+ */
 export interface FrameGeometry {
   width: number;
   height: number;
   scaleWidth: number;
   scaleHeight: number;
   placement?: Placement;
+  orientation?: Orientation;
+}
+
+/** The size the stored picture is scaled to: the scale size before the orientation turns it. */
+export function storedScaleSize(geometry: FrameGeometry): { width: number; height: number } {
+  const scaled = { width: geometry.scaleWidth, height: geometry.scaleHeight };
+  return geometry.orientation ? orientedSize(scaled, geometry.orientation) : scaled;
 }
 
 /** Whole, even, >= 2: the delivered frame is encoded as 4:2:0 JPEG, whose chroma planes halve both sides. */
@@ -47,7 +59,6 @@ export function checkResize(resize: ResizeRequest): void {
   if (!RESIZE_FITS.includes(resize.fit)) throw new RangeError(`resize.fit must be one of ${RESIZE_FITS.join(', ')}, got ${String(resize.fit)}`);
 }
 
-const even = (value: number) => Math.max(2, 2 * Math.round(value / 2));
 /**
  * The offset that centres `inner` in `outer`, rounded down to even: a 4:2:0 picture can be cut or
  * placed only at even offsets (ffmpeg's crop and pad filters round odd ones down), so both backends
@@ -66,7 +77,7 @@ export function resizeGeometry(width: number, height: number, resize: ResizeRequ
   if (resize.fit === 'stretch') return { ...box, scaleWidth: box.width, scaleHeight: box.height };
   const cover = resize.fit === 'cover';
   const scale = (cover ? Math.max : Math.min)(box.width / width, box.height / height);
-  const bound = (target: number, exact: number) => (cover ? Math.max(target, even(exact)) : Math.min(target, even(exact)));
+  const bound = (target: number, exact: number) => (cover ? Math.max(target, evenSide(exact)) : Math.min(target, evenSide(exact)));
   const scaleWidth = bound(box.width, width * scale);
   const scaleHeight = bound(box.height, height * scale);
   if (scaleWidth === box.width && scaleHeight === box.height) return { ...box, scaleWidth, scaleHeight };

@@ -9,8 +9,21 @@ import type { ResizeRequest } from './resizeGeometry';
 export interface VideoMetadata {
   /** Seconds, from the first to the end of the last displayed frame. */
   duration: number;
+  /**
+   * The displayed size: the coded size with the sample aspect ratio applied to the width (rounded
+   * to even unless the pixels are square), sides swapped for a 90/270-degree rotation unless
+   * autorotation is off. The frames come at this size unless a request resizes them.
+   */
   width: number;
   height: number;
+  /**
+   * The display matrix's rotation in whole degrees as stored and as ffprobe prints it:
+   * counter-clockwise, in [-180, 180); -90 is shown turned a quarter clockwise (most portrait
+   * phone videos), a half turn is -180, 0 without a matrix. Reported whether or not the frames are turned.
+   */
+  rotation: number;
+  /** The shape of a stored pixel, "num:den" as ffprobe prints it (reduced); "1:1" when the stream gives none. */
+  sample_aspect_ratio: string;
   /** Average frames per second (frame count over duration); for VFR files this is the mean. */
   fps: number;
   /** Frames counted from the packet index, never from the container header (headers over-report). */

@@ -19,7 +19,10 @@ export async function answerHarnessRequest(page: Page, request: HarnessRequest):
   try {
     if (request.type === 'screenshot') {
       mkdirSync(path.dirname(request.path), { recursive: true });
-      await page.screenshot({ path: request.path });
+      const box = request.selector ? await page.locator(request.selector).first().boundingBox() : null;
+      const clip = box ? { ...box, height: Math.min(box.height, request.height ?? box.height) } : undefined;
+      if (request.selector && !clip) throw new Error(`nothing matching ${request.selector} is shown`);
+      await page.screenshot({ path: request.path, ...(clip ? { clip } : {}) });
       answer = { ok: true, texts: [] };
     } else if (request.type === 'keyboard') {
       await page.keyboard.type(request.text);

@@ -7,8 +7,8 @@
 export const HARNESS_REQUEST_PREFIX = '[vbk-harness] ';
 
 export type HarnessRequest =
-  /** A PNG of the whole page, as a person would see it. */
-  | { type: 'screenshot'; path: string; answerPath: string }
+  /** A PNG of the whole page, as a person would see it, or of the first element matching `selector` (its top `height` pixels at most). */
+  | { type: 'screenshot'; path: string; selector?: string; height?: number; answerPath: string }
   /** The text of every element matching `selector` in every frame (notebook outputs live in iframes). */
   | { type: 'queryFrames'; selector: string; answerPath: string }
   /** Types `text` on the keyboard, then presses `key` (e.g. "Enter"): a person answering a quick pick. */

@@ -22,8 +22,9 @@ async function ask(body: RequestBody, timeoutMs = 30_000): Promise<string[]> {
   return answer.texts;
 }
 
-export async function screenshot(file: string): Promise<void> {
-  await ask({ type: 'screenshot', path: file });
+/** A PNG of the page, or of the first element matching `selector` (a part of the workbench), cut to `height` pixels. */
+export async function screenshot(file: string, selector?: string, height?: number): Promise<void> {
+  await ask({ type: 'screenshot', path: file, ...(selector ? { selector } : {}), ...(height ? { height } : {}) });
 }
 
 /** Text of the elements matching `selector` in the page and in every webview frame. */

@@ -44,10 +44,10 @@ export async function processOnCluster(host: ClusterRunHost, options: ProcessDat
   const connection = redisConnection(options.cluster.redis, (line) => host.events.emit('log', line));
   try {
     const csvPath = path.resolve(options.csvPath);
-    const { device, backend, gpuIds, ffmpegPath } = host.config;
+    const { device, backend, gpuIds, ffmpegPath, autorotate } = host.config;
     const spec = await submitQueueJob(connection, queue, {
       csvPath, videoCol: options.videoCol, idCol: options.idCol, processFn: options.processFn!, outputDir, outputFormat: options.outputFormat, webdataset: options.webdataset,
-      decoder: { device, backend, gpuIds, ffmpegPath }, timeoutSeconds: host.timeoutSeconds, saveInterval: options.saveInterval, chunkRows: options.cluster.chunkRows,
+      decoder: { device, backend, gpuIds, ffmpegPath, autorotate }, timeoutSeconds: host.timeoutSeconds, saveInterval: options.saveInterval, chunkRows: options.cluster.chunkRows,
       onReading: ({ bytesRead, totalBytes }) => host.events.emit('reading', { csvPath, bytesRead, totalBytes }),
     });
     const checkpointPath = jobFilePath(outputDir);

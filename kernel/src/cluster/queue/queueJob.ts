@@ -28,7 +28,7 @@ export interface QueueJobSpec {
   webdataset: WebDatasetOptions;
   task: BuiltinTask;
   processing_fingerprint: string;
-  decoder: Pick<DecoderConfigOptions, 'device' | 'backend' | 'gpuIds' | 'ffmpegPath'>;
+  decoder: Pick<DecoderConfigOptions, 'device' | 'backend' | 'gpuIds' | 'ffmpegPath' | 'autorotate'>;
   timeout_seconds: number;
   save_interval: number;
   chunk_rows: number;

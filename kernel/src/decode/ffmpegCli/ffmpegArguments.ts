@@ -1,5 +1,6 @@
 import type { ProgramRun } from '../../runProgram';
-import type { FrameGeometry } from '../../video/resizeGeometry';
+import { storedScaleSize, type FrameGeometry } from '../../video/resizeGeometry';
+import type { Orientation } from '../../video/pictureOrientation';
 import type { DecodeDevice } from '../../video/videoTypes';
 import type { ConcatEntry, SeekPlan } from './seekPlan';
 import { isNetworkUrl, protocolArgs } from '../networkInput';
@@ -63,15 +64,25 @@ export interface ExtractionPlan {
 }
 
 
+/** The filters that turn a picture by `orientation` (see pictureOrientation.ts for the order). */
+export function orientationFilters(orientation: Orientation): string[] {
+  const { transpose, flipX, flipY } = orientation;
+  if (transpose) return [`transpose=${flipX ? (flipY ? 'clock_flip' : 'clock') : flipY ? 'cclock' : 'cclock_flip'}`];
+  return [...(flipX ? ['hflip'] : []), ...(flipY ? ['vflip'] : [])];
+}
+
 /**
- * The filters that give a frame the geometry's size: the same bicubic scaler as the libav backend,
- * then the crop (cover) or black pad (contain) at the offsets both backends share.
+ * The filters that give a frame the geometry's size, in the libav backend's order: the same
+ * bicubic scaler to the stored picture's scale size, the turn upright (ffmpeg's own autorotation
+ * is off: it would turn before scaling), then the crop (cover) or black pad (contain) at the
+ * offsets both backends share.
  */
 export function geometryFilters(geometry: FrameGeometry): string {
-  const scale = `scale=${geometry.scaleWidth}:${geometry.scaleHeight}:flags=bicubic`;
+  const stored = storedScaleSize(geometry);
+  const filters = [`scale=${stored.width}:${stored.height}:flags=bicubic`, ...(geometry.orientation ? orientationFilters(geometry.orientation) : [])];
   const { placement, width, height } = geometry;
-  if (!placement) return scale;
-  return `${scale},${placement.kind}=${width}:${height}:${placement.x}:${placement.y}${placement.kind === 'pad' ? ':color=black' : ''}`;
+  if (placement) filters.push(`${placement.kind}=${width}:${height}:${placement.x}:${placement.y}${placement.kind === 'pad' ? ':color=black' : ''}`);
+  return filters.join(',');
 }
 
 /**
@@ -93,7 +104,7 @@ export function extractionInvocation(plan: ExtractionPlan): ProgramRun {
   const frameLimit = ['-frames:v', String(selectPts.length), '-fps_mode', 'passthrough'];
   const args = [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
-    '-threads', String(plan.threads), ...decodeDeviceArgs(plan.device, plan.gpuId), '-copyts', ...input,
+    '-threads', String(plan.threads), ...decodeDeviceArgs(plan.device, plan.gpuId), '-copyts', '-noautorotate', ...input,
     '-filter_complex', graph,
   ];
   if (plan.pixels) args.push('-map', '[rgb]', ...frameLimit, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
@@ -105,7 +116,7 @@ export function extractionInvocation(plan: ExtractionPlan): ProgramRun {
 export function packetProbeArgs(file: string, networkTimeoutS: number): string[] {
   return [
     '-hide_banner', '-loglevel', 'error', '-select_streams', 'v:0',
-    '-show_entries', 'packet=pts,dts,duration,size,flags:stream=codec_name,width,height,pix_fmt,time_base:format=bit_rate',
+    '-show_entries', 'packet=pts,dts,duration,size,flags:stream=codec_name,width,height,pix_fmt,time_base,sample_aspect_ratio:stream_side_data=displaymatrix:format=bit_rate',
     '-of', 'json', ...videoInput(file, networkTimeoutS),
   ];
 }

@@ -3,12 +3,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync }
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DecodeDevice, FrameRequest, VideoFrame, VideoMetadata } from '../../video/videoTypes';
-import { frameGeometry, type FrameGeometry } from '../../video/resizeGeometry';
+import type { FrameGeometry } from '../../video/resizeGeometry';
 import { validateIndices } from '../frameIndices';
 import { DEFAULT_JPEG_QUALITY, jpegFileName, jpegQscale } from '../jpegFiles';
 import { errorText } from '../../errorText';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
-import { describeVideo, frameTimestamp, frameTimestamps, type PacketSummary } from '../videoDescription';
+import { describeVideo, frameTimestamp, frameTimestamps, requestGeometry, type PacketSummary } from '../videoDescription';
 import { readPacketSummary } from '../libav/videoStream';
 import { extractionInvocation, fitsConcatScript, packetProbeArgs } from './ffmpegArguments';
 import { resolveFfmpegBinary, type FfmpegBinary } from './ffmpegBinary';
@@ -26,12 +26,36 @@ interface ProbedPacket {
 
 interface ProbeOutput {
   packets?: ProbedPacket[];
-  streams?: { codec_name?: string; width?: number; height?: number; pix_fmt?: string; time_base?: string }[];
+  streams?: ProbedStream[];
   format?: { bit_rate?: string };
 }
 
+interface ProbedStream {
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  pix_fmt?: string;
+  time_base?: string;
+  /** "num:den", "0:1" or "N/A". */
+  sample_aspect_ratio?: string;
+  /** `displaymatrix`: a hex dump, three rows of "index: entry entry entry". */
+  side_data_list?: { displaymatrix?: string }[];
+}
+
+/** The display matrix from ffprobe's dump of it, when the stream has one. */
+function probedDisplayMatrix(stream: ProbedStream): number[] | undefined {
+  const dump = stream.side_data_list?.find((sideData) => sideData.displaymatrix)?.displaymatrix;
+  const entries = (dump ?? '').split('\n').filter((row) => row.includes(':')).flatMap((row) => row.slice(row.indexOf(':') + 1).trim().split(/\s+/).map(Number));
+  return entries.length === 9 && entries.every(Number.isInteger) ? entries : undefined;
+}
+
+function probedSampleAspectRatio(stream: ProbedStream): { num: number; den: number } {
+  const [num, den] = (stream.sample_aspect_ratio ?? '').split(':').map(Number);
+  return num > 0 && den > 0 ? { num, den } : { num: 0, den: 1 };
+}
+
 /** The packet summary from ffprobe's packet list; discarded packets (edit lists) are no frames. */
-async function probePackets(ffprobe: string, file: string, networkTimeoutS: number): Promise<PacketSummary> {
+export async function probePackets(ffprobe: string, file: string, networkTimeoutS: number): Promise<PacketSummary> {
   const stdout = await runProgram(ffprobe, { args: packetProbeArgs(file, networkTimeoutS) }, `reading the packets of ${file}`);
   const probe = JSON.parse(stdout.toString('utf8')) as ProbeOutput;
   const stream = probe.streams?.[0];
@@ -50,6 +74,8 @@ async function probePackets(ffprobe: string, file: string, networkTimeoutS: numb
     totalBytes: frames.reduce((sum, frame) => sum + frame.size, 0),
     width: stream.width ?? 0,
     height: stream.height ?? 0,
+    displayMatrix: probedDisplayMatrix(stream),
+    sampleAspectRatio: probedSampleAspectRatio(stream),
     codec: stream.codec_name ?? 'unknown',
     pixFmt: stream.pix_fmt ?? 'unknown',
     bitRate: Number(probe.format?.bit_rate ?? 0),
@@ -81,7 +107,7 @@ class FfmpegVideoSource implements OpenedVideoSource {
   }
 
   async metadata(): Promise<VideoMetadata> {
-    return describeVideo(this.summary);
+    return describeVideo(this.summary, this.options.settings.autorotate);
   }
 
   async frameTimestamps(): Promise<number[]> {
@@ -90,7 +116,7 @@ class FfmpegVideoSource implements OpenedVideoSource {
 
   async frames(indices: readonly number[], request: FrameRequest = {}): Promise<VideoFrame[]> {
     validateIndices(indices, this.summary.pts.length, this.file);
-    const size = frameGeometry(this.summary.width, this.summary.height, request);
+    const size = requestGeometry(this.summary, this.options.settings.autorotate, request);
     if (request.pixels === false && !request.jpegDir && !request.jpegBytes) return indices.map((index) => this.frameRecord(index, size));
     // The program writes JPEGs only as files: bytes without a folder go through a private one, removed after.
     const scratch = request.jpegBytes && !request.jpegDir ? mkdtempSync(path.join(os.tmpdir(), 'vbk-jpeg-')) : undefined;
@@ -176,11 +202,14 @@ class FfmpegVideoSource implements OpenedVideoSource {
  * Only demuxing happens here: decoding stays with the configured ffmpeg.
  */
 async function packetSummary(binary: FfmpegBinary, file: string, networkTimeoutS: number): Promise<PacketSummary> {
+  const started = performance.now();
   try {
     return readPacketSummary(file, networkTimeoutS);
   } catch (error) {
-    // ffprobe would wait on the same unreachable server again.
-    if (isNetworkUrl(file) && networkFailure(errorText(error), file, networkTimeoutS)) throw error;
+    // ffprobe would wait on the same unreachable or stalled server again (a stall shows as a cut
+    // file, "moov atom not found", after the whole timeout).
+    const slow = performance.now() - started >= networkTimeoutS * 1000;
+    if (isNetworkUrl(file) && networkFailure(errorText(error), file, networkTimeoutS, slow)) throw error;
     if (binary.ffprobe) return probePackets(binary.ffprobe, file, networkTimeoutS);
     throw new Error(`${errorText(error)} (and there is no ffprobe beside ${binary.ffmpeg} or on PATH to try instead)`, { cause: error });
   }

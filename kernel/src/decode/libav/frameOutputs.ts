@@ -1,7 +1,8 @@
 import { Frame } from 'node-av/lib';
 import { AV_PIX_FMT_RGB24 } from 'node-av/constants';
 import { DEFAULT_JPEG_QUALITY } from '../jpegFiles';
-import type { FrameGeometry } from '../../video/resizeGeometry';
+import { storedScaleSize, type FrameGeometry } from '../../video/resizeGeometry';
+import { orientRgb } from '../../video/orientRgb';
 import { placeRgb } from '../../video/placeRgb';
 import { avCheck } from './avCheck';
 import { FrameConverter } from './frameConverter';
@@ -14,29 +15,36 @@ import { JpegEncoder } from './jpegEncoder';
 export class FrameOutputs {
   private readonly converters = new Map<string, FrameConverter>();
   private readonly jpegEncoders = new Map<string, JpegEncoder>();
-  /** Cropped or padded pictures as frames, for the JPEG encoder; one per output size. */
+  /** Turned, cropped or padded pictures as frames, for the JPEG encoder; one per output size. */
   private readonly placedFrames = new Map<string, Frame>();
 
   constructor(private readonly file: string) {}
 
-  /** The picture scaled to the geometry's scale size, then cropped or padded to its output size. */
+  /**
+   * The picture scaled so that, turned, it has the geometry's scale size; turned upright; then
+   * cropped or padded to its output size (the order the ffmpeg backend's filters follow too).
+   */
   rgb(picture: Frame, geometry: FrameGeometry): Uint8Array {
-    const key = `${geometry.scaleWidth}x${geometry.scaleHeight}`;
+    const stored = storedScaleSize(geometry);
+    const key = `${stored.width}x${stored.height}`;
     let converter = this.converters.get(key);
-    if (!converter) this.converters.set(key, (converter = new FrameConverter(AV_PIX_FMT_RGB24, geometry.scaleWidth, geometry.scaleHeight)));
+    if (!converter) this.converters.set(key, (converter = new FrameConverter(AV_PIX_FMT_RGB24, stored.width, stored.height)));
     const rgb = converter.convertToBuffer(picture);
-    return placeRgb(new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.byteLength), geometry);
+    const scaled = new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.byteLength);
+    const upright = geometry.orientation ? orientRgb(scaled, stored.width, stored.height, geometry.orientation) : scaled;
+    return placeRgb(upright, geometry);
   }
 
   /**
-   * The picture as JPEG bytes at the output size. A crop or pad goes through the placed RGB
-   * picture, the same pixels `rgb` returns; otherwise the encoder scales the picture itself.
+   * The picture as JPEG bytes at the output size. A turn, crop or pad goes through the RGB picture
+   * `rgb` returns; otherwise the encoder scales the picture itself.
    */
   jpeg(picture: Frame, geometry: FrameGeometry, quality = DEFAULT_JPEG_QUALITY): Buffer {
     const key = `${geometry.width}x${geometry.height}q${quality}`;
     let encoder = this.jpegEncoders.get(key);
     if (!encoder) this.jpegEncoders.set(key, (encoder = new JpegEncoder(geometry.width, geometry.height, quality, this.file)));
-    return encoder.encode(geometry.placement ? this.placedFrame(picture, geometry) : picture, this.file);
+    const reshaped = geometry.placement !== undefined || geometry.orientation !== undefined;
+    return encoder.encode(reshaped ? this.placedFrame(picture, geometry) : picture, this.file);
   }
 
   free(): void {

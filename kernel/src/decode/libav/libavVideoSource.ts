@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Codec, CodecContext, FormatContext, Frame, Option, type HardwareDeviceContext } from 'node-av/lib';
 import { AVDISCARD_DEFAULT, AVDISCARD_NONREF, AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA } from 'node-av/constants';
 import type { FrameRequest, VideoFrame, VideoMetadata, DecodeDevice } from '../../video/videoTypes';
-import { frameGeometry, type FrameGeometry } from '../../video/resizeGeometry';
+import type { FrameGeometry } from '../../video/resizeGeometry';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { avCheck, avErrorText } from './avCheck';
 import { FrameOutputs } from './frameOutputs';
@@ -13,7 +13,7 @@ import { openVideoStream } from './videoStream';
 import { networkTimeoutOf } from '../networkInput';
 import { validateIndices } from '../frameIndices';
 import { writeJpegFile } from '../jpegFiles';
-import { describeVideo, frameTimestamp, frameTimestamps, type PacketSummary } from '../videoDescription';
+import { describeVideo, frameTimestamp, frameTimestamps, requestGeometry, type PacketSummary } from '../videoDescription';
 
 /**
  * The packets a video's index may keep for decoding: a few hundred frames of a short clip cost
@@ -62,7 +62,7 @@ export class LibavVideoSource implements OpenedVideoSource {
 
   private constructor(
     private readonly file: string,
-    options: SourceOptions,
+    private readonly options: SourceOptions,
     readonly device: DecodeDevice,
     keep: KeepLimit,
   ) {
@@ -108,7 +108,7 @@ export class LibavVideoSource implements OpenedVideoSource {
   }
 
   async metadata(): Promise<VideoMetadata> {
-    return describeVideo(this.summary);
+    return describeVideo(this.summary, this.options.settings.autorotate);
   }
 
   async frameTimestamps(): Promise<number[]> {
@@ -122,7 +122,7 @@ export class LibavVideoSource implements OpenedVideoSource {
     const wanted = [...new Set(indices)].sort((a, b) => a - b);
     const wantedPts = new Set(wanted.map((frame) => this.index.pts[frame]));
     const found = new Map<number, VideoFrame>();
-    const size = frameGeometry(this.summary.width, this.summary.height, request);
+    const size = requestGeometry(this.summary, this.options.settings.autorotate, request);
     const jpegDir = request.jpegDir;
     if (jpegDir) mkdirSync(jpegDir, { recursive: true });
     const deliver = (frame: number) => this.deliver(frame, size, request, jpegDir);

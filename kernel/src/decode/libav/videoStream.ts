@@ -1,6 +1,6 @@
-import { avGetCodecName, avGetPixFmtName, Dictionary, FormatContext } from 'node-av/lib';
-import { AVMEDIA_TYPE_VIDEO, type AVPixelFormat } from 'node-av/constants';
-import type { PacketSummary } from '../videoDescription';
+import { avGetCodecName, avGetPixFmtName, Dictionary, FormatContext, type Stream } from 'node-av/lib';
+import { AV_PKT_DATA_DISPLAYMATRIX, AVMEDIA_TYPE_VIDEO, type AVPixelFormat } from 'node-av/constants';
+import type { PacketSummary, StoredPicture } from '../videoDescription';
 import { avCheck, avErrorText } from './avCheck';
 import { isNetworkUrl, MAX_NETWORK_TIMEOUT_S, protocolOptions } from '../networkInput';
 import { readPacketIndex, type KeepLimit, type KeptPackets, type PacketIndex } from './packetIndex';
@@ -14,7 +14,7 @@ export interface VideoStream {
 }
 
 /** Opens a file, or a URL with the http protocol's timeout and reconnect options. */
-function openInput(input: FormatContext, file: string, networkTimeoutS: number): void {
+export function openVideoInput(input: FormatContext, file: string, networkTimeoutS: number): void {
   const options = isNetworkUrl(file) ? Dictionary.fromObject(protocolOptions(networkTimeoutS)) : null;
   try {
     avCheck(input.openInputSync(file, null, options), 'cannot open', file);
@@ -23,9 +23,29 @@ function openInput(input: FormatContext, file: string, networkTimeoutS: number):
   }
 }
 
+/** The stream's display matrix (9 int32 in the machine's byte order, as FFmpeg keeps it: little-endian on the x86-64 and arm64 machines node-av ships for), when it has one. */
+function displayMatrixOf(stream: Stream): number[] | undefined {
+  const data = stream.codecpar.getCodedSideData(AV_PKT_DATA_DISPLAYMATRIX);
+  if (!data || data.length < 36) return undefined;
+  return Array.from({ length: 9 }, (_, entry) => data.readInt32LE(entry * 4));
+}
+
+/** The pixel shape as ffprobe reads it: the container's, else the bitstream's (0/1: none given). */
+function sampleAspectRatioOf(stream: Stream): { num: number; den: number } {
+  const [container, bitstream] = [stream.sampleAspectRatio, stream.codecpar.sampleAspectRatio];
+  const chosen = container.num > 0 && container.den > 0 ? container : bitstream;
+  return chosen.num > 0 && chosen.den > 0 ? { num: chosen.num, den: chosen.den } : { num: 0, den: 1 };
+}
+
+/** The stream's stored picture shape, as both the index and a front-to-back decode read it. */
+export function storedPictureOf(stream: Stream): StoredPicture {
+  const parameters = stream.codecpar;
+  return { width: parameters.width, height: parameters.height, displayMatrix: displayMatrixOf(stream), sampleAspectRatio: sampleAspectRatioOf(stream) };
+}
+
 /** Opens `file` in `input`, finds its video stream and reads its packet index (no decoding), keeping the packets within `keep`. */
 export function openVideoStream(input: FormatContext, file: string, keep?: KeepLimit, networkTimeoutS = MAX_NETWORK_TIMEOUT_S): VideoStream {
-  openInput(input, file, networkTimeoutS);
+  openVideoInput(input, file, networkTimeoutS);
   avCheck(input.findStreamInfoSync(null), 'cannot read the stream information of', file);
   const streamIndex = input.findBestStream(AVMEDIA_TYPE_VIDEO);
   if (streamIndex < 0) throw new Error(`no video stream in ${file}: ${avErrorText(streamIndex)}`);
@@ -42,8 +62,7 @@ export function openVideoStream(input: FormatContext, file: string, keep?: KeepL
     timeBase: { num: stream.timeBase.num, den: stream.timeBase.den },
     keyframes: index.keyframes,
     totalBytes: index.totalBytes,
-    width: parameters.width,
-    height: parameters.height,
+    ...storedPictureOf(stream),
     codec: avGetCodecName(parameters.codecId) ?? 'unknown',
     pixFmt: avGetPixFmtName(parameters.format as AVPixelFormat) ?? 'unknown',
     bitRate: Number(input.bitRate),
