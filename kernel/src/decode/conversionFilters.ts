@@ -1,0 +1,41 @@
+/**
+ * The FFmpeg filters both backends turn decoded frames into RGB and JPEG pictures with: the libav
+ * backend builds them into its own filter graph, the ffmpeg backend writes them into its
+ * `-filter_complex`, so the two convert alike by construction.
+ */
+
+/** One filter of a chain, as FFmpeg's graph syntax writes it: `name=options`. */
+export interface FilterStep {
+  name: string;
+  options: string;
+}
+
+/**
+ * FFmpeg's `scale` filter, bicubic (the scaler the ffmpeg program inserts by default), and nothing
+ * else: the filter then reads the input's matrix, range and chroma siting from each frame
+ * (`in_color_matrix` and `in_range` are `auto`), and swscale takes its unscaled fast path exactly
+ * where `ffmpeg -i video -pix_fmt rgb24` takes it, so the pixels equal that command's.
+ */
+export function scaleStep(width: number, height: number): FilterStep {
+  return { name: 'scale', options: `${width}:${height}:flags=bicubic` };
+}
+
+/** Pins the pixel format at this point of the chain (by FFmpeg's name for it: `rgb24`). */
+export function formatStep(pixelFormatName: string): FilterStep {
+  return { name: 'format', options: `pix_fmts=${pixelFormatName}` };
+}
+
+/**
+ * An RGB picture coded for a JPEG: full-range BT.601 4:2:0, what JFIF defines, whatever the video's
+ * own matrix. Coding the RGB picture (not the decoded YUV) makes the JPEG show exactly the pixels
+ * the RGB output holds; the ffmpeg program's automatic conversion would leave the matrix to its version.
+ */
+export const JPEG_CODING: readonly FilterStep[] = [
+  { name: 'scale', options: 'flags=bicubic:out_color_matrix=bt601:out_range=full' },
+  formatStep('yuvj420p'),
+];
+
+/** A chain in FFmpeg's graph syntax. */
+export function filterChain(steps: readonly FilterStep[]): string {
+  return steps.map((step) => `${step.name}=${step.options}`).join(',');
+}
