@@ -20,6 +20,16 @@ export function scaleStep(width: number, height: number): FilterStep {
   return { name: 'scale', options: `${width}:${height}:flags=bicubic` };
 }
 
+/**
+ * Semi-planar layouts, the ones GPU decoders download to (NVDEC: NV12, P010, P016), unpacked to
+ * their planar equivalents before the conversion: a lossless rearrangement after which a GPU frame
+ * takes the same swscale path as the CPU decoder's frame of the same samples. Converted straight,
+ * NV12 misses the unscaled YUV 4:2:0 path and differs at the video's own size (up to 80 levels at
+ * a few sharp chroma edges). Only names every FFmpeg since 4.0 knows: the ffmpeg backend's
+ * program may be old.
+ */
+export const PLANAR_FIRST: FilterStep = { name: 'noformat', options: 'pix_fmts=nv12|nv21|nv16|nv24|nv42|p010le|p010be|p016le|p016be' };
+
 /** Pins the pixel format at this point of the chain (by FFmpeg's name for it: `rgb24`). */
 export function formatStep(pixelFormatName: string): FilterStep {
   return { name: 'format', options: `pix_fmts=${pixelFormatName}` };

@@ -5,7 +5,7 @@ import type { DecodeDevice } from '../../video/videoTypes';
 import type { ConcatEntry, SeekPlan } from './seekPlan';
 import { isNetworkUrl, protocolArgs } from '../networkInput';
 import { selectByOutputNumber, selectByTime } from './frameWindows';
-import { filterChain, formatStep, JPEG_CODING, scaleStep } from '../conversionFilters';
+import { filterChain, formatStep, JPEG_CODING, PLANAR_FIRST, scaleStep } from '../conversionFilters';
 
 /**
  * A path as an ffmpeg input or output: `file:` makes it a file whatever it looks like (a name
@@ -84,7 +84,7 @@ export function orientationFilters(orientation: Orientation): string[] {
  */
 export function geometryFilters(geometry: FrameGeometry): string {
   const stored = storedScaleSize(geometry);
-  const toRgb = filterChain([scaleStep(stored.width, stored.height), formatStep('rgb24')]);
+  const toRgb = filterChain([PLANAR_FIRST, scaleStep(stored.width, stored.height), formatStep('rgb24')]);
   const filters = [toRgb, ...(geometry.orientation ? orientationFilters(geometry.orientation) : [])];
   const { placement, width, height } = geometry;
   if (placement) filters.push(`${placement.kind}=${width}:${height}:${placement.x}:${placement.y}${placement.kind === 'pad' ? ':color=black' : ''}`);

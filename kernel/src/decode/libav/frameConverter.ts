@@ -1,6 +1,6 @@
 import { Filter, FilterGraph, Frame, avGetPixFmtName, type FilterContext } from 'node-av/lib';
 import { AV_BUFFERSRC_FLAG_KEEP_REF, type AVPixelFormat } from 'node-av/constants';
-import { formatStep, scaleStep, type FilterStep } from '../conversionFilters';
+import { formatStep, PLANAR_FIRST, scaleStep, type FilterStep } from '../conversionFilters';
 import { avErrorText } from './avCheck';
 
 export interface FrameConverterOptions {
@@ -10,7 +10,7 @@ export interface FrameConverterOptions {
   then?: readonly FilterStep[];
 }
 
-/** One configured filter graph, `buffer → scale → format (→ then) → buffersink`, and the frames it was built for. */
+/** One configured filter graph, `buffer → noformat → scale → format (→ then) → buffersink`, and the frames it was built for. */
 interface ScaleGraph {
   graph: FilterGraph;
   source: FilterContext;
@@ -99,7 +99,7 @@ export class FrameConverter {
     graph.nbThreads = 1;
     try {
       const bufferArgs = `video_size=${source.width}x${source.height}:pix_fmt=${source.format}:time_base=1/1:pixel_aspect=1/1:colorspace=${source.colorSpace}:range=${source.colorRange}`;
-      const steps = [scaleStep(this.width, this.height), formatStep(avGetPixFmtName(this.format) ?? String(this.format)), ...(this.options.then ?? [])];
+      const steps = [PLANAR_FIRST, scaleStep(this.width, this.height), formatStep(avGetPixFmtName(this.format) ?? String(this.format)), ...(this.options.then ?? [])];
       const chain = [
         this.filter(graph, 'buffer', bufferArgs),
         ...steps.map((step) => this.filter(graph, step.name, step.options)),
