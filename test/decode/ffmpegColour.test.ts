@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Frame } from 'node-av/lib';
+import { avGetPixFmtName, type Frame } from 'node-av/lib';
 import { AV_PIX_FMT_NV12, AV_PIX_FMT_P010LE, AV_PIX_FMT_RGB24, AV_PIX_FMT_YUV420P10LE, type AVPixelFormat } from 'node-av/constants';
 import { DecoderConfig, type BackendChoice } from '../../kernel/src/config/decoderConfig';
 import { FrameConverter } from '../../kernel/src/decode/libav/frameConverter';
@@ -104,6 +104,19 @@ describe('Colour as FFmpeg converts it', function () {
   }
 
   for (const backend of ['libav', 'ffmpeg'] as BackendChoice[]) {
+    it(`${backend}: the RGB frames stay ffmpeg's when JPEGs are made from the same pictures`, async () => {
+      const file = path.join(dir, 'bt709.mp4');
+      const indices = Array.from({ length: FRAMES }, (_, at) => at);
+      const source = await openVideoSource(file, optionsFor(backend));
+      try {
+        const frames = await source.frames(indices, { size: SCALED_SIZE, jpegBytes: true });
+        assert.ok(frames.every((frame) => frame.jpeg && frame.jpeg.length > 0), 'a JPEG for every frame');
+        assertSamePixels(frames.map((frame) => frame.data), await debianRgb(file, outputSize(320, 180, SCALED_SIZE)), 'bt709.mp4 with JPEGs');
+      } finally {
+        await source.close();
+      }
+    });
+
     it(`${backend}: JPEGs of BT.709 and full-range video are coded full-range BT.601, showing the RGB frame`, async () => {
       for (const name of ['bt709.mp4', 'full-yuvj.mp4', 'full-flagged.webm']) {
         const file = path.join(dir, name);
@@ -136,7 +149,7 @@ describe('Colour as FFmpeg converts it', function () {
             download.copyProps(picture);
             const cpu = new Uint8Array(toRgb.convertToBuffer(picture));
             const gpu = new Uint8Array(toRgb.convertToBuffer(download));
-            assert.deepEqual(pixelDifference(gpu, cpu), { mean: 0, max: 0 }, `${name} as ${semiPlanar} at ${size.width}x${size.height}`);
+            assert.deepEqual(pixelDifference(gpu, cpu), { mean: 0, max: 0 }, `${name} as ${avGetPixFmtName(semiPlanar)} at ${size.width}x${size.height}`);
           });
         } finally {
           toRgb.free();
