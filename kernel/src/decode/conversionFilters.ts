@@ -11,13 +11,20 @@ export interface FilterStep {
 }
 
 /**
+ * How a JPEG's YUV is coded: BT.601 at full range, what JFIF defines, whatever the video's own
+ * matrix (left to itself, swscale would keep the video's matrix between two YUV formats).
+ */
+const JPEG_YUV = 'out_color_matrix=bt601:out_range=full';
+
+/**
  * FFmpeg's `scale` filter, bicubic (the scaler the ffmpeg program inserts by default), and nothing
  * else: the filter then reads the input's matrix, range and chroma siting from each frame
  * (`in_color_matrix` and `in_range` are `auto`), and swscale takes its unscaled fast path exactly
- * where `ffmpeg -i video -pix_fmt rgb24` takes it, so the pixels equal that command's.
+ * where `ffmpeg -i video -pix_fmt rgb24` takes it, so the pixels equal that command's. With
+ * `jpegYuv`, a YUV output is coded as a JPEG's.
  */
-export function scaleStep(width: number, height: number): FilterStep {
-  return { name: 'scale', options: `${width}:${height}:flags=bicubic` };
+export function scaleStep(width: number, height: number, jpegYuv = false): FilterStep {
+  return { name: 'scale', options: `${width}:${height}:flags=bicubic${jpegYuv ? `:${JPEG_YUV}` : ''}` };
 }
 
 /**
@@ -36,14 +43,11 @@ export function formatStep(pixelFormatName: string): FilterStep {
 }
 
 /**
- * An RGB picture coded for a JPEG: full-range BT.601 4:2:0, what JFIF defines, whatever the video's
- * own matrix. Coding the RGB picture (not the decoded YUV) makes the JPEG show exactly the pixels
- * the RGB output holds; the ffmpeg program's automatic conversion would leave the matrix to its version.
+ * An RGB picture coded for a JPEG at its own size, full-range BT.601 4:2:0: the ffmpeg backend's
+ * JPEG branch, which starts from the RGB picture its raw output shares (the libav backend codes
+ * the decoded YUV directly unless it turned, cropped or padded the picture in RGB).
  */
-export const JPEG_CODING: readonly FilterStep[] = [
-  { name: 'scale', options: 'flags=bicubic:out_color_matrix=bt601:out_range=full' },
-  formatStep('yuvj420p'),
-];
+export const JPEG_CODING: readonly FilterStep[] = [{ name: 'scale', options: `flags=bicubic:${JPEG_YUV}` }, formatStep('yuvj420p')];
 
 /** A chain in FFmpeg's graph syntax. */
 export function filterChain(steps: readonly FilterStep[]): string {

@@ -1,9 +1,8 @@
 import { Codec, CodecContext, Frame, Packet, Rational } from 'node-av/lib';
-import { AV_CODEC_FLAG_QSCALE, AV_CODEC_ID_MJPEG, AV_PIX_FMT_RGB24, AV_PIX_FMT_YUVJ420P, FF_QP2LAMBDA } from 'node-av/constants';
+import { AV_CODEC_FLAG_QSCALE, AV_CODEC_ID_MJPEG, AV_PIX_FMT_YUVJ420P, FF_QP2LAMBDA } from 'node-av/constants';
 import { avCheck } from './avCheck';
 import { FrameConverter } from './frameConverter';
 import { jpegQscale } from '../jpegFiles';
-import { JPEG_CODING } from '../conversionFilters';
 
 /** Encodes frames of one size as JPEG with libav's MJPEG encoder. */
 export class JpegEncoder {
@@ -31,8 +30,8 @@ export class JpegEncoder {
     this.lambda = jpegQscale(quality) * FF_QP2LAMBDA;
     this.encoder.globalQuality = this.lambda;
     avCheck(this.encoder.open2Sync(codec, null), 'cannot open the JPEG encoder for', file);
-    // The RGB picture the RGB output holds, then coded as a JPEG's YUV (the ffmpeg backend's chain too).
-    this.converter = new FrameConverter(AV_PIX_FMT_RGB24, width, height, { file, then: JPEG_CODING });
+    // Straight from the decoded YUV: cheaper than through RGB, and no second chroma subsampling.
+    this.converter = new FrameConverter(AV_PIX_FMT_YUVJ420P, width, height, { file, jpegYuv: true });
     this.packet.alloc();
   }
 
