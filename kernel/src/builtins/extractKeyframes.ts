@@ -2,6 +2,7 @@ import type { VideoLoader } from '../video/videoLoader';
 import { uniformIndices } from '../video/frameSampling';
 import type { VideoFrame, VideoMetadata } from '../video/videoTypes';
 import type { ResizeRequest } from '../video/resizeGeometry';
+import type { Interpolation } from '../video/interpolation';
 import { videoOutputDir } from './outputPaths';
 import { DEFAULT_NUM_FRAMES } from '../processingDefaults';
 
@@ -18,6 +19,8 @@ export interface KeyframeOptions {
   size?: number;
   /** A fixed JPEG size and how the picture fits it (stretch, cover, contain); not together with `size`. */
   resize?: ResizeRequest;
+  /** How `size` or `resize` resamples: bicubic (default), bilinear, area, lanczos or nearest. */
+  interpolation?: Interpolation;
   /** Where the JPEGs go (default: the job's output directory); none: no files, timestamps only. */
   outputDir?: string;
   /** JPEG quality 1..100 (default 90). */
@@ -74,6 +77,7 @@ export async function recordFrames(
   const frames: VideoFrame[] = await loader.getFrames(indices, {
     size: options.size,
     resize: options.resize,
+    interpolation: options.interpolation,
     pixels: false,
     jpegDir: outputDir === undefined ? undefined : videoOutputDir(outputDir, kind, loader.videoId),
     jpegBytes: bytes,

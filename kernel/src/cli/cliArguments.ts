@@ -12,6 +12,7 @@ import { parseArgsOptions, UsageError, type CommandSpec, type FlagSpec } from '.
 import { PROCESS_EXIT_CODES } from './exitCodes';
 import { DEFAULT_SCENE_THRESHOLD } from '../video/shotBoundaries';
 import { RESIZE_FITS, type ResizeRequest } from '../video/resizeGeometry';
+import { DEFAULT_INTERPOLATION, INTERPOLATIONS, type Interpolation } from '../video/interpolation';
 import { parseShardFlag, type ShardChoice } from './shardFlag';
 
 /** `--no-autorotate`, shared by the commands that decode frames. */
@@ -38,6 +39,7 @@ export const PROCESS_COMMAND: CommandSpec = {
     { name: 'size', value: 'PX', description: 'Shorter side of the written JPEGs, aspect kept', defaultText: 'the video\'s own size' },
     { name: 'width', value: 'W', description: 'With --height and --fit, instead of --size: the JPEGs\' width (even)', defaultText: 'none' },
     { name: 'height', value: 'H', description: 'With --width and --fit: the JPEGs\' height (even)', defaultText: 'none' },
+    { name: 'interpolation', value: INTERPOLATIONS.join('|'), description: 'How --size or --width/--height resample the frames', defaultText: DEFAULT_INTERPOLATION },
     { name: 'fit', value: RESIZE_FITS.join('|'), description: 'With --width and --height: scale to W x H (stretch), fill and centre-crop (cover), or fit and pad with black (contain)', defaultText: 'none: required with --width/--height' },
     { name: 'out', value: 'DIR', description: 'Where processing_results.json, .parquet, processing_stats.json and the frames go', defaultText: 'none: only the stats are printed' },
     { name: 'format', value: OUTPUT_FORMATS.join('|'), description: 'Frames as JPEG folders per video (files) or as WebDataset tar shards in DIR/shards/ (webdataset)', defaultText: DEFAULT_OUTPUT_FORMAT },
@@ -82,6 +84,8 @@ export interface ProcessCommand {
   size?: number;
   /** --width, --height and --fit, all three. */
   resize?: ResizeRequest;
+  /** Absent: the built-ins' default (bicubic). */
+  interpolation?: Interpolation;
   outputDir?: string;
   outputFormat: OutputFormat;
   /** Absent: the shard writer's defaults. */
@@ -220,6 +224,7 @@ export function jobCommandOf(commandName: string, { values, positionals }: Parse
     ...sceneFlags(fn, text('threshold'), text('max-scenes')),
     size: size === undefined ? undefined : wholeNumber('size', size, 2),
     ...withResize(resizeFlags(text)),
+    ...interpolationFlag(text('interpolation')),
     outputDir: text('out'),
     outputFormat,
     ...(tarMaxMb === undefined ? {} : { maxShardBytes: wholeNumber('tar-max-mb', tarMaxMb, 1) * 2 ** 20 }),
@@ -243,23 +248,33 @@ function withResize(resize: ResizeRequest | undefined): { resize?: ResizeRequest
   return resize ? { resize } : {};
 }
 
+function interpolationFlag(text: string | undefined): { interpolation?: Interpolation } {
+  const interpolation = oneOf('interpolation', text, INTERPOLATIONS);
+  return interpolation ? { interpolation } : {};
+}
+
+/** The frame shape a command line asks of a built-in beside --size: the resize box and the interpolation. */
+function shapeOf(command: ProcessCommand): { resize?: ResizeRequest; interpolation?: Interpolation } {
+  return { ...withResize(command.resize), ...(command.interpolation ? { interpolation: command.interpolation } : {}) };
+}
+
 /** The built-in a command line names, with its options. */
 export function processFnOf(command: ProcessCommand): BuiltinProcessFn {
   switch (command.fn) {
     case 'keyframes':
-      return builtins.keyframes({ numFrames: command.numFrames, size: command.size, ...withResize(command.resize) });
+      return builtins.keyframes({ numFrames: command.numFrames, size: command.size, ...shapeOf(command) });
     case 'metadata':
       return builtins.metadata();
     case 'adaptive':
-      return builtins.adaptive({ minFrames: command.minFrames, maxFrames: command.maxFrames, size: command.size, ...withResize(command.resize) });
+      return builtins.adaptive({ minFrames: command.minFrames, maxFrames: command.maxFrames, size: command.size, ...shapeOf(command) });
     case 'fps':
-      return builtins.fps({ fps: command.fps!, ...(command.fpsMaxFrames === undefined ? {} : { maxFrames: command.fpsMaxFrames }), size: command.size, ...withResize(command.resize) });
+      return builtins.fps({ fps: command.fps!, ...(command.fpsMaxFrames === undefined ? {} : { maxFrames: command.fpsMaxFrames }), size: command.size, ...shapeOf(command) });
     case 'scenes':
       return builtins.scenes({
         ...(command.sceneThreshold === undefined ? {} : { threshold: command.sceneThreshold }),
         ...(command.maxScenes === undefined ? {} : { maxScenes: command.maxScenes }),
         size: command.size,
-        ...withResize(command.resize),
+        ...shapeOf(command),
       });
   }
 }

@@ -4,6 +4,8 @@
  * `-filter_complex`, so the two convert alike by construction.
  */
 
+import { scalerFlag, type Interpolation } from '../video/interpolation';
+
 /** One filter of a chain, as FFmpeg's graph syntax writes it: `name=options`. */
 export interface FilterStep {
   name: string;
@@ -17,14 +19,15 @@ export interface FilterStep {
 const JPEG_YUV = 'out_color_matrix=bt601:out_range=full';
 
 /**
- * FFmpeg's `scale` filter, bicubic (the scaler the ffmpeg program inserts by default), and nothing
+ * FFmpeg's `scale` filter, bicubic (the scaler the ffmpeg program inserts by default) unless another
+ * interpolation is asked for, and nothing
  * else: the filter then reads the input's matrix, range and chroma siting from each frame
  * (`in_color_matrix` and `in_range` are `auto`), and swscale takes its unscaled fast path exactly
  * where `ffmpeg -i video -pix_fmt rgb24` takes it, so the pixels equal that command's. With
  * `jpegYuv`, a YUV output is coded as a JPEG's.
  */
-export function scaleStep(width: number, height: number, jpegYuv = false): FilterStep {
-  return { name: 'scale', options: `${width}:${height}:flags=bicubic${jpegYuv ? `:${JPEG_YUV}` : ''}` };
+export function scaleStep(width: number, height: number, jpegYuv = false, interpolation?: Interpolation): FilterStep {
+  return { name: 'scale', options: `${width}:${height}:flags=${scalerFlag(interpolation)}${jpegYuv ? `:${JPEG_YUV}` : ''}` };
 }
 
 /**

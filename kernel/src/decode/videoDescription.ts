@@ -91,7 +91,7 @@ export function displayedPicture(summary: StoredPicture, autorotate: boolean): D
 }
 
 /** The geometry of a frame request on a video, for both backends: sizes of the displayed picture, and the turn to apply. */
-export function requestGeometry(summary: StoredPicture, autorotate: boolean, request: Pick<FrameRequest, 'size' | 'resize'>): FrameGeometry {
+export function requestGeometry(summary: StoredPicture, autorotate: boolean, request: Pick<FrameRequest, 'size' | 'resize' | 'interpolation'>): FrameGeometry {
   const picture = displayedPicture(summary, autorotate);
   const geometry = frameGeometry(picture.width, picture.height, request);
   return isUpright(picture.orientation) ? geometry : { ...geometry, orientation: picture.orientation };

@@ -1,3 +1,4 @@
+import { checkInterpolation, type Interpolation } from './interpolation';
 import { evenSide, outputSize } from './outputSize';
 import { orientedSize, type Orientation } from './pictureOrientation';
 
@@ -38,6 +39,8 @@ export interface FrameGeometry {
   scaleHeight: number;
   placement?: Placement;
   orientation?: Orientation;
+  /** How the scale step resamples (absent: bicubic). */
+  interpolation?: Interpolation;
 }
 
 /** The size the stored picture is scaled to: the scale size before the orientation turns it. */
@@ -91,11 +94,14 @@ export function resizeGeometry(width: number, height: number, resize: ResizeRequ
  * The geometry of a frame request on a `width` x `height` source, the one rule both decoding
  * backends follow: `size` (shorter side), `resize` (a box and a fit), or neither (the source size).
  */
-export function frameGeometry(width: number, height: number, request: { size?: number; resize?: ResizeRequest }): FrameGeometry {
+export function frameGeometry(width: number, height: number, request: { size?: number; resize?: ResizeRequest; interpolation?: Interpolation }): FrameGeometry {
   if (request.size !== undefined && request.resize !== undefined) {
     throw new RangeError('a frame request takes size (the shorter side, aspect kept) or resize ({ width, height, fit }), not both');
   }
-  if (request.resize) return resizeGeometry(width, height, request.resize);
+  const { interpolation } = request;
+  if (interpolation !== undefined) checkInterpolation(interpolation);
+  const resampling = interpolation !== undefined ? { interpolation } : {};
+  if (request.resize) return { ...resizeGeometry(width, height, request.resize), ...resampling };
   const scaled = outputSize(width, height, request.size);
-  return { ...scaled, scaleWidth: scaled.width, scaleHeight: scaled.height };
+  return { ...scaled, scaleWidth: scaled.width, scaleHeight: scaled.height, ...resampling };
 }

@@ -1,4 +1,5 @@
 import type { ResizeRequest } from './resizeGeometry';
+import type { Interpolation } from './interpolation';
 
 /**
  * The types that cross the boundary between a decoding backend and everything above it
@@ -73,6 +74,8 @@ export interface FrameRequest {
    * or `contain` (scale to fit, pad with black); width and height even. Not together with `size`.
    */
   resize?: ResizeRequest;
+  /** How `size` or `resize` resamples the picture (default bicubic, the ffmpeg program's own). */
+  interpolation?: Interpolation;
   /** Whether to return the RGB pixels (default true). */
   pixels?: boolean;
   /** Write each frame as `<jpegDir>/frame_<index padded to 6>.jpg` when set. */

@@ -84,7 +84,7 @@ export function orientationFilters(orientation: Orientation): string[] {
  */
 export function geometryFilters(geometry: FrameGeometry): string {
   const stored = storedScaleSize(geometry);
-  const toRgb = filterChain([PLANAR_FIRST, scaleStep(stored.width, stored.height), formatStep('rgb24')]);
+  const toRgb = filterChain([PLANAR_FIRST, scaleStep(stored.width, stored.height, false, geometry.interpolation), formatStep('rgb24')]);
   const filters = [toRgb, ...(geometry.orientation ? orientationFilters(geometry.orientation) : [])];
   const { placement, width, height } = geometry;
   if (placement) filters.push(`${placement.kind}=${width}:${height}:${placement.x}:${placement.y}${placement.kind === 'pad' ? ':color=black' : ''}`);

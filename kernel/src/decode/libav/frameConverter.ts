@@ -2,12 +2,15 @@ import { Filter, FilterGraph, Frame, avGetPixFmtName, type FilterContext } from 
 import { AV_BUFFERSRC_FLAG_KEEP_REF, type AVPixelFormat } from 'node-av/constants';
 import { formatStep, PLANAR_FIRST, scaleStep } from '../conversionFilters';
 import { avErrorText } from './avCheck';
+import type { Interpolation } from '../../video/interpolation';
 
 export interface FrameConverterOptions {
   /** The video the frames come from, named in errors. */
   file?: string;
   /** Code a YUV target as a JPEG's YUV (full-range BT.601) instead of in the source's matrix. */
   jpegYuv?: boolean;
+  /** How a change of size resamples (default bicubic). */
+  interpolation?: Interpolation;
 }
 
 /** One configured filter graph, `buffer → noformat → scale → format → buffersink`, and the frames it was built for. */
@@ -99,7 +102,7 @@ export class FrameConverter {
     graph.nbThreads = 1;
     try {
       const bufferArgs = `video_size=${source.width}x${source.height}:pix_fmt=${source.format}:time_base=1/1:pixel_aspect=1/1:colorspace=${source.colorSpace}:range=${source.colorRange}`;
-      const steps = [PLANAR_FIRST, scaleStep(this.width, this.height, this.options.jpegYuv), formatStep(avGetPixFmtName(this.format) ?? String(this.format))];
+      const steps = [PLANAR_FIRST, scaleStep(this.width, this.height, this.options.jpegYuv, this.options.interpolation), formatStep(avGetPixFmtName(this.format) ?? String(this.format))];
       const chain = [
         this.filter(graph, 'buffer', bufferArgs),
         ...steps.map((step) => this.filter(graph, step.name, step.options)),

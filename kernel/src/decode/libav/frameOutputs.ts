@@ -26,9 +26,10 @@ export class FrameOutputs {
    */
   rgb(picture: Frame, geometry: FrameGeometry): Uint8Array {
     const stored = storedScaleSize(geometry);
-    const key = `${stored.width}x${stored.height}`;
+    const key = `${stored.width}x${stored.height}:${geometry.interpolation ?? ''}`;
     let converter = this.converters.get(key);
-    if (!converter) this.converters.set(key, (converter = new FrameConverter(AV_PIX_FMT_RGB24, stored.width, stored.height, { file: this.file })));
+    const options = { file: this.file, interpolation: geometry.interpolation };
+    if (!converter) this.converters.set(key, (converter = new FrameConverter(AV_PIX_FMT_RGB24, stored.width, stored.height, options)));
     const rgb = converter.convertToBuffer(picture);
     const scaled = new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.byteLength);
     const upright = geometry.orientation ? orientRgb(scaled, stored.width, stored.height, geometry.orientation) : scaled;
@@ -40,9 +41,9 @@ export class FrameOutputs {
    * `rgb` returns; otherwise the encoder scales the picture itself.
    */
   jpeg(picture: Frame, geometry: FrameGeometry, quality = DEFAULT_JPEG_QUALITY): Buffer {
-    const key = `${geometry.width}x${geometry.height}q${quality}`;
+    const key = `${geometry.width}x${geometry.height}q${quality}:${geometry.interpolation ?? ''}`;
     let encoder = this.jpegEncoders.get(key);
-    if (!encoder) this.jpegEncoders.set(key, (encoder = new JpegEncoder(geometry.width, geometry.height, quality, this.file)));
+    if (!encoder) this.jpegEncoders.set(key, (encoder = new JpegEncoder(geometry.width, geometry.height, quality, this.file, geometry.interpolation)));
     const reshaped = geometry.placement !== undefined || geometry.orientation !== undefined;
     return encoder.encode(reshaped ? this.placedFrame(picture, geometry) : picture, this.file);
   }

@@ -3,6 +3,7 @@ import { AV_CODEC_FLAG_QSCALE, AV_CODEC_ID_MJPEG, AV_PIX_FMT_YUVJ420P, FF_QP2LAM
 import { avCheck } from './avCheck';
 import { FrameConverter } from './frameConverter';
 import { jpegQscale } from '../jpegFiles';
+import type { Interpolation } from '../../video/interpolation';
 
 /** Encodes frames of one size as JPEG with libav's MJPEG encoder. */
 export class JpegEncoder {
@@ -18,6 +19,7 @@ export class JpegEncoder {
     readonly height: number,
     quality: number,
     file: string,
+    interpolation?: Interpolation,
   ) {
     const codec = Codec.findEncoder(AV_CODEC_ID_MJPEG);
     if (!codec) throw new Error('this FFmpeg build has no MJPEG encoder');
@@ -31,7 +33,7 @@ export class JpegEncoder {
     this.encoder.globalQuality = this.lambda;
     avCheck(this.encoder.open2Sync(codec, null), 'cannot open the JPEG encoder for', file);
     // Straight from the decoded YUV: cheaper than through RGB, and no second chroma subsampling.
-    this.converter = new FrameConverter(AV_PIX_FMT_YUVJ420P, width, height, { file, jpegYuv: true });
+    this.converter = new FrameConverter(AV_PIX_FMT_YUVJ420P, width, height, { file, jpegYuv: true, interpolation });
     this.packet.alloc();
   }
 
