@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AV_PIX_FMT_CUDA } from 'node-av/constants';
 import { DecoderConfig } from '../../kernel/src/config/decoderConfig';
-import { cudaDecoderSetup, findCudaDecoder } from '../../kernel/src/decode/libav/hardwareDecoding';
+import { cudaDecoderSetup, findHardwareDecoder } from '../../kernel/src/decode/libav/hardwareDecoding';
 import { openVideoSource } from '../../kernel/src/decode/openVideoSource';
 import { readCudaPrerequisites } from '../../kernel/src/device/cudaPrerequisites';
 import { PROBE_CLIP } from '../../kernel/src/device/deviceProbeProtocol';
@@ -37,8 +37,8 @@ describe('decoding device choice', function () {
   });
 
   it('decodes with FFmpeg\'s own decoders accelerated by CUDA, and refuses codecs NVDEC cannot decode', () => {
-    for (const codec of ['h264', 'hevc', 'vp9', 'av1']) assert.equal(findCudaDecoder(cudaDecoderSetup(0, codec)).name, codec);
-    assert.throws(() => findCudaDecoder(cudaDecoderSetup(0, 'prores')), /prores decoder .* cannot decode with CUDA/);
+    for (const codec of ['h264', 'hevc', 'vp9', 'av1']) assert.equal(findHardwareDecoder(cudaDecoderSetup(0, codec)).name, codec);
+    assert.throws(() => findHardwareDecoder(cudaDecoderSetup(0, 'prores')), /prores decoder .* cannot decode with CUDA/);
   });
 
   it('names the missing piece instead of FFmpeg\'s "Operation not permitted"', function () {

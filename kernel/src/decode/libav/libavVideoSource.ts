@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { Codec, CodecContext, FormatContext, Frame, Option, type HardwareDeviceContext } from 'node-av/lib';
+import { FormatContext, Frame, Option, type CodecContext } from 'node-av/lib';
 import { AVDISCARD_DEFAULT, AVDISCARD_NONREF, AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA } from 'node-av/constants';
 import type { FrameRequest, VideoFrame, VideoMetadata, DecodeDevice } from '../../video/videoTypes';
 import type { FrameGeometry } from '../../video/resizeGeometry';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { avCheck, avErrorText } from './avCheck';
 import { FrameOutputs } from './frameOutputs';
-import { attachCudaDevice, cudaDecoderSetup, findCudaDecoder } from './hardwareDecoding';
+import { decodeFallingBack, fellBackToSoftware, openDecoder, SoftwareFallback, type DecoderTarget, type OpenedDecoder } from './decoderSetup';
 import { keyframeAtOrBefore, NO_PTS, seekFreeRuns, type KeepLimit, type PacketIndex } from './packetIndex';
 import { DemuxerFeed, KeptPacketFeed, type PacketFeed, type StartPoint } from './packetFeed';
 import { openVideoStream } from './videoStream';
@@ -30,11 +30,12 @@ export const DEFAULT_KEEP_LIMIT: KeepLimit = { bytes: 8 * 2 ** 20, packets: 10_0
  */
 export class LibavVideoSource implements OpenedVideoSource {
   private readonly input = new FormatContext();
-  private readonly decoder = new CodecContext();
+  private opened!: OpenedDecoder;
+  private readonly target: DecoderTarget;
+  private get decoder(): CodecContext { return this.opened.context; }
   private readonly feed: PacketFeed;
   private readonly decoded = new Frame();
   private readonly downloaded = new Frame();
-  private hardwareDevice?: HardwareDeviceContext;
   private readonly streamIndex: number;
   private readonly index: PacketIndex;
   private readonly summary: PacketSummary;
@@ -63,7 +64,7 @@ export class LibavVideoSource implements OpenedVideoSource {
   private constructor(
     private readonly file: string,
     private readonly options: SourceOptions,
-    readonly device: DecodeDevice,
+    device: DecodeDevice,
     keep: KeepLimit,
   ) {
     this.outputs = new FrameOutputs(file);
@@ -75,18 +76,8 @@ export class LibavVideoSource implements OpenedVideoSource {
       this.index = opened.index;
       this.summary = opened.summary;
       this.feed = opened.kept ? new KeptPacketFeed(opened.kept, this.index.keyframes) : new DemuxerFeed(this.input, this.streamIndex, this.index, file);
-      const stream = this.input.streams[this.streamIndex];
-      const parameters = stream.codecpar;
-      const codecName = this.summary.codec;
-      const cuda = device === 'gpu' ? cudaDecoderSetup(options.gpuId, codecName) : undefined;
-      const codec = cuda ? findCudaDecoder(cuda) : Codec.findDecoder(parameters.codecId);
-      if (!codec) throw new Error(`no decoder for codec '${codecName}' of ${file}`);
-      this.decoder.allocContext3(codec);
-      avCheck(this.decoder.parametersToContext(parameters), 'cannot configure the decoder for', file);
-      this.decoder.pktTimebase = stream.timeBase;
-      this.decoder.threadCount = options.settings.threads;
-      if (cuda) this.hardwareDevice = attachCudaDevice(this.decoder, cuda);
-      avCheck(this.decoder.open2Sync(codec, null), `cannot open the ${codecName} decoder for`, file);
+      this.target = { stream: this.input.streams[this.streamIndex], codecName: this.summary.codec, file, options };
+      this.opened = openDecoder(this.target, device);
     } catch (error) {
       this.release();
       throw error;
@@ -96,6 +87,11 @@ export class LibavVideoSource implements OpenedVideoSource {
   /** `keep`: how much of the packets the index may keep (none: every read goes through the demuxer). */
   static open(file: string, options: SourceOptions, device: DecodeDevice, keep = DEFAULT_KEEP_LIMIT): LibavVideoSource {
     return new LibavVideoSource(file, options, device, keep);
+  }
+
+  /** Where the frames are decoded: a hardware decoder that fell back to software decodes on the CPU. */
+  get device(): DecodeDevice {
+    return this.opened.device;
   }
 
   /** Frames decoded so far, wanted or not (skipped non-reference frames are not decoded, so not counted). */
@@ -116,6 +112,11 @@ export class LibavVideoSource implements OpenedVideoSource {
   }
 
   async frames(indices: readonly number[], request: FrameRequest = {}): Promise<VideoFrame[]> {
+    const onCpu = (opened: OpenedDecoder) => { this.opened = opened; this.skipping = false; };
+    return decodeFallingBack(this.opened, this.target, onCpu, () => this.decodeFrames(indices, request));
+  }
+
+  private decodeFrames(indices: readonly number[], request: FrameRequest): VideoFrame[] {
     if (this.closed) throw new Error(`${this.file} is closed`);
     const count = this.index.pts.length;
     validateIndices(indices, count, this.file);
@@ -208,6 +209,7 @@ export class LibavVideoSource implements OpenedVideoSource {
     for (;;) {
       const received = this.decoder.receiveFrameSync(this.decoded);
       if (received >= 0) {
+        if (this.decodedFrames === 0 && fellBackToSoftware(this.opened, this.decoded)) throw new SoftwareFallback();
         const pts = this.decoded.pts !== NO_PTS ? this.decoded.pts : this.decoded.bestEffortTimestamp;
         const frame = this.index.frameOfPts.get(pts);
         if (frame === undefined) {
@@ -282,8 +284,7 @@ export class LibavVideoSource implements OpenedVideoSource {
     if (this.closed) return;
     this.closed = true;
     this.outputs.free();
-    this.decoder.freeContext();
-    this.hardwareDevice?.free();
+    (this.opened as OpenedDecoder | undefined)?.context.freeContext();
     // Absent when opening failed before the stream was read.
     (this.feed as PacketFeed | undefined)?.free();
     this.input.closeInputSync();
