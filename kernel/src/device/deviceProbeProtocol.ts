@@ -17,6 +17,8 @@ export interface DeviceProbeRequest {
   inventory: boolean;
   /** The hardware the GPUs are asked about as: CUDA unless said (see HardwareDeviceType). */
   hardwareDeviceType?: HardwareDeviceType;
+  /** Ask the GPUs about this ffmpeg program (the ffmpeg backend's) instead of the FFmpeg libraries. */
+  ffmpeg?: string;
 }
 
 /** The FFmpeg libraries node-av loaded: versions, decoders, hardware device types. */

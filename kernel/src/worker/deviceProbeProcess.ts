@@ -11,6 +11,7 @@ import { Log } from 'node-av/lib';
 import { AV_LOG_QUIET } from 'node-av/constants';
 import { probeCudaDecode, type CudaDeviceProbe } from '../device/cudaDecodeProbe';
 import { probeCpuDecode } from '../device/cpuDecodeProbe';
+import { probeFfmpegDecode } from '../device/ffmpegDecodeProbe';
 import { readLibavInventory } from '../device/libavInventory';
 import { PROBE_CLIP, type DeviceProbeReport, type DeviceProbeRequest } from '../device/deviceProbeProtocol';
 import { generateVideo } from '../../../samples/videoGenerator';
@@ -18,7 +19,11 @@ import { generateVideo } from '../../../samples/videoGenerator';
 /** One device after another: they share the process's FFmpeg log, which says why one refused. */
 async function probeEachDevice(clip: string, request: DeviceProbeRequest): Promise<CudaDeviceProbe[]> {
   const probes: CudaDeviceProbe[] = [];
-  for (const gpuId of request.gpuIds) probes.push(await probeCudaDecode(clip, PROBE_CLIP.frameCount, gpuId, request.hardwareDeviceType));
+  for (const gpuId of request.gpuIds) {
+    const { frameCount } = PROBE_CLIP;
+    const type = request.hardwareDeviceType;
+    probes.push(await (request.ffmpeg ? probeFfmpegDecode(request.ffmpeg, clip, frameCount, gpuId, type) : probeCudaDecode(clip, frameCount, gpuId, type)));
+  }
   return probes;
 }
 

@@ -12,6 +12,7 @@ import { describeVideo, frameTimestamp, frameTimestamps, requestGeometry, type P
 import { readPacketSummary } from '../libav/videoStream';
 import { extractionInvocation, fitsConcatScript, packetProbeArgs } from './ffmpegArguments';
 import { resolveFfmpegBinary, type FfmpegBinary } from './ffmpegBinary';
+import { ffmpegDecodeDevice } from './ffmpegDecodeDevice';
 import { isNetworkUrl, networkFailure, networkTimeoutOf } from '../networkInput';
 import { cheapestSeekPlan, wholeFilePlan, type SeekPlan } from './seekPlan';
 
@@ -181,6 +182,8 @@ class FfmpegVideoSource implements OpenedVideoSource {
       if (seeking.complete) return seeking;
       this.options.log?.(`seeking in ${this.file} missed frames; decoding it in one pass from now on`);
     } catch (error) {
+      // A failure on the GPU is the GPU's, not the seek's: the video is retried on the CPU, once.
+      if (this.device === 'gpu') throw error;
       this.options.log?.(`seeking in ${this.file} failed (${errorText(error)}); decoding it in one pass from now on`);
     }
     this.seekable = false;
@@ -218,5 +221,7 @@ async function packetSummary(binary: FfmpegBinary, file: string, networkTimeoutS
 /** Opens a video with the ffmpeg program (`backend: 'ffmpeg'`). */
 export async function openFfmpegSource(file: string, options: SourceOptions, device: DecodeDevice): Promise<OpenedVideoSource> {
   const binary = resolveFfmpegBinary(options.settings.ffmpegPath);
-  return new FfmpegVideoSource(file, binary, await packetSummary(binary, file, networkTimeoutOf(options.settings)), options, device);
+  const summary = await packetSummary(binary, file, networkTimeoutOf(options.settings));
+  const decodesOn = device === 'gpu' ? await ffmpegDecodeDevice(binary.ffmpeg, file, summary, options) : device;
+  return new FfmpegVideoSource(file, binary, summary, options, decodesOn);
 }
