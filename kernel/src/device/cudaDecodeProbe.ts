@@ -1,7 +1,7 @@
 import { HardwareDeviceContext } from 'node-av/lib';
 import { hardwareTypeCode, type HardwareDeviceType } from '../decode/libav/hardwareTypes';
 import { errorText } from '../errorText';
-import { decodeWholeClip, probeSourceOptions } from './cpuDecodeProbe';
+import { decodeWholeClip, probeSourceOptions } from './clipDecode';
 
 /** What a real decode of the probe clip on one CUDA device showed. */
 export interface CudaDeviceProbe {
