@@ -2,7 +2,9 @@ import { Codec, CodecContext, type Frame, type Stream } from 'node-av/lib';
 import type { FFDecoderCodec } from 'node-av/constants';
 import type { DecodeDevice } from '../../video/videoTypes';
 import type { SourceOptions } from '../sourceOptions';
+import { errorText } from '../../errorText';
 import { avCheck } from './avCheck';
+import { sharedDeviceContext } from './deviceContexts';
 import { attachHardwareDevice, hardwareDecoderSetup, hardwareRefusal, type HardwareDecoderSetup } from './hardwareDecoding';
 import { clearHardwareMessages, hardwareMessages, watchHardwareMessages } from './hardwareMessages';
 import { knownRefusal, rememberRefusal, streamKind } from './hardwareRefusals';
@@ -25,6 +27,34 @@ export interface OpenedDecoder {
 }
 
 /**
+ * The hardware set-up for the target, or undefined where it goes to the CPU: a codec this FFmpeg
+ * cannot decode there or a kind refused before (decided before any device opens), or a device that
+ * does not open (tried once per process). Each reason is said once per kind or device.
+ */
+function hardwareFor(target: DecoderTarget): OpenedDecoder['hardware'] {
+  const { stream, codecName, options } = target;
+  const setup = hardwareDecoderSetup(options.hardwareDeviceType ?? 'cuda', options.gpuId, codecName);
+  const kind = streamKind(setup, stream.codecpar);
+  const device = `${setup.deviceType.toUpperCase()} device ${setup.device}`;
+  const streamRefusal = hardwareRefusal(setup) ?? knownRefusal(kind);
+  const deviceFailure = streamRefusal === undefined ? (knownRefusal(device) ?? openFailure(setup)) : undefined;
+  const [key, refusal] = deviceFailure === undefined ? [kind, streamRefusal] : [device, deviceFailure];
+  if (refusal === undefined) return { setup, kind };
+  if (rememberRefusal(key, refusal)) options.log?.(`decoding on CPU: ${refusal}`);
+  return undefined;
+}
+
+/** Why the set-up's device does not open, when it does not (the process's context is created here). */
+function openFailure(setup: HardwareDecoderSetup): string | undefined {
+  try {
+    sharedDeviceContext(setup.deviceType, setup.device);
+    return undefined;
+  } catch (error) {
+    return `the GPU cannot be used: ${errorText(error)}`;
+  }
+}
+
+/**
  * Opens a decoder for the target on `device`. On `gpu`, a codec this FFmpeg cannot decode on the
  * hardware, or a kind of stream the hardware refused before in this process, opens on the CPU
  * straight away (no device context, no failed decode). The hardware decodes at one thread: frame
@@ -32,14 +62,7 @@ export interface OpenedDecoder {
  */
 export function openDecoder(target: DecoderTarget, device: DecodeDevice): OpenedDecoder {
   const { stream, codecName, file, options } = target;
-  let hardware: OpenedDecoder['hardware'];
-  if (device === 'gpu') {
-    const setup = hardwareDecoderSetup(options.hardwareDeviceType ?? 'cuda', options.gpuId, codecName);
-    const kind = streamKind(setup, stream.codecpar);
-    const refusal = hardwareRefusal(setup) ?? knownRefusal(kind);
-    if (refusal === undefined) hardware = { setup, kind };
-    else if (rememberRefusal(kind, refusal)) options.log?.(`decoding on CPU: ${refusal}`);
-  }
+  const hardware = device === 'gpu' ? hardwareFor(target) : undefined;
   const codec = hardware ? Codec.findDecoderByName(hardware.setup.decoder as FFDecoderCodec) : Codec.findDecoder(stream.codecpar.codecId);
   if (!codec) throw new Error(`no decoder for codec '${codecName}' of ${file}`);
   const context = new CodecContext();
