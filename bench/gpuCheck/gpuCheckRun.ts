@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { deviceContextCreations } from '../../kernel/src/decode/libav/deviceContexts';
 import { clipFile, type CheckClip } from './gpuCheckClips';
 import { compareFrames, decodeOn, type DeviceDecode, type FrameAgreement } from './gpuCheckDecode';
 import { comparisonFfmpeg, ffmpegSpeed, timeContextCreation, type ContextTimings, type FfmpegSpeed } from './gpuCheckTimings';
@@ -24,6 +25,8 @@ interface GpuCheckReport {
   cudaDevice: { works: boolean; reason?: string };
   doctor: unknown;
   clips: ClipReport[];
+  /** Device contexts the check's own process created for all its GPU decodes: one per GPU. */
+  contextsCreatedForDecoding: number;
   contextCreation: ContextTimings | { skipped: string };
   ffmpeg: FfmpegSpeed[] | { skipped: string };
 }
@@ -64,10 +67,11 @@ async function main(): Promise<void> {
   if (!works) process.stderr.write(`${cudaDevice.reason}. Checking the CPU only.\n`);
   const reports: ClipReport[] = [];
   for (const clip of clips) reports.push(await checkClip(clipDir, clip, works));
+  const contextsCreatedForDecoding = deviceContextCreations();
   const skipped = { skipped: cudaDevice.reason ?? '' };
   const comparison = works ? await comparisonFfmpeg() : skipped;
   const ffmpeg = 'ffmpeg' in comparison ? await ffmpegSpeeds(comparison.ffmpeg, clipDir, clips, reports) : comparison;
-  const report: GpuCheckReport = { cudaDevice, doctor: doctor.report, clips: reports, contextCreation: works ? timeContextCreation() : skipped, ffmpeg };
+  const report: GpuCheckReport = { cudaDevice, doctor: doctor.report, clips: reports, contextsCreatedForDecoding, contextCreation: works ? timeContextCreation() : skipped, ffmpeg };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
 

@@ -141,7 +141,8 @@ class FfmpegVideoSource implements OpenedVideoSource {
       pixels,
       jpegPattern: jpegDir ? path.join(jpegDir.replace(/%/g, '%%'), `${batch}%06d.jpg`) : undefined,
       jpegQscale: jpegQscale(request.jpegQuality ?? DEFAULT_JPEG_QUALITY),
-      threads: this.options.settings.threads,
+      // Frame threads on NVDEC cost surfaces per thread, past its pool of 32: one on the GPU.
+      threads: this.device === 'gpu' ? 1 : this.options.settings.threads,
       device: this.device,
       gpuId: this.options.gpuId,
       networkTimeoutS: networkTimeoutOf(this.options.settings),

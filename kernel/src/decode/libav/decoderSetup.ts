@@ -1,11 +1,10 @@
 import { Codec, CodecContext, type Frame, type Stream } from 'node-av/lib';
-import type { FFDecoderCodec } from 'node-av/constants';
 import type { DecodeDevice } from '../../video/videoTypes';
 import type { SourceOptions } from '../sourceOptions';
 import { errorText } from '../../errorText';
 import { avCheck } from './avCheck';
 import { sharedDeviceContext } from './deviceContexts';
-import { attachHardwareDevice, hardwareDecoderSetup, hardwareRefusal, type HardwareDecoderSetup } from './hardwareDecoding';
+import { attachHardwareDevice, findHardwareDecoder, hardwareDecoderSetup, hardwareRefusal, type HardwareDecoderSetup } from './hardwareDecoding';
 import { clearHardwareMessages, hardwareMessages, watchHardwareMessages } from './hardwareMessages';
 import { knownRefusal, rememberRefusal, streamKind } from './hardwareRefusals';
 
@@ -22,7 +21,7 @@ export interface DecoderTarget {
 export interface OpenedDecoder {
   context: CodecContext;
   device: DecodeDevice;
-  /** Present while the decoder is set up for hardware and no frame has shown it decodes there. */
+  /** Present when the decoder is set up for hardware (its first frame tells whether it decodes there). */
   hardware?: { setup: HardwareDecoderSetup; kind: string };
 }
 
@@ -63,7 +62,7 @@ function openFailure(setup: HardwareDecoderSetup): string | undefined {
 export function openDecoder(target: DecoderTarget, device: DecodeDevice): OpenedDecoder {
   const { stream, codecName, file, options } = target;
   const hardware = device === 'gpu' ? hardwareFor(target) : undefined;
-  const codec = hardware ? Codec.findDecoderByName(hardware.setup.decoder as FFDecoderCodec) : Codec.findDecoder(stream.codecpar.codecId);
+  const codec = hardware ? findHardwareDecoder(hardware.setup) : Codec.findDecoder(stream.codecpar.codecId);
   if (!codec) throw new Error(`no decoder for codec '${codecName}' of ${file}`);
   const context = new CodecContext();
   try {

@@ -23,11 +23,6 @@ export function hardwareDecoderSetup(deviceType: HardwareDeviceType, gpuId: numb
   return { deviceType, device: String(gpuId), decoder: codecName, hardwarePixelFormat: hardwarePixelFormat(deviceType) };
 }
 
-/** The CUDA set-up for decoding a stream of `codecName` (h264, hevc, vp9, av1) on `gpuId`. */
-export function cudaDecoderSetup(gpuId: number, codecName: string): HardwareDecoderSetup {
-  return hardwareDecoderSetup('cuda', gpuId, codecName);
-}
-
 /**
  * Why this FFmpeg build cannot decode the set-up's codec on its hardware (ProRes, MPEG-4 part 2 on
  * Vulkan, …), asked of the codec's hardware configurations before any device is opened; undefined when it can.
