@@ -38,7 +38,7 @@ export async function probeCudaDecode(clip: string, frameCount: number, gpuId: n
   try {
     const options = probeSourceOptions('gpu', { gpuId, hardwareDeviceType: deviceType, log: (line) => said.push(line) });
     const { framesDecoded, device } = await decodeWholeClip(clip, frameCount, options, 'gpu');
-    if (device !== 'gpu') return result(false, { reason: `${typeName} device ${gpuId} did not decode the probe clip: ${said.join('; ') || 'FFmpeg decoded it in software'}` });
+    if (device !== 'gpu') return result(false, { reason: `${typeName} device ${gpuId} did not decode the probe clip: ${said.map((line) => line.replace(/^decoding on CPU: /, '')).join('; ') || 'FFmpeg decoded it in software'}` });
     if (framesDecoded !== frameCount) return result(false, { reason: `${framesDecoded} of the probe clip's ${frameCount} frames decoded on ${typeName}` });
     return result(true, { framesDecoded });
   } catch (error) {
