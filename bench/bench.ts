@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [-- --runs N] [-- --skip-PART] [-- --only PART], PART: extraction|short|formats|large|cluster
+ * npm run bench [-- --quick] [-- --runs N] [-- --skip-PART] [-- --only PART], PART: extraction|short|formats|large|cluster|fps|scenes|http
  * Frame-exact 16-frame extraction (224 px JPEGs, 2 workers) over a generated dataset by this engine
  * and by the usual alternatives, all in one run, every frame checked by the index stamped into it;
  * then the same over a few hundred short clips, this engine against the PyAV script (where each
@@ -7,7 +7,8 @@
  * WebDataset shards; then a large CSV, a million rows, with a function that opens no video and
  * with the metadata built-in (per-row cost, memory of the process tree, resume, results files);
  * then the job queue against one machine on the short clips, and a million-row job's submit, merge
- * and shard start.
+ * and shard start. Then the samplers against the PyAV script's modes (fps at 1 fps over the
+ * dataset, scenes over videos of joined sources) and the dataset's keyframes over HTTP against disk.
  * Figures go to stdout and to bench/data/results.json.
  */
 import { writeFile } from 'node:fs/promises';
@@ -22,12 +23,13 @@ import { formatCluster, runClusterBenchmark, type ClusterResult } from './cluste
 import { formatFormats, runFormatBenchmark, type FormatResult } from './formatBenchmark';
 import { formatLargeCsv, runLargeCsvBenchmark, type LargeCsvResult } from './largeCsvBenchmark';
 import { ensureShortClips } from './shortClips';
+import { runInputParts, type InputPartResults } from './inputParts';
 
 const DATA = path.resolve(__dirname, '..', '..', 'bench', 'data');
 /** Debian's interpreter: python3-av and python3-pil are its packages, not a virtualenv's. */
 const PYTHON = '/usr/bin/python3';
 
-const PARTS = ['extraction', 'short', 'formats', 'large', 'cluster'] as const;
+const PARTS = ['extraction', 'short', 'formats', 'large', 'cluster', 'fps', 'scenes', 'http'] as const;
 type BenchPart = (typeof PARTS)[number];
 
 interface BenchOptions {
@@ -101,11 +103,12 @@ async function main(): Promise<void> {
       report.push(formatCluster(cluster));
     }
   }
+  const inputs: InputPartResults = await runInputParts(options.parts, { data: DATA, quick: options.quick, runs: options.runs, ffmpeg, ffprobe, settings, log }, report);
   if (largeCsv) report.push(formatLargeCsv(largeCsv));
   const machine = { cpus: os.availableParallelism(), node: process.version, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg() };
   report.push(`Load average before/after (1 min): ${loadBefore[0].toFixed(1)} / ${machine.loadAverageAfter[0].toFixed(1)} on ${machine.cpus} CPUs`);
   const resultsPath = path.join(DATA, options.quick ? 'results-quick.json' : 'results.json');
-  await writeFile(resultsPath, JSON.stringify({ date: new Date().toISOString(), options, machine, extraction, shortClips, formats, largeCsv, cluster }, null, 2));
+  await writeFile(resultsPath, JSON.stringify({ date: new Date().toISOString(), options, machine, extraction, shortClips, formats, largeCsv, cluster, ...inputs }, null, 2));
   process.stdout.write(`\n${report.join('\n\n')}\n(written to ${resultsPath})\n`);
 }
 

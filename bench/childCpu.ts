@@ -19,3 +19,11 @@ export function childCpuSeconds(): number | undefined {
     return undefined;
   }
 }
+
+/** Wall and CPU seconds of work that runs child processes (CPU: theirs, NaN where unknown). */
+export async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; cpuSeconds: number; value: T }> {
+  const cpuBefore = childCpuSeconds() ?? Number.NaN;
+  const started = performance.now();
+  const value = await work();
+  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (childCpuSeconds() ?? Number.NaN) - cpuBefore, value };
+}

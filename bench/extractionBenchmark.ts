@@ -11,6 +11,7 @@ import { GOP_LENGTHS, subset, type BenchDataset } from './benchDataset';
 import { childCpuSeconds } from './childCpu';
 import type { ExtractionMethod, ExtractionSettings } from './extractionMethods';
 import { checkFrames, type FrameCheck } from './frameCheck';
+import { median } from './medians';
 
 export interface MethodResult {
   name: string;
@@ -44,12 +45,6 @@ export interface ExtractionResult {
 }
 
 const PYAV_PREFIX = 'PyAV';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function addChecks(a: FrameCheck, b: FrameCheck): FrameCheck {
   return { expected: a.expected + b.expected, wrong: a.wrong + b.wrong, missing: a.missing + b.missing };

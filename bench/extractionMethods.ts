@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { mkdir, readdir, rename } from 'node:fs/promises';
 import * as path from 'node:path';
 import { jpegFileName, jpegQscale } from '../kernel/src/decode/jpegFiles';
 import { uniformIndices } from '../kernel/src/video/frameSampling';
 import { outputSize } from '../kernel/src/video/outputSize';
 import type { BenchDataset, BenchVideo } from './benchDataset';
+import { runEngine, runPyavScript, type EngineBackend } from './engineRuns';
 import { forEachConcurrently, runProgram } from './processRunner';
 
 export interface ExtractionSettings {
@@ -29,18 +29,12 @@ function wantedFrames(video: BenchVideo, settings: ExtractionSettings): number[]
   return [...new Set(uniformIndices(video.frameCount, settings.numFrames))];
 }
 
-function engine(backend: 'libav' | 'ffmpeg'): ExtractionMethod {
+function engine(backend: EngineBackend): ExtractionMethod {
   return {
     name: `this engine, ${backend} backend`,
     async run(dataset, outDir, settings) {
-      const cli = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
-      await runProgram(process.execPath, [
-        cli, 'process', dataset.csvPath, '--video-col', 'video_path', '--id-col', 'video_id', '--fn', 'keyframes',
-        '--num-frames', String(settings.numFrames), '--size', String(settings.size), '--out', outDir, '--workers', String(settings.workers),
-        '--backend', backend, '--device', 'cpu', '--checkpoint', path.join(outDir, 'checkpoint.json'),
-      ]);
-      const records = JSON.parse(readFileSync(path.join(outDir, 'processing_results.json'), 'utf8')) as { id: string; result?: { frames: { index: number; path: string }[] } }[];
-      return new Map(records.map((record) => [record.id, new Map((record.result?.frames ?? []).map((frame) => [frame.index, frame.path]))]));
+      const results = await runEngine(dataset.csvPath, outDir, settings, backend, ['--fn', 'keyframes', '--num-frames', String(settings.numFrames)]);
+      return new Map([...results].map(([id, result]) => [id, new Map((result?.frames ?? []).map((frame) => [frame.index, frame.path]))]));
     },
   };
 }
@@ -101,9 +95,7 @@ const processPerFrame: ExtractionMethod = {
 const pyavScript: ExtractionMethod = {
   name: 'PyAV script, frame-exact',
   async run(dataset, outDir, settings) {
-    const script = path.resolve(__dirname, '..', '..', 'bench', 'pyav_extract.py');
-    const parts = Array.from({ length: settings.workers }, (_, part) => dataset.videos.filter((_video, i) => i % settings.workers === part));
-    await Promise.all(parts.map((videos) => runProgram(settings.python, [script, outDir, String(settings.numFrames), String(settings.size), ...videos.map((video) => video.path)])));
+    await runPyavScript(dataset.videos, settings, [outDir, String(settings.numFrames), String(settings.size)]);
     const extracted: ExtractedFrames = new Map();
     for (const video of dataset.videos) {
       const dir = path.join(outDir, path.parse(video.path).name);

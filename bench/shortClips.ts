@@ -50,17 +50,17 @@ export function stampedSourceGraph(width: number, height: number, fps: number): 
 }
 
 /** The x264 settings of the main dataset: keyframes exactly every `gop` frames, fixed runs of B-frames. */
-function encodeArgs(spec: ClipSpec): string[] {
+export function x264Args(gop: number): string[] {
   return [
     '-c:v', 'libx264', '-preset', 'superfast', '-threads', '1', '-pix_fmt', 'yuv420p',
-    '-x264-params', `scenecut=0:bframes=${B_FRAMES}:b-adapt=0:keyint=${spec.gop}:min-keyint=${spec.gop}`,
+    '-x264-params', `scenecut=0:bframes=${B_FRAMES}:b-adapt=0:keyint=${gop}:min-keyint=${gop}`,
   ];
 }
 
 async function makeClip(ffmpeg: string, spec: ClipSpec): Promise<{ frameCount: number; timestamps: number[] }> {
   await runProgram(ffmpeg, [
     '-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', stampedSourceGraph(spec.width, spec.height, FPS),
-    '-frames:v', String(spec.frameCount), ...encodeArgs(spec), `file:${spec.path}`,
+    '-frames:v', String(spec.frameCount), ...x264Args(spec.gop), `file:${spec.path}`,
   ]);
   return { frameCount: spec.frameCount, timestamps: Array.from({ length: spec.frameCount }, (_, i) => i / FPS) };
 }
@@ -71,7 +71,7 @@ export async function ensureShortClips(root: string, count: number, ffmpeg: stri
   const specs = clipSpecs(dir, count);
   const version = (await runProgram(ffmpeg, ['-version'])).split('\n')[0];
   const key = createHash('sha256')
-    .update(JSON.stringify({ specs, version, graph: stampedSourceGraph(WIDTH, HEIGHT, FPS), encode: specs.map(encodeArgs) }))
+    .update(JSON.stringify({ specs, version, graph: stampedSourceGraph(WIDTH, HEIGHT, FPS), encode: specs.map((spec) => x264Args(spec.gop)) }))
     .digest('hex');
   return ensureVideoSet(dir, { specs, key, make: (spec) => makeClip(ffmpeg, spec), concurrency: 2 }, ffprobe, log);
 }

@@ -1,4 +1,4 @@
-import type { KeyframesOutput, KeyframesPageReply, KeyframesPageRequest } from '../../kernel/src/display/notebookOutputs';
+import type { KeyframesOutput, KeyframesPageReply, KeyframesPageRequest, KeyframesQuery } from '../../kernel/src/display/notebookOutputs';
 import { KEYFRAMES_MIME } from '../../kernel/src/display/notebookOutputs';
 import { ensureStyle } from '../shared/dom';
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
@@ -18,7 +18,7 @@ export const activate: ActivationFunction = (context) => {
   ensureStyle('vbk-keyframes-style', KEYFRAMES_CSS);
   const views = new Map<string, KeyframesView>();
   context.onDidReceiveMessage?.((message) => {
-    if (isPageReply(message)) views.get(message.outputId)?.receive(message.offset, message.videos, message.totalVideos);
+    if (isPageReply(message)) views.get(message.outputId)?.receive(message);
   });
   const post = context.postMessage?.bind(context);
   return {
@@ -28,15 +28,19 @@ export const activate: ActivationFunction = (context) => {
         element.textContent = `Not a ${KEYFRAMES_MIME} output.`;
         return;
       }
-      const requestPage = post && ((offset: number, limit: number) => post({ type: 'keyframesPageRequest', outputId: item.id, offset, limit } satisfies KeyframesPageRequest));
+      const requestPage = post && ((offset: number, limit: number, query: KeyframesQuery) => post({ type: 'keyframesPageRequest', outputId: item.id, offset, limit, query } satisfies KeyframesPageRequest));
+      views.get(item.id)?.dispose();
       const view = new KeyframesView(requestPage);
       element.replaceChildren(view.root);
       views.set(item.id, view);
       view.show(data);
     },
     disposeOutputItem(id?: string): void {
-      if (id === undefined) views.clear();
-      else views.delete(id);
+      for (const [viewId, view] of views) {
+        if (id !== undefined && viewId !== id) continue;
+        view.dispose();
+        views.delete(viewId);
+      }
     },
   };
 };

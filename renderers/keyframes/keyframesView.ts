@@ -1,48 +1,52 @@
-import type { KeyframeThumb, KeyframesOutput, KeyframesVideo } from '../../kernel/src/display/notebookOutputs';
+import {
+  DEFAULT_KEYFRAMES_QUERY, sameQuery, searchMatches, searchNeedle, type KeyframesOutput, type KeyframesPageReply, type KeyframesQuery, type KeyframesVideo,
+} from '../../kernel/src/display/notebookOutputs';
 import { element, setText } from '../shared/dom';
-import { formatTimestamp } from '../shared/format';
+import { EnlargedFrame } from './enlargedFrame';
+import { GridToolbar } from './gridToolbar';
+import { videoRow } from './videoRow';
 
-/** Asks the kernel for videos this output does not carry; absent when no kernel is connected. */
-export type PageRequester = (offset: number, limit: number) => void;
+/** Asks the kernel for rows this output does not carry; absent when no kernel is connected. */
+export type PageRequester = (offset: number, limit: number, query: KeyframesQuery) => void;
+
+/** Whether a saved row belongs under a query: what the kernel would answer, over the rows the output carries. */
+function savedRowMatches(video: KeyframesVideo, query: KeyframesQuery, needle: string): boolean {
+  const inStatus = query.status === 'all' || (query.status === 'processed' ? video.status === undefined : video.status === query.status);
+  return inStatus && searchMatches(needle, video);
+}
 
 /**
- * One keyframe grid: a page of videos, a row of thumbnails each, and an enlarged view of the frame
- * last clicked. Only one page is in the DOM at a time, so a run of any size costs one page of images.
+ * One keyframe grid: a page of rows (a row of thumbnails per video, or a failure's error), the
+ * rows a status filter and a search pick, and an enlarged view of the frame last opened. With a
+ * kernel the filter and search run there, over the run's records; a saved output filters the
+ * rows it carries. Only one page is in the DOM at a time, so a run of any size costs one page of images.
  */
 export class KeyframesView {
   readonly root = element('div', 'vbk-keyframes');
-  private readonly pager = element('div', 'vbk-pager');
-  private readonly previous = element('button', 'vbk-page-previous', 'Previous');
-  private readonly next = element('button', 'vbk-page-next', 'Next');
-  private readonly position = element('span', 'vbk-page-position');
+  private readonly toolbar = new GridToolbar((query) => this.setQuery(query), (page) => this.showPage(page));
   private readonly rows = element('div', 'vbk-rows');
   private readonly notice = element('div', 'vbk-notice');
-  private readonly enlarged = element('div', 'vbk-enlarged');
-  private readonly enlargedImage = element('img', 'vbk-enlarged-image');
-  private readonly enlargedCaption = element('div', 'vbk-enlarged-caption');
-  /** Videos known so far by their position in the run: the output's own, then pages received. */
+  private readonly enlarged = new EnlargedFrame(this.rows);
+  /** Rows known so far for the query shown, by position among its matches. */
   private readonly videos = new Map<number, KeyframesVideo>();
-  private totalVideos = 0;
+  private saved?: KeyframesOutput;
+  private query: KeyframesQuery = DEFAULT_KEYFRAMES_QUERY;
+  /** Matches of the query shown; undefined while the kernel has not answered a new query. */
+  private totalVideos: number | undefined = 0;
   private pageSize = 1;
   private page = 0;
 
   constructor(private readonly requestPage?: PageRequester) {
-    this.previous.type = this.next.type = 'button';
-    this.previous.addEventListener('click', () => this.showPage(this.page - 1));
-    this.next.addEventListener('click', () => this.showPage(this.page + 1));
-    this.pager.append(this.previous, this.position, this.next);
-    const close = element('button', 'vbk-enlarged-close', 'Close');
-    close.type = 'button';
-    close.addEventListener('click', () => this.closeEnlarged());
-    this.enlarged.append(this.enlargedImage, this.enlargedCaption, close);
-    this.enlarged.hidden = true;
-    this.enlarged.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape') this.closeEnlarged();
-    });
-    this.root.append(this.pager, this.enlarged, this.rows, this.notice);
+    this.toolbar.previous.addEventListener('click', () => this.showPage(this.page - 1));
+    this.toolbar.next.addEventListener('click', () => this.showPage(this.page + 1));
+    this.notice.setAttribute('role', 'status');
+    this.root.append(this.toolbar.root, this.enlarged.root, this.rows, this.notice);
   }
 
   show(output: KeyframesOutput): void {
+    this.saved = output;
+    this.query = output.query ?? DEFAULT_KEYFRAMES_QUERY;
+    this.toolbar.setQuery(this.query);
     this.videos.clear();
     this.totalVideos = output.totalVideos;
     this.pageSize = Math.max(1, Math.floor(output.pageSize));
@@ -50,11 +54,33 @@ export class KeyframesView {
     this.showPage(Math.floor(output.offset / this.pageSize));
   }
 
-  /** Videos sent by the kernel on request; shown if they belong to the page on screen. */
-  receive(offset: number, videos: KeyframesVideo[], totalVideos: number): void {
-    this.totalVideos = totalVideos;
-    this.addVideos(offset, videos);
+  /** Rows sent by the kernel on request; shown if they answer the query on screen. */
+  receive(reply: Pick<KeyframesPageReply, 'offset' | 'videos' | 'totalVideos' | 'query'>): void {
+    if (!sameQuery(reply.query ?? DEFAULT_KEYFRAMES_QUERY, this.query)) return;
+    this.totalVideos = reply.totalVideos;
+    this.addVideos(reply.offset, reply.videos);
     this.showPage(this.page);
+  }
+
+  /** Stops listening to the document (an enlarged frame listens for Escape). */
+  dispose(): void {
+    this.enlarged.hide();
+  }
+
+  private setQuery(query: KeyframesQuery): void {
+    if (sameQuery(query, this.query)) return;
+    this.query = query;
+    this.videos.clear();
+    this.page = 0;
+    if (this.requestPage) {
+      this.totalVideos = undefined;
+    } else {
+      const needle = searchNeedle(query.search);
+      const matches = (this.saved?.videos ?? []).filter((video) => savedRowMatches(video, query, needle));
+      this.addVideos(0, matches);
+      this.totalVideos = matches.length;
+    }
+    this.showPage(0);
   }
 
   private addVideos(offset: number, videos: KeyframesVideo[]): void {
@@ -62,29 +88,42 @@ export class KeyframesView {
   }
 
   private get pageCount(): number {
-    return Math.max(1, Math.ceil(this.totalVideos / this.pageSize));
+    return Math.max(1, Math.ceil((this.totalVideos ?? 0) / this.pageSize));
   }
 
   private showPage(page: number): void {
     this.page = Math.min(Math.max(0, page), this.pageCount - 1);
+    this.enlarged.hide();
+    this.toolbar.setPage(this.page, this.pageCount);
+    if (this.totalVideos === undefined) {
+      this.rows.replaceChildren();
+      this.showNotice('Searching…');
+      this.requestPage?.(0, this.pageSize, this.query);
+      return;
+    }
     const first = this.page * this.pageSize;
     const end = Math.min(first + this.pageSize, this.totalVideos);
     const missing: number[] = [];
     const rows: HTMLElement[] = [];
     for (let position = first; position < end; position++) {
       const video = this.videos.get(position);
-      if (video) rows.push(this.videoRow(video));
+      if (video) rows.push(videoRow(video, (thumb, shown, frame, src) => this.enlarged.show(thumb, shown, frame, src)));
       else missing.push(position);
     }
-    this.closeEnlarged();
     this.rows.replaceChildren(...rows);
-    setText(this.position, this.totalVideos === 0 ? 'No videos with keyframes' : `Videos ${first + 1}–${end} of ${this.totalVideos}`);
-    this.previous.disabled = this.page === 0;
-    this.next.disabled = this.page >= this.pageCount - 1;
-    this.pager.classList.toggle('vbk-single-page', this.pageCount === 1);
-    setText(this.notice, this.missingText(missing));
-    this.notice.hidden = missing.length === 0;
-    if (missing.length > 0) this.requestPage?.(missing[0], missing[missing.length - 1] - missing[0] + 1);
+    setText(this.toolbar.position, this.positionText(first, end));
+    this.showNotice(this.missingText(missing) || this.savedOnlyText());
+    if (missing.length > 0) this.requestPage?.(missing[0], missing[missing.length - 1] - missing[0] + 1, this.query);
+  }
+
+  private positionText(first: number, end: number): string {
+    if (this.totalVideos === 0) return this.query.search.trim() || this.query.status !== 'processed' ? 'No rows match' : 'No videos with keyframes';
+    return `Videos ${first + 1}–${end} of ${this.totalVideos}`;
+  }
+
+  private showNotice(text: string): void {
+    setText(this.notice, text);
+    this.notice.hidden = text === '';
   }
 
   private missingText(missing: number[]): string {
@@ -93,49 +132,10 @@ export class KeyframesView {
     return this.requestPage ? `Loading ${which}…` : `${which} are not saved in this output; run the cell again to see them.`;
   }
 
-  private videoRow(video: KeyframesVideo): HTMLElement {
-    const row = element('div', 'vbk-video');
-    const head = element('div', 'vbk-video-head');
-    head.append(element('span', 'vbk-video-id', video.id), element('span', 'vbk-video-path', video.video_path), element('span', 'vbk-video-count', `${video.frames.length} frames`));
-    const strip = element('div', 'vbk-strip');
-    strip.append(...video.frames.map((frame) => this.thumbnail(video, frame)));
-    row.append(head, strip);
-    return row;
-  }
-
-  private thumbnail(video: KeyframesVideo, frame: KeyframeThumb): HTMLElement {
-    const thumb = element('button', 'vbk-thumb');
-    thumb.type = 'button';
-    thumb.title = `${video.id}, frame ${frame.index} at ${formatTimestamp(frame.timestamp)}`;
-    if (frame.src) {
-      const image = element('img', 'vbk-thumb-image');
-      image.loading = 'lazy';
-      image.alt = thumb.title;
-      image.src = frame.src;
-      thumb.append(image);
-      thumb.addEventListener('click', () => this.openEnlarged(thumb, video, frame, frame.src!));
-    } else {
-      thumb.append(element('span', 'vbk-thumb-missing', 'no image'));
-      thumb.disabled = true;
-    }
-    thumb.append(element('span', 'vbk-time', formatTimestamp(frame.timestamp)));
-    return thumb;
-  }
-
-  /** Opens under the row of the clicked thumbnail, so the enlarged frame appears where the eye is. */
-  private openEnlarged(thumb: HTMLElement, video: KeyframesVideo, frame: KeyframeThumb, src: string): void {
-    thumb.closest('.vbk-video')?.after(this.enlarged);
-    this.enlargedImage.src = src;
-    this.enlargedImage.alt = `${video.id}, frame ${frame.index}`;
-    setText(this.enlargedCaption, `${video.id} · frame ${frame.index} · ${formatTimestamp(frame.timestamp)} · ${video.video_path}`);
-    this.enlarged.hidden = false;
-    this.enlarged.querySelector<HTMLButtonElement>('.vbk-enlarged-close')?.focus({ preventScroll: true });
-    this.enlarged.scrollIntoView({ block: 'nearest' });
-  }
-
-  private closeEnlarged(): void {
-    this.rows.before(this.enlarged);
-    this.enlarged.hidden = true;
-    this.enlargedImage.removeAttribute('src');
+  /** A saved output filtered without its kernel searched only the rows it carries. */
+  private savedOnlyText(): string {
+    const saved = this.saved;
+    if (this.requestPage || !saved || sameQuery(this.query, saved.query ?? DEFAULT_KEYFRAMES_QUERY) || saved.videos.length >= saved.totalVideos) return '';
+    return `Only the ${saved.videos.length} rows saved in this output were searched; run the cell again to search every row.`;
   }
 }

@@ -29,6 +29,8 @@ export const PROGRESS_CSS = `
 .vbk-message { color: var(--vscode-errorForeground); margin: 4px 0; }
 .vbk-errors { margin-top: 4px; }
 .vbk-errors-summary { cursor: pointer; color: var(--vscode-errorForeground); }
+.vbk-error-kind { margin: 2px 0 0 1em; }
+.vbk-error-kind-summary { cursor: pointer; }
 .vbk-error-list { margin: 4px 0; padding-left: 2em; }
 .vbk-error-id { font-weight: 600; margin-right: 8px; }
 .vbk-error-path { word-break: break-all; }

@@ -1,6 +1,7 @@
-import { datasetSummary, readingSummary, type OutputError, type ProgressOutput, type RunState, type WorkerNow } from '../../kernel/src/display/notebookOutputs';
+import { datasetSummary, readingSummary, type ProgressOutput, type RunState, type WorkerNow } from '../../kernel/src/display/notebookOutputs';
 import { element, setText, syncChildren } from '../shared/dom';
 import { formatDuration, formatRate } from '../shared/format';
+import { ErrorKindsView } from './errorKindsView';
 import { MachinesView } from './machinesView';
 
 const STATE_LABELS: Record<RunState, string> = { running: 'Running', done: 'Done', interrupted: 'Interrupted', failed: 'Failed' };
@@ -27,7 +28,7 @@ export class ProgressView {
   private readonly machines = new MachinesView();
   private readonly errors = element('details', 'vbk-errors');
   private readonly errorsSummary = element('summary', 'vbk-errors-summary');
-  private readonly errorList = element('ol', 'vbk-error-list');
+  private readonly errorKinds = new ErrorKindsView();
 
   constructor() {
     const head = element('div', 'vbk-head');
@@ -37,7 +38,7 @@ export class ProgressView {
     this.bar.append(...COUNTS.map((name) => this.segments[name]));
     const timing = element('div', 'vbk-timing');
     timing.append(this.rate, this.elapsed, this.eta);
-    this.errors.append(this.errorsSummary, this.errorList);
+    this.errors.append(this.errorsSummary, this.errorKinds.root);
     this.root.append(head, this.bar, timing, this.dataset, this.device, this.message, this.workers, this.machines.root, this.errors);
   }
 
@@ -63,7 +64,7 @@ export class ProgressView {
     // A queue job's decoding happens on the machines listed instead; there are no local workers.
     this.updateWorkers(output.state === 'running' && !output.machines ? output.workers : []);
     this.machines.update(output.machines, output.machinesNotListed ?? 0);
-    this.updateErrors(output.errors, output.errorsNotListed);
+    this.updateErrors(output);
   }
 
   private updateWorkers(workers: WorkerNow[]): void {
@@ -77,24 +78,12 @@ export class ProgressView {
     this.workers.hidden = workers.length === 0;
   }
 
-  private updateErrors(errors: OutputError[], notListed: number): void {
-    const count = errors.length + notListed;
-    setText(this.errorsSummary, `${count} ${count === 1 ? 'error' : 'errors'}${notListed > 0 ? ` (first ${errors.length} listed)` : ''}`);
+  private updateErrors({ errors, errorsNotListed, errorsByKind }: ProgressOutput): void {
+    const count = errors.length + errorsNotListed;
+    setText(this.errorsSummary, `${count} ${count === 1 ? 'error' : 'errors'}${errorsNotListed > 0 ? ` (first ${errors.length} listed)` : ''}`);
     this.errors.hidden = count === 0;
-    syncChildren(this.errorList, errors.length, errorItem);
-    errors.forEach((error, i) => {
-      const [id, path, text] = Array.from(this.errorList.children[i].children) as HTMLElement[];
-      setText(id, error.id);
-      setText(path, error.video_path);
-      setText(text, error.error);
-    });
+    this.errorKinds.update(errors, errorsByKind);
   }
-}
-
-function errorItem(): HTMLLIElement {
-  const item = element('li', 'vbk-error');
-  item.append(element('span', 'vbk-error-id'), element('span', 'vbk-error-path'), element('div', 'vbk-error-text'));
-  return item;
 }
 
 function etaText(output: ProgressOutput): string {

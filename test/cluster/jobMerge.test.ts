@@ -11,6 +11,7 @@ import { JobUnfinishedError, mergeJob } from '../../kernel/src/cluster/jobMerge'
 import { jobStatus } from '../../kernel/src/cluster/jobStatus';
 import { chunkFolders, QUEUE_JOB_FORMAT, writeQueueJob } from '../../kernel/src/cluster/queue/queueJob';
 import { scanCsv } from '../../kernel/src/csv/csvScan';
+import { noFailures } from '../../kernel/src/stats/failureKinds';
 import { fixtureRecord, writePart, type PartDataset } from './partFixture';
 
 const VIDEO = '/videos/clip.mp4';
@@ -40,7 +41,9 @@ describe('merge: a finished job\'s parts into one set of results', function () {
     const stats = JSON.parse(readFileSync(path.join(out, 'processing_stats.json'), 'utf8')) as typeof merged.stats;
     assert.deepEqual(stats, merged.stats);
     assert.deepEqual([stats.total_videos, stats.processed, stats.failed, stats.dataset.pending], [2000, 2000 - failed.length, failed.length, 0]);
-    assert.deepEqual(stats.errors.slice(0, 2), failed.slice(0, 2).map(({ id, video_path, error }) => ({ id, video_path, error })));
+    assert.deepEqual(stats.errors.slice(0, 2), failed.slice(0, 2).map(({ id, video_path, error }) => ({ id, video_path, error, kind: 'unreadable' })));
+    const byKind = { ...noFailures(), unreadable: failed.length };
+    assert.deepEqual([stats.errors_by_kind, stats.dataset.errors_by_kind], [byKind, byKind], 'every failure of the job counted by kind');
     assert.deepEqual(merged.records.page(1000, 3).map((record) => record.id), ['row1000', 'row1001', 'row1002']);
     assert.equal(merged.records.withStatus('failed').length, failed.length);
     const duckdb = await DuckDBInstance.create(':memory:');

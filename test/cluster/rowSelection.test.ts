@@ -34,10 +34,11 @@ describe('row selections: static shards and queue chunks', () => {
   it("sizes a shard's row index by its own rows, not the whole CSV, and refuses another shard's row", () => {
     const outcomes = new RowOutcomes(new SelectedRows({ kind: 'shard', index: 3, count: 256 }, 1_000_000));
     assert.ok(outcomes.byteSize < 60_000, `${outcomes.byteSize} bytes for 3907 rows`);
-    outcomes.set(4, 'processed', 0, 10);
-    outcomes.set(260, 'failed', 10, 10);
+    outcomes.set(4, { status: 'processed' }, 0, 10);
+    outcomes.set(260, { status: 'failed', error: 'file not found: /v/260.mp4' }, 10, 10);
     assert.deepEqual([...outcomes.spansInRowOrder()].map((span) => span.row), [4, 260]);
-    assert.throws(() => outcomes.set(5, 'processed', 20, 10), /not one of this checkpoint's rows \(shard 3\/256\)/);
+    assert.equal(outcomes.failureKindCounts().missing_file, 1);
+    assert.throws(() => outcomes.set(5, { status: 'processed' }, 20, 10), /not one of this checkpoint's rows \(shard 3\/256\)/);
   });
 });
 

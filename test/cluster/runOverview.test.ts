@@ -5,6 +5,7 @@ import { processingFingerprint } from '../../kernel/src/processor/processingFing
 import { processingLabel } from '../../kernel/src/processor/processingLabel';
 import { BatchVideoProcessor, DecoderConfig, builtins } from '../../kernel/src/index';
 import { makeDataset } from '../processor/processorFixture';
+import { failureKindsText } from '../../kernel/src/stats/failureKinds';
 
 describe('run overview', () => {
   it('tells the checkpoints of cluster jobs from those of one-machine runs', () => {
@@ -39,6 +40,14 @@ describe('run overview', () => {
       assert.deepEqual([job.dataset.total_videos, job.dataset.pending], [6, 3]);
       const shard = await checkpointOverview(job.parts![0]!.checkpointPath!);
       assert.deepEqual([shard.kind, shard.state, shard.resultsDir], ['checkpoint', 'complete', path.join(outputDir, 'shard-00000-of-00002')]);
+      // The failures by kind, from the journals of the parts that have any: the broken file, then the missing one too.
+      assert.equal(job.failureKinds?.unreadable, 1);
+      assert.equal(shard.failureKinds?.unreadable, 1);
+      await new BatchVideoProcessor({ config: new DecoderConfig({ device: 'cpu' }), numWorkers: 1 }).processDataset({ ...run, shard: { index: 1, count: 2 } });
+      const whole = await jobOverview(outputDir);
+      assert.equal(whole.state, 'complete');
+      assert.equal(failureKindsText(whole.failureKinds!), 'missing file 1, unreadable or corrupt 1');
+      assert.equal((await checkpointOverview(whole.parts![1]!.checkpointPath!)).failureKinds?.missing_file, 1);
     } finally {
       await data.cleanup();
     }

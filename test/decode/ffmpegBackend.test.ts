@@ -90,7 +90,7 @@ describe('ffmpeg backend', function () {
       pts: Array.from({ length: 100 }, (_, i) => i * 512), timeBase: { num: 1, den: 12800 }, keyframes: [0, 30, 60, 90],
       lastDuration: 512, totalBytes: 0, width: 64, height: 48, sampleAspectRatio: { num: 0, den: 1 }, codec: 'h264', pixFmt: 'yuv420p', bitRate: 0,
     };
-    const plan = { geometry: { width: 64, height: 48, scaleWidth: 64, scaleHeight: 48 }, pixels: true, jpegQscale: 5, threads: 1, device: 'cpu' as const, gpuId: 0, networkTimeoutS: 30 };
+    const plan = { streamIndex: 0, geometry: { width: 64, height: 48, scaleWidth: 64, scaleHeight: 48 }, pixels: true, jpegQscale: 5, threads: 1, device: 'cpu' as const, gpuId: 0, networkTimeoutS: 30 };
 
     it('passes every path as a file: URL, in arguments and in the concat script, never through a shell', () => {
       const whole = extractionInvocation({ ...plan, file: '-i.mp4', seek: wholeFilePlan(summary, [0, 5]), jpegPattern: '/out/$(x)/%06d.jpg' });
@@ -115,25 +115,29 @@ describe('ffmpeg backend', function () {
       assert.deepEqual(cheapestSeekPlan(summary, [3, 10, 20]), wholeFilePlan(summary, [3, 10, 20]));
     });
 
-    it('places the stretches apart on the concat timeline and picks frames by their shifted timestamps', () => {
+    it('places the stretches apart on the concat timeline and picks frames by their shifted times', () => {
       const seek = concatSeekPlan(summary, [2, 40, 45, 99]);
-      // Half a frame past each keyframe; the room per entry is its length plus twice the video's 4 s, plus 1 s.
+      // In-points on the keyframes; the room per entry is its length plus twice the video's 4 s plus 1 s,
+      // rounded up so that each entry starts on a whole number of 40 ms frame gaps (9.12 s, 18.76 s).
       assert.deepEqual(seek.entries, [
-        { inpointUs: 20000, outpointUs: 100000, durationUs: 9080000 },
-        { inpointUs: 1220000, outpointUs: 1820000, durationUs: 9600000 },
-        { inpointUs: 3620000, outpointUs: 4460000, durationUs: 9840000 },
+        { inpointUs: 0, outpointUs: 100000, durationUs: 9120000 },
+        { inpointUs: 1200000, outpointUs: 1820000, durationUs: 9640000 },
+        { inpointUs: 3600000, outpointUs: 4460000, durationUs: 9860000 },
       ]);
-      // pts + (entry start - in-point) in 1/12800 s: 1024 - 256; 20480 and 23040 + 100608; 50688 + 192768.
-      assert.deepEqual(seek.selectPts, [768, 121088, 123648, 243456]);
+      // Frame time + (entry start - in-point), +- half a frame gap: 0.08; 1.6 and 1.8 + 7.92; 3.96 + 15.16.
+      const rounded = seek.selectWindows.map(({ fromS, toS }) => [Number(fromS.toFixed(6)), Number(toS.toFixed(6))]);
+      assert.deepEqual(rounded, [[0.06, 0.1], [9.5, 9.54], [9.7, 9.74], [19.1, 19.14]]);
       const invocation = extractionInvocation({ ...plan, file: 'v.mp4', seek, pixels: false, jpegPattern: '/o/%06d.jpg' });
       assert.equal(invocation.stdin, [
         'ffconcat version 1.0',
-        "file 'file:v.mp4'", 'inpoint 0.020000', 'outpoint 0.100000', 'duration 9.080000',
-        "file 'file:v.mp4'", 'inpoint 1.220000', 'outpoint 1.820000', 'duration 9.600000',
-        "file 'file:v.mp4'", 'inpoint 3.620000', 'outpoint 4.460000', 'duration 9.840000', '',
+        "file 'file:v.mp4'", 'inpoint 0.000000', 'outpoint 0.100000', 'duration 9.120000',
+        "file 'file:v.mp4'", 'inpoint 1.200000', 'outpoint 1.820000', 'duration 9.640000',
+        "file 'file:v.mp4'", 'inpoint 3.600000', 'outpoint 4.460000', 'duration 9.860000', '',
       ].join('\n'));
       const graph = invocation.args[invocation.args.indexOf('-filter_complex') + 1];
-      assert.equal(graph, "[0:v:0]select='eq(pts\\,768)+eq(pts\\,121088)+eq(pts\\,123648)+eq(pts\\,243456)',scale=64:48:flags=bicubic[jpeg]");
+      const windows = ['0.060000000', '0.100000000', '9.500000000', '9.540000000', '9.700000000', '9.740000000', '19.100000000', '19.140000000'];
+      const select = [0, 2, 4, 6].map((at) => `between(t\\,${windows[at]}\\,${windows[at + 1]})`).join('+');
+      assert.equal(graph, `[0:0]select='${select}',scale=64:48:flags=bicubic[jpeg]`);
       assert.deepEqual(invocation.args.slice(invocation.args.indexOf('-map')), ['-map', '[jpeg]', '-frames:v', '4', '-fps_mode', 'passthrough', '-q:v', '5', '-f', 'image2', '-y', 'file:/o/%06d.jpg']);
     });
 

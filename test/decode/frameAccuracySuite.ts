@@ -24,7 +24,7 @@ const CASES: Case[] = [
 ];
 
 /** A fixed pseudo-random sequence, so the "random" order is the same on every run. */
-function seededIndices(count: number, howMany: number, seed: number): number[] {
+export function seededIndices(count: number, howMany: number, seed: number): number[] {
   let state = seed;
   const next = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   return Array.from({ length: howMany }, () => Math.floor(next() * count));

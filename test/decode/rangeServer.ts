@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
@@ -13,8 +13,9 @@ export interface Served {
 /**
  * A local HTTP server with Range support (206, Accept-Ranges, Content-Range) for the videos of a
  * folder; `/stall/<name>` sends the headers and half the body, then nothing; `/drop/<name>` hangs up
- * a third of the way into its first answer for each name (the next requests are answered whole). It runs on a worker
- * thread: the libav backend's reads are synchronous and would block a server on the test's thread.
+ * a third of the way into its first answer for each name (the next requests are answered whole). It
+ * runs on a worker thread: the libav backend's reads are synchronous and would block a server on the caller's thread
+ * (a test, or the benchmark that reads the same videos over HTTP).
  */
 export class RangeServer {
   private constructor(private readonly worker: Worker, readonly port: number) {}
@@ -44,6 +45,18 @@ export class RangeServer {
   }
 }
 
+/** `length` bytes of `file` from `start`. */
+function readRange(file: string, start: number, length: number): Buffer {
+  const chunk = Buffer.alloc(length);
+  const descriptor = openSync(file, 'r');
+  try {
+    readSync(descriptor, chunk, 0, length, start);
+  } finally {
+    closeSync(descriptor);
+  }
+  return chunk;
+}
+
 function serve(folder: string): void {
   let served: Served = { requests: 0, bytes: 0, ranges: [] };
   const dropped = new Set<string>();
@@ -52,29 +65,44 @@ function serve(folder: string): void {
     const stalling = request.url?.startsWith('/stall/') ?? false;
     const name = path.basename(request.url ?? '');
     const dropping = (request.url?.startsWith('/drop/') ?? false) && !dropped.has(name);
-    let body: Buffer;
+    const file = path.join(folder, name);
+    let size: number;
     try {
-      body = readFileSync(path.join(folder, name));
+      size = statSync(file).size;
     } catch {
       response.writeHead(404).end('not found');
       return;
     }
     const range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
     const start = range ? Number(range[1]) : 0;
-    const end = range?.[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
+    const end = range?.[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+    if (start > end) {
+      response.writeHead(416, { 'Content-Range': `bytes */${size}` }).end();
+      return;
+    }
     if (range) served.ranges.push(`${start}-${end}`);
     const headers = { 'Accept-Ranges': 'bytes', 'Content-Length': end - start + 1, 'Content-Type': 'video/mp4' };
-    if (range) response.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${body.length}` });
+    if (range) response.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${size}` });
     else response.writeHead(200, headers);
     const before = request.socket.bytesWritten;
-    // A stalling server never gets past the first half of the file, however it is asked.
-    if (stalling) response.write(body.subarray(start, Math.max(start, Math.min(end + 1, body.length >> 1))));
-    else if (dropping) {
-      dropped.add(name);
-      response.write(body.subarray(start, start + Math.floor((end + 1 - start) / 3)), () => request.socket.destroy());
-    } else response.end(body.subarray(start, end + 1));
     // Counted as the socket takes it: a client that hangs up early is not charged the rest.
     response.on('close', () => (served.bytes += request.socket.bytesWritten - before));
+    if (dropping) {
+      dropped.add(name);
+      response.write(readRange(file, start, Math.floor((end + 1 - start) / 3)), () => request.socket.destroy());
+      return;
+    }
+    // A stalling server never gets past the first half of the file, however it is asked.
+    const last = stalling ? Math.min(end, (size >> 1) - 1) : end;
+    if (last < start) {
+      // The headers go out, then nothing: a stall within the body, not before the response.
+      response.flushHeaders();
+      return;
+    }
+    // Read from disk as the client takes it, not the whole file per request: a benchmark's large files stay cheap to serve.
+    const body = createReadStream(file, { start, end: last });
+    response.on('close', () => body.destroy());
+    body.pipe(response, { end: !stalling });
   });
   server.listen(0, '127.0.0.1', () => parentPort!.postMessage((server.address() as { port: number }).port));
   parentPort!.on('message', () => {

@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DecoderConfig, type BackendChoice } from '../../kernel/src/config/decoderConfig';
-import { openFfmpegSource, probePackets } from '../../kernel/src/decode/ffmpegCli/ffmpegVideoSource';
+import { openFfmpegSource } from '../../kernel/src/decode/ffmpegCli/ffmpegVideoSource';
+import { probePackets } from '../../kernel/src/decode/ffmpegCli/ffprobeIndex';
 import { readPacketSummary } from '../../kernel/src/decode/libav/videoStream';
 import { openLibavSource } from '../../kernel/src/decode/libav/libavVideoSource';
 import type { OpenedVideoSource, SourceOptions } from '../../kernel/src/decode/sourceOptions';
@@ -183,10 +184,10 @@ describe('upright frames on both backends', function () {
   it('ffprobe, where libavformat cannot read a file, gives the same display matrix and sample aspect ratio', async () => {
     for (const name of ['rotate=270', 'mirrored', 'anamorphic']) {
       const file = files.get(name)!;
-      const [inProcess, probed] = [readPacketSummary(file), await probePackets(findOnPath('ffprobe')!, file, 30)];
+      const [inProcess, probed] = [readPacketSummary(file).summary, (await probePackets(findOnPath('ffprobe')!, file, 30)).summary];
       assert.deepEqual([probed.displayMatrix, probed.sampleAspectRatio], [inProcess.displayMatrix, inProcess.sampleAspectRatio], name);
     }
-    assert.deepEqual(readPacketSummary(files.get('anamorphic')!).sampleAspectRatio, { num: 4, den: 3 });
+    assert.deepEqual(readPacketSummary(files.get('anamorphic')!).summary.sampleAspectRatio, { num: 4, den: 3 });
   });
 
   it('anamorphic pixels: sample_aspect_ratio reported, frames and JPEGs at the displayed width', async () => {

@@ -82,7 +82,8 @@ describe('hostile inputs', function () {
       directory: { status: 'failed', error: /^not a file: .*folder\.mp4$/ },
       // Cut mid-stream: the frames before the cut are the video (ffmpeg and libav read them alike).
       truncated_stream: { status: 'processed', frames: 4 },
-      one_frame: { status: 'processed', frames: 1 },
+      // The keyframes formula floor(i*(F-1)/(N-1)) gives frame 0 N times: every row has N frames.
+      one_frame: { status: 'processed', frames: 4 },
       ...Object.fromEntries(hostileNames.map((_name, i) => [`hostile${i}`, { status: 'processed' as const, frames: 4 }])),
     };
     let csv: string;

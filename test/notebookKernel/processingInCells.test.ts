@@ -68,6 +68,10 @@ describe('notebook kernel: processing runs in cells', function () {
     }
     const page = await fixture.kernel.keyframesPage(grid.displayId, 4, 10);
     assert.deepEqual(page?.videos.map((video) => video.id), dataset.goodIds.slice(4));
+    const failed = await fixture.kernel.keyframesPage(grid.displayId, 0, 10, { status: 'failed', search: 'MISS' });
+    assert.deepEqual([failed?.totalVideos, failed?.videos.map(({ id, kind }) => [id, kind]), failed?.query], [1, [['missing', 'missing_file']], { status: 'failed', search: 'MISS' }], 'the grid filters the run where its records are');
+    const everyRow = await fixture.kernel.keyframesPage(grid.displayId, 0, 20, { status: 'all', search: '' });
+    assert.equal(everyRow?.totalVideos, 10, 'the grid holds every row of the run, not only its processed ones');
 
     // The checkpoint is beside the notebook, named after it; results went beside it too.
     const checkpointPath = path.join(fixture.notebookDir, 'analysis.vbk-checkpoint', 'videos.json');

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { BatchVideoProcessor, CheckpointLeaseLostError, DecoderConfig, InputError, builtins, extractKeyframes, type ProcessingRecord, type VideoLoader } from '../../kernel/src/index';
+import { noFailures } from '../../kernel/src/stats/failureKinds';
 import { readFrameStamp } from '../../samples/frameStamp';
 import { makeDataset, type DatasetFixture } from './processorFixture';
 
@@ -32,6 +33,8 @@ describe('BatchVideoProcessor', function () {
     assert.equal(results.stats.processed, 4);
     assert.equal(results.stats.failed, 2);
     assert.equal(results.stats.skipped, 2);
+    assert.deepEqual(results.stats.errors.map(({ id, kind }) => [id, kind]).sort(), [['broken', 'unreadable'], ['missing', 'missing_file']]);
+    assert.deepEqual(results.stats.errors_by_kind, { ...noFailures(), missing_file: 1, unreadable: 1 });
     const written = JSON.parse(await readFile(path.join(outputDir, 'processing_results.json'), 'utf8')) as ProcessingRecord[];
     assert.equal(written.length, 8, 'one record per CSV row');
     const broken = written.find((record) => record.id === 'broken');
@@ -72,7 +75,7 @@ describe('BatchVideoProcessor', function () {
     assert.equal(second.stats.processed, 0);
     assert.equal(second.stats.failed, 0);
     assert.equal(second.stats.skipped, 8);
-    const wholeDataset = { total_videos: 8, processed: 4, failed: 2, skipped: 2, pending: 0, success_rate: 0.5 };
+    const wholeDataset = { total_videos: 8, processed: 4, failed: 2, skipped: 2, pending: 0, success_rate: 0.5, errors_by_kind: { ...noFailures(), missing_file: 1, unreadable: 1 } };
     assert.deepEqual(first.stats.dataset, wholeDataset);
     assert.deepEqual(second.stats.dataset, wholeDataset, 'a resumed finished job still describes the whole dataset');
     assert.deepEqual(second.records.toArray(), first.records.toArray());
@@ -155,7 +158,7 @@ describe('BatchVideoProcessor', function () {
     assert.deepEqual(statsFile.dataset, dataset, 'processing_stats.json holds the dataset after the interrupted run');
     const second = await new BatchVideoProcessor({ config: cpu, numWorkers: 2, checkpointPath }).processDataset(options);
     assert.equal(second.interrupted, false);
-    assert.deepEqual(second.stats.dataset, { total_videos: 8, processed: 4, failed: 2, skipped: 2, pending: 0, success_rate: 0.5 });
+    assert.deepEqual(second.stats.dataset, { total_videos: 8, processed: 4, failed: 2, skipped: 2, pending: 0, success_rate: 0.5, errors_by_kind: { ...noFailures(), missing_file: 1, unreadable: 1 } });
     assert.equal(second.stats.processed + second.stats.failed, 6 - (dataset.processed + dataset.failed), 'the resume ran only the rest');
     const written = JSON.parse(await readFile(path.join(outputDir, 'processing_results.json'), 'utf8')) as ProcessingRecord[];
     assert.equal(written.length, 8);

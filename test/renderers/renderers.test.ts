@@ -3,10 +3,11 @@ import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { jpegDataUri } from '../../kernel/src/display/jpegDataUri';
 import { keyframesOutput } from '../../kernel/src/display/keyframesOutput';
-import { DEFAULT_KEYFRAMES_PAGE_SIZE, type KeyframesOutput, type KeyframesPageReply, type ProgressOutput, type RunState } from '../../kernel/src/display/notebookOutputs';
+import { DEFAULT_KEYFRAMES_PAGE_SIZE, DEFAULT_KEYFRAMES_QUERY, type KeyframesOutput, type KeyframesPageReply, type OutputError, type ProgressOutput, type RunState } from '../../kernel/src/display/notebookOutputs';
 import { progressOutput } from '../../kernel/src/display/progressOutput';
 import type { ProcessingRecord, ProgressSnapshot } from '../../kernel/src/index';
 import type { MachineProgress } from '../../kernel/src/processor/progressEvents';
+import { FAILURE_KINDS, failureKind, noFailures } from '../../kernel/src/stats/failureKinds';
 import { HOSTILE_BROKEN_NAME, HOSTILE_HOST, HOSTILE_ID, HOSTILE_VIDEO_NAME, runEngine, type EngineRun } from './engineOutputs';
 import { openRendererPage, type HarnessGlobal, type RendererKind, type RendererPage, type ThemeName } from './rendererPage';
 
@@ -20,6 +21,10 @@ function clusterSnapshot(counts: ProgressSnapshot, machines: MachineProgress[]):
   const sum = (rate: (machine: MachineProgress) => number) => machines.reduce((total, machine) => total + rate(machine), 0);
   const framesPerSecond = { cpu: sum((machine) => machine.framesPerSecond.cpu), gpu: sum((machine) => machine.framesPerSecond.gpu) };
   return { ...counts, workers: [], machines, videosPerSecond: sum((machine) => machine.videosPerSecond), framesPerSecond };
+}
+/** Failures in the order the progress display groups them: by kind, in FAILURE_KINDS order, then as they came. */
+function byKind<T extends { error: string }>(errors: readonly T[]): T[] {
+  return FAILURE_KINDS.flatMap((kind) => errors.filter((error) => failureKind(error.error) === kind));
 }
 /** Three machines on a queue job, out of host order as heartbeats arrive, one named with markup. */
 const MACHINES: MachineProgress[] = [
@@ -139,7 +144,8 @@ describe('notebook renderers in Chromium', function () {
         assert.deepEqual(await browser.page.evaluate((s) => (globalThis as unknown as HarnessGlobal).harness.tagged(s), selector), [true], selector);
       }
       const errorsKept = await browser.page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.tagged('.vbk-error'));
-      assert.deepEqual(errorsKept, run.errors.map((_, i) => i < running.errors.length), 'error entries already shown stay, new ones are added');
+      const shownBefore = new Set(running.errors.map((error) => error.id));
+      assert.deepEqual(errorsKept, byKind(run.errors).map((error) => shownBefore.has(error.id)), 'error entries already shown stay, new ones are added');
       assert.equal(await browser.page.locator('.vbk-state').textContent(), 'Done');
     });
 
@@ -156,18 +162,42 @@ describe('notebook renderers in Chromium', function () {
       const done = progressAt(-1, 'done');
       assert.deepEqual(await texts('#slot-done .vbk-count'), [`${done.processed} processed`, `2 failed`, `0 skipped`]);
       assert.equal(await browser.page.locator('#slot-done .vbk-errors-summary').textContent(), '2 errors');
-      assert.deepEqual(await texts('#slot-done .vbk-error-id'), run.errors.map((error) => error.id));
-      assert.deepEqual(await texts('#slot-done .vbk-error-text'), run.errors.map((error) => error.error));
+      assert.deepEqual(await texts('#slot-done .vbk-error-kind:not([hidden]) > summary'), ['missing file (1)', 'unreadable or corrupt (1)']);
+      assert.deepEqual(await texts('#slot-done .vbk-error-id'), byKind(run.errors).map((error) => error.id));
+      assert.deepEqual(await texts('#slot-done .vbk-error-text'), byKind(run.errors).map((error) => error.error));
       const paths = await texts('#slot-done .vbk-error-path');
       assert.ok(paths.some((text) => text.endsWith(`/${HOSTILE_BROKEN_NAME}`)), paths.join('\n'));
       assert.equal(await count('.vbk-progress img'), 0);
       await browser.page.locator('#slot-done .vbk-errors-summary').click();
       assert.equal(await browser.page.locator('#slot-done .vbk-errors').getAttribute('open'), '');
+      assert.equal(await browser.page.locator('#slot-done .vbk-error').first().isVisible(), false, 'each kind folded to its count');
+      await browser.page.locator('#slot-done .vbk-error-kind[data-kind="unreadable"] > summary').click();
+      assert.equal(await browser.page.locator('#slot-done .vbk-error-kind[data-kind="unreadable"] .vbk-error').isVisible(), true);
       await browser.page.locator('#slot-done').screenshot({ path: path.join(SCREENSHOTS, 'progress-light.png') });
       await setTheme('dark');
       await browser.page.locator('#slot-done').screenshot({ path: path.join(SCREENSHOTS, 'progress-dark.png') });
       await setTheme('high-contrast');
       await browser.page.locator('#slot-done').screenshot({ path: path.join(SCREENSHOTS, 'progress-high-contrast.png') });
+    });
+
+    it('counts every failure by kind, the unlisted too, and keeps an opened kind open as updates come', async () => {
+      await activate('progress', false);
+      const done = progressAt(-1, 'running');
+      const hostile: OutputError = { id: 'h', video_path: '/v/h.mp4', error: '<img src=x onerror=alert(1)>', kind: 'other' };
+      const output = { ...done, errors: [...done.errors, hostile], errorsNotListed: 500, errorsByKind: { ...noFailures(), missing_file: 301, unreadable: 201, other: 1 } };
+      await render('progress', 'k', 'kinds', output);
+      assert.equal(await browser.page.locator('.vbk-errors-summary').textContent(), `503 errors (first 3 listed)`);
+      assert.deepEqual(await texts('.vbk-error-kind:not([hidden]) > summary'), ['missing file (301)', 'unreadable or corrupt (201)', 'other (1)']);
+      await browser.page.locator('.vbk-errors-summary').click();
+      await browser.page.locator('.vbk-error-kind[data-kind="other"] > summary').click();
+      assert.equal(await browser.page.locator('.vbk-error-kind[data-kind="other"] .vbk-error-text').textContent(), hostile.error);
+      assert.equal(await count('.vbk-progress img'), 0, 'an error text never becomes markup');
+      await render('progress', 'k', 'kinds', { ...output, errorsByKind: { ...output.errorsByKind, other: 2 } });
+      assert.equal(await browser.page.locator('.vbk-error-kind[data-kind="other"]').getAttribute('open'), '', 'opened stays open');
+      assert.equal(await browser.page.locator('.vbk-error-kind[data-kind="other"] > summary').textContent(), 'other (2)');
+      const { errorsByKind: _counts, ...older } = output;
+      await render('progress', 'k', 'kinds', { ...older, errors: older.errors.map(({ kind: _kind, ...error }) => error) });
+      assert.deepEqual(await texts('.vbk-error-kind:not([hidden]) > summary'), ['missing file (1)', 'unreadable or corrupt (1)', 'other (1)'], 'an older output is grouped from its list');
     });
   });
 
@@ -315,7 +345,7 @@ describe('notebook renderers in Chromium', function () {
       await render('keyframes', 'live', 'live-item', firstPage);
       await browser.page.locator('#slot-live .vbk-page-next').click();
       const posted = await browser.page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.posted);
-      assert.deepEqual(posted, [{ type: 'keyframesPageRequest', outputId: 'live-item', offset: PAGE, limit: PAGE }]);
+      assert.deepEqual(posted, [{ type: 'keyframesPageRequest', outputId: 'live-item', offset: PAGE, limit: PAGE, query: DEFAULT_KEYFRAMES_QUERY }]);
       const next = keyframesOutput(records, jpegDataUri, { offset: PAGE });
       const reply: KeyframesPageReply = { type: 'keyframesPage', outputId: 'live-item', offset: next.offset, videos: next.videos, totalVideos: next.totalVideos };
       await browser.page.evaluate((m) => (globalThis as unknown as HarnessGlobal).harness.reply(m), reply);

@@ -9,7 +9,9 @@ const video = (duration: number, bitsPerPixel: number, fps = 25): VideoMetadata 
 describe('frame sampling', () => {
   it('spreads uniform indices floor(i*(F-1)/(N-1)) from first to last', () => {
     assert.deepEqual(uniformIndices(100, 4), [0, 33, 66, 99]);
-    assert.deepEqual(uniformIndices(3, 5), [0, 1, 2]);
+    // Fewer frames than asked: the formula repeats frames, so every video gives n of them.
+    assert.deepEqual(uniformIndices(3, 5), [0, 0, 1, 1, 2]);
+    assert.deepEqual(uniformIndices(1, 4), [0, 0, 0, 0]);
     assert.deepEqual(uniformIndices(10, 1), [0]);
     assert.throws(() => uniformIndices(10, 0), RangeError);
   });
@@ -25,6 +27,8 @@ describe('frame sampling', () => {
       return indices.length;
     });
     assert.ok(counts[0] < counts[1] && counts[1] < counts[2] && counts[2] <= counts[3], counts.join(' '));
+    // Unlike uniform sampling, the adaptive count is never more than the video has: no frame repeats.
+    assert.deepEqual(adaptiveIndices(video(0.12, 0.01), bounds), [0, 1, 2]);
     assert.throws(() => adaptiveIndices(video(1, 1), { minFrames: 9, maxFrames: 8 }), RangeError);
   });
 });

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CompletionResult, HoverResult, JobReport } from '../../../kernel/src/notebookKernel/kernelProtocol';
 import { KernelDiedError, KernelSession, type KernelExit } from '../../../kernel/src/notebookKernel/kernelSession';
-import type { KeyframesPageReply } from '../../../kernel/src/display/notebookOutputs';
+import type { KeyframesPageReply, KeyframesQuery } from '../../../kernel/src/display/notebookOutputs';
 import { readInterruptGraceMs, readKernelSettings } from '../settings';
 import { CellOutputWriter } from './cellOutputWriter';
 import { ExecutionQueue, type CellRunOutcome } from './executionQueue';
@@ -77,10 +77,10 @@ export class NotebookSession implements vscode.Disposable {
   }
 
   /** A page of a keyframe grid shown by this kernel; undefined when the kernel no longer holds it. */
-  async keyframesPage(outputId: string, offset: number, limit: number): Promise<Omit<KeyframesPageReply, 'type' | 'outputId'> | undefined> {
+  async keyframesPage(outputId: string, offset: number, limit: number, query?: KeyframesQuery): Promise<Omit<KeyframesPageReply, 'type' | 'outputId'> | undefined> {
     const displayId = this.displayIdsByOutput.get(outputId);
     if (!displayId || !this.kernel?.alive) return undefined;
-    return (await this.kernel.keyframesPage(displayId, offset, limit)) ?? undefined;
+    return (await this.kernel.keyframesPage(displayId, offset, limit, query)) ?? undefined;
   }
 
   dispose(): void {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { PartOverview, RunOverview } from '../../../kernel/src/cluster/runOverview';
 import type { PartState } from '../../../kernel/src/cluster/jobStatus';
 import { runContextValue } from './runContext';
+import { failureKindsText } from '../../../kernel/src/stats/failureKinds';
 
 /** A top-level item: one checkpoint of a one-machine run, or one cluster job; `error` when it cannot be read. */
 export interface RunNode {
@@ -69,6 +70,7 @@ function runTooltip(node: RunNode, overview: RunOverview): vscode.MarkdownString
     `Processing: ${overview.processing ?? 'unknown'}`,
     `State: ${STATE_LABELS[overview.state]}`,
     `Processed ${dataset.processed}, failed ${dataset.failed}, skipped ${dataset.skipped}, pending ${dataset.pending} of ${dataset.total_videos}`,
+    ...(overview.failureKinds ? [`Failures: ${failureKindsText(overview.failureKinds)}`] : []),
     `${overview.kind === 'job' ? 'Job folder' : 'Checkpoint'}: ${node.path}`,
   ];
   if (node.notebookPath) lines.push(`Notebook: ${node.notebookPath}`);

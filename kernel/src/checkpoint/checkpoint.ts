@@ -12,7 +12,8 @@ import { loadOrCreateManifest, writeManifest, type CheckpointIdentity, type Chec
 import { journalLine, readJournalLines, replayJournal, type JournalSample } from './journal';
 import type { ProcessingRecord } from './processingRecord';
 import { ResultRecords } from './resultRecords';
-import { RowOutcomes, type RecordStatus } from './rowOutcomes';
+import type { FailureKindCounts } from '../stats/failureKinds';
+import { RowOutcomes, type IndexedOutcome, type RecordStatus } from './rowOutcomes';
 import { isStorageFull, StorageFullError } from './storageFull';
 
 export interface CheckpointOpenOptions {
@@ -41,7 +42,7 @@ export interface CheckpointEntry {
 
 /** Lines that go out in one write: one row's, or a batch's that must be durable together. */
 interface QueuedAppend {
-  rows: { row: number; status: RecordStatus; length: number }[];
+  rows: { row: number; outcome: IndexedOutcome; length: number }[];
   samples: JournalSample[];
   lines: Buffer;
   resolve: () => void;
@@ -92,6 +93,11 @@ export class Checkpoint {
     return this.outcomes.countsByStatus();
   }
 
+  /** Failed rows by the kind of their latest error. */
+  get failureKinds(): FailureKindCounts {
+    return this.outcomes.failureKindCounts();
+  }
+
   /**
    * Takes the lock, checks that the checkpoint belongs to this dataset and processing function (a
    * new one is created when none exists, or with `fresh`), and replays the journal.
@@ -118,7 +124,7 @@ export class Checkpoint {
       let lines = 0;
       if (existsSync(journalPath)) {
         const replay = await replayJournal(journalPath, (entry, span) => {
-          outcomes.set(entry.row, entry.record.status, span.offset, span.length);
+          outcomes.set(entry.row, entry.record, span.offset, span.length);
           furthest = furtherSample(furthest, entry.sample);
         });
         lines = replay.lines;
@@ -154,7 +160,7 @@ export class Checkpoint {
    */
   appendAll(entries: readonly CheckpointEntry[]): Promise<void> {
     const lines = entries.map(({ row, record, sample }) => journalLine({ row: row.rowNumber, ...(sample ? { sample } : {}), record }));
-    const rows = entries.map(({ row, record }, at) => ({ row: row.rowNumber, status: record.status, length: lines[at].length }));
+    const rows = entries.map(({ row, record }, at) => ({ row: row.rowNumber, outcome: { status: record.status, error: record.error }, length: lines[at].length }));
     const samples = entries.flatMap(({ sample }) => (sample ? [sample] : []));
     return new Promise((resolve, reject) => {
       this.queue.push({ rows, samples, lines: Buffer.concat(lines), resolve, reject });
@@ -215,7 +221,7 @@ export class Checkpoint {
     this.journal = await open(this.journalPath, 'a+');
     let offset = 0;
     for (const span of spans) {
-      this.outcomes.set(span.row, this.outcomes.statusOf(span.row) as RecordStatus, offset, span.length);
+      this.outcomes.move(span.row, offset, span.length);
       offset += span.length;
     }
     this.journalBytes = offset;
@@ -255,8 +261,8 @@ export class Checkpoint {
       let offset = startsAt;
       for (const item of batch) {
         for (const sample of item.samples) this.furthestSample = furtherSample(this.furthestSample, sample);
-        for (const { row, status, length } of item.rows) {
-          this.outcomes.set(row, status, offset, length);
+        for (const { row, outcome, length } of item.rows) {
+          this.outcomes.set(row, outcome, offset, length);
           offset += length;
         }
         item.resolve();

@@ -4,6 +4,7 @@ import { journalPathOf } from './checkpointFiles';
 import { readManifestSync, type CheckpointManifest } from './checkpointManifest';
 import { readJournalLines, recordBytesOf, replayJournalSync } from './journal';
 import { RowOutcomes, type RecordStatus } from './rowOutcomes';
+import type { FailureKindCounts } from '../stats/failureKinds';
 
 /** One row's latest record, as the journal holds its JSON. */
 export interface RowRecordBytes {
@@ -31,8 +32,13 @@ export class CheckpointContents {
     const outcomes = new RowOutcomes(rows);
     const journalPath = journalPathOf(checkpointPath);
     // A run appending meanwhile only adds lines after those read here: the replay's spans stay valid.
-    if (existsSync(journalPath)) replayJournalSync(journalPath, (entry, span) => outcomes.set(entry.row, entry.record.status, span.offset, span.length));
+    if (existsSync(journalPath)) replayJournalSync(journalPath, (entry, span) => outcomes.set(entry.row, entry.record, span.offset, span.length));
     return new CheckpointContents(checkpointPath, manifest, rows, outcomes);
+  }
+
+  /** Failed rows by the kind of their latest error. */
+  get failureKinds(): FailureKindCounts {
+    return this.outcomes.failureKindCounts();
   }
 
   /** Rows with an outcome, by status. */

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import { InputError } from '../inputError';
 import { readJournalLines, recordBytesOf } from './journal';
 import type { ProcessingRecord } from './processingRecord';
-import { RowOutcomes, type RecordStatus } from './rowOutcomes';
+import { RowOutcomes, type JournalSpan, type RecordStatus } from './rowOutcomes';
 
 /** The journal a ResultRecords reads was replaced (compacted, or moved aside by a fresh start) by a later run. */
 export class ResultRecordsGoneError extends InputError {}
@@ -58,8 +58,8 @@ export class ResultRecords implements Iterable<ProcessingRecord>, AsyncIterable<
     return this.index.countOf(this.status);
   }
 
-  /** The records of one status, as a view of its own (no copy). */
-  withStatus(status: RecordStatus): ResultRecords {
+  /** The records of one status (of every status when undefined), as a view of its own (no copy). */
+  withStatus(status: RecordStatus | undefined): ResultRecords {
     return new ResultRecords(this.journalPath, this.index, this.identity, status, this.bare);
   }
 
@@ -107,6 +107,36 @@ export class ResultRecords implements Iterable<ProcessingRecord>, AsyncIterable<
     const fd = this.openJournal();
     try {
       for (const line of readJournalLines(fd, this.index.spansInRowOrder(this.status))) yield this.recordOf(line);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Like jsonBytes, with each record's row number: what a search keeps to page its matches again without a scan. */
+  *rowsAndBytes(): Generator<{ row: number; bytes: Buffer }> {
+    if (this.length === 0) return;
+    const fd = this.openJournal();
+    let row = 0;
+    const spans = (function* (all: Iterable<JournalSpan>) {
+      for (const span of all) {
+        row = span.row;
+        yield span;
+      }
+    })(this.index.spansInRowOrder(this.status));
+    try {
+      for (const line of readJournalLines(fd, spans)) yield { row, bytes: this.recordOf(line) };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** The latest records of these rows (those with one), in the order given. */
+  ofRows(rows: Iterable<number>): ProcessingRecord[] {
+    const spans = [...rows].flatMap((row) => this.index.spanOf(row) ?? []);
+    if (spans.length === 0) return [];
+    const fd = this.openJournal();
+    try {
+      return [...readJournalLines(fd, spans)].map((line) => JSON.parse(this.recordOf(line).toString('utf8')) as ProcessingRecord);
     } finally {
       closeSync(fd);
     }

@@ -24,7 +24,7 @@ export async function markFailedRowsPending(checkpointPath: string): Promise<num
     if (!existsSync(journalPath)) return 0;
     const outcomes = new RowOutcomes(new SelectedRows(manifest.selection ?? ALL_ROWS, manifest.dataset.total_rows ?? 0));
     // A torn tail (a killed run's last append) lies past the whole lines and is not copied.
-    await replayJournal(journalPath, (entry, span) => outcomes.set(entry.row, entry.record.status, span.offset, span.length));
+    await replayJournal(journalPath, (entry, span) => outcomes.set(entry.row, entry.record, span.offset, span.length));
     const failed = outcomes.countOf('failed');
     if (failed === 0) return 0;
     const kept: JournalSpan[] = [];

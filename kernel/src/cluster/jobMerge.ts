@@ -87,14 +87,14 @@ class MergedTally {
 
   add(bytes: Buffer, offset: number): void {
     const record = JSON.parse(bytes.toString('utf8')) as ProcessingRecord;
-    this.index.set(++this.row, record.status, offset, bytes.length);
+    this.index.set(++this.row, record, offset, bytes.length);
     this.stats[record.status]++;
     this.stats.totalTime += record.time ?? 0;
     if (record.status === 'failed') this.stats.addError({ id: record.id, video_path: record.video_path, error: record.error ?? '' });
   }
 
   statsDict(): RunStatsDict {
-    return { ...this.stats.toDict(), dataset: datasetStats(this.totalRows, this.stats) };
+    return { ...this.stats.toDict(), dataset: datasetStats(this.totalRows, this.stats, this.stats.failureKinds) };
   }
 }
 

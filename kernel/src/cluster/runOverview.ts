@@ -3,6 +3,8 @@ import { readManifest, type CheckpointManifest } from '../checkpoint/checkpointM
 import { ALL_ROWS } from '../csv/rowSelection';
 import { processingLabel } from '../processor/processingLabel';
 import type { DatasetStatsDict } from '../stats/processingStats';
+import { noFailures, type FailureKindCounts } from '../stats/failureKinds';
+import { CheckpointContents } from '../checkpoint/checkpointReader';
 import { shardOfFolder } from './jobLayout';
 import { findJobParts } from './jobParts';
 import { jobStatus, type PartState, type PartStatus } from './jobStatus';
@@ -24,6 +26,11 @@ export interface RunOverview {
   dataset: DatasetStatsDict;
   /** A job's parts, in order. */
   parts?: PartOverview[];
+  /**
+   * The failed rows by the kind of their latest error, over every part with failures (read from
+   * their journals, one pass each); absent when nothing failed.
+   */
+  failureKinds?: FailureKindCounts;
   /** Where the results files were last written whole (a checkpoint), or the merged job's folder. */
   resultsDir?: string;
 }
@@ -55,7 +62,20 @@ export async function checkpointOverview(checkpointPath: string): Promise<RunOve
   const status = await jobStatus(part.folder, [part]);
   const [only] = status.parts;
   const resultsDir = manifest.results_written?.output_dir;
-  return { kind: 'checkpoint', path: checkpointPath, ...described(manifest), state: only.state, dataset: status.dataset, ...(resultsDir ? { resultsDir } : {}) };
+  const kinds = failureKindsOf([{ failed: only.failed, checkpointPath }]);
+  return { kind: 'checkpoint', path: checkpointPath, ...described(manifest), state: only.state, dataset: status.dataset, ...kinds, ...(resultsDir ? { resultsDir } : {}) };
+}
+
+/** The failures of the parts that have any, counted by kind from their journals; none read when nothing failed. */
+function failureKindsOf(parts: readonly { failed: number; checkpointPath?: string }[]): Pick<RunOverview, 'failureKinds'> {
+  const failing = parts.filter((part) => part.failed > 0 && part.checkpointPath);
+  if (!failing.length) return {};
+  const total = noFailures();
+  for (const part of failing) {
+    const kinds = CheckpointContents.readSync(part.checkpointPath!).failureKinds;
+    for (const [kind, count] of Object.entries(kinds) as [keyof FailureKindCounts, number][]) total[kind] += count;
+  }
+  return { failureKinds: total };
 }
 
 /** A job is running while any part runs, complete once all are, not started while none is. */
@@ -73,5 +93,5 @@ export async function jobOverview(outputDir: string): Promise<RunOverview> {
   const description = started?.checkpointPath ? described(await readManifest(started.checkpointPath)) : {};
   const merged = status.complete ? { resultsDir: outputDir } : {};
   const partOverviews = status.parts.map((part, at): PartOverview => ({ ...part, ...(parts[at].checkpointPath ? { checkpointPath: parts[at].checkpointPath } : {}) }));
-  return { kind: 'job', path: outputDir, ...description, state: jobState(status.parts), dataset: status.dataset, parts: partOverviews, ...merged };
+  return { kind: 'job', path: outputDir, ...description, state: jobState(status.parts), dataset: status.dataset, ...failureKindsOf(partOverviews), parts: partOverviews, ...merged };
 }

@@ -3,9 +3,19 @@ import { evenSide } from '../video/outputSize';
 import { displayOrientation, displayRotation, isUpright, orientedSize, UPRIGHT, type DisplayMatrix, type Orientation } from '../video/pictureOrientation';
 import { frameGeometry, type FrameGeometry } from '../video/resizeGeometry';
 
+/**
+ * How frames are numbered: by presentation timestamp (read from the packets), or (`file`) as the
+ * decoder puts them out reading the file front to back, for streams whose packets cannot order
+ * them (B-frames without timestamps, joined segments, a cut inside a GOP). File order is what
+ * `ffmpeg -i video` itself outputs; random access in it means decoding from the start.
+ */
+export type FrameOrder = 'presentation' | 'file';
+
 /** What both backends know of a video after reading its packets, in the stream's time base. */
 export interface PacketSummary {
-  /** Presentation timestamps of the frames, ascending. */
+  /** Absent: presentation order. */
+  order?: FrameOrder;
+  /** Presentation timestamps of the frames, ascending (in file order: the decoder's, made monotonic). */
   pts: readonly number[];
   /** Duration of the last frame (0 when the container gives none). */
   lastDuration: number;
@@ -23,6 +33,12 @@ export interface PacketSummary {
   codec: string;
   pixFmt: string;
   bitRate: number;
+}
+
+/** A file's video stream (its absolute index, see chooseVideoStream) and what its packets say. */
+export interface IndexedStream {
+  streamIndex: number;
+  summary: PacketSummary;
 }
 
 /** What a stream tells of its pictures' shape before any is decoded: stored size, turn and pixel shape. */

@@ -20,7 +20,8 @@ export async function probeFfmpegDecode(ffmpeg: string, clip: string, frameCount
   try {
     const methods = await ffmpegHwaccels(ffmpeg);
     if (!methods.includes(type)) return result(false, `${ffmpeg} cannot decode with ${type} (its -hwaccels: ${methods.join(', ') || 'none'})`);
-    const decode = await ffmpegHardwareDecode(ffmpeg, clip, { gpuId, type, networkTimeoutS: 30 }, frameCount);
+    // The generated clip is a local file: the network timeout never applies.
+    const decode = await ffmpegHardwareDecode(ffmpeg, clip, { streamIndex: 0, gpuId, type, networkTimeoutS: 30 }, frameCount);
     return result(decode.onHardware, decode.reason);
   } catch (error) {
     return result(false, errorText(error));

@@ -3,7 +3,8 @@ import type { ProcessingRecord } from '../checkpoint/processingRecord';
 import type { VideoFrame } from '../video/videoTypes';
 import { jpegDataUri } from './jpegDataUri';
 import { thumbnailDataUri } from './thumbnailDataUri';
-import { keyframesOutput, pagedRecordsOf, type KeyframesWindow, type PagedRecords } from './keyframesOutput';
+import { gridRecordsOf, type GridRecords, type PagedRecords } from './gridRecords';
+import { keyframesOutput, type KeyframesWindow } from './keyframesOutput';
 import { KEYFRAMES_MIME, PROGRESS_MIME, type KeyframesOutput, type ProgressOutput } from './notebookOutputs';
 import { rgbToPng } from './pngImage';
 
@@ -20,8 +21,8 @@ export interface DisplayRequest {
   displayId?: string;
   /** This request replaces the output shown earlier under `displayId`. */
   update: boolean;
-  /** Keyframe records behind a paged grid, for the pages the renderer asks for later. */
-  pagedRecords?: PagedRecords;
+  /** The rows behind a paged grid, for the pages (filtered, searched) the renderer asks for later. */
+  pagedRecords?: GridRecords;
 }
 
 export type DisplaySink = (request: DisplayRequest) => void;
@@ -63,7 +64,7 @@ function frameSource(frame: VideoFrame): string | undefined {
 }
 
 /** A page of the keyframe grid of a run's records, with thumbnails for the videos it carries. */
-export function keyframeGridPage(records: PagedRecords | readonly ProcessingRecord[], window: KeyframesWindow = {}): KeyframesOutput {
+export function keyframeGridPage(records: GridRecords | PagedRecords | readonly ProcessingRecord[], window: KeyframesWindow = {}): KeyframesOutput {
   return keyframesOutput(records, thumbnailDataUri, window);
 }
 
@@ -77,7 +78,7 @@ export class Display {
   constructor(readonly displayId?: string) {}
 
   /** Several alternative representations of one output. */
-  bundle(data: MimeBundle, pagedRecords?: PagedRecords): void {
+  bundle(data: MimeBundle, pagedRecords?: GridRecords): void {
     sink({ data, displayId: this.displayId, update: this.displayId !== undefined && this.shown, ...(pagedRecords ? { pagedRecords } : {}) });
     this.shown = true;
   }
@@ -120,7 +121,7 @@ export class Display {
   }
 
   /** A keyframe grid, as built by `keyframesOutput`. */
-  keyframes(output: KeyframesOutput, pagedRecords?: PagedRecords): void {
+  keyframes(output: KeyframesOutput, pagedRecords?: GridRecords): void {
     const summary = `keyframes of ${output.totalVideos} video${output.totalVideos === 1 ? '' : 's'}`;
     this.bundle({ [KEYFRAMES_MIME]: output, 'text/plain': summary }, pagedRecords);
   }
@@ -148,8 +149,8 @@ export class Display {
    * never puts 10k images in the notebook.
    */
   records(records: PagedRecords | readonly ProcessingRecord[], window: KeyframesWindow = {}): void {
-    const source = pagedRecordsOf(records);
-    this.keyframes(keyframeGridPage(source, window), source);
+    const grid = gridRecordsOf(records);
+    this.keyframes(keyframeGridPage(grid, window), grid);
   }
 }
 

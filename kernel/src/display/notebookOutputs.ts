@@ -5,6 +5,7 @@
  * needs is in the JSON itself.
  */
 
+import type { FailureKind, FailureKindCounts } from '../stats/failureKinds';
 import type { DatasetStatsDict } from '../stats/processingStats';
 
 export const PROGRESS_MIME = 'application/vnd.video-batch-kernel.progress+json';
@@ -20,6 +21,8 @@ export interface OutputError {
   id: string;
   video_path: string;
   error: string;
+  /** What kind of failure the error names; absent in outputs saved by older versions. */
+  kind?: FailureKind;
 }
 
 export interface WorkerNow {
@@ -67,6 +70,8 @@ export interface ProgressOutput {
   errors: OutputError[];
   /** Failures counted but not listed. */
   errorsNotListed: number;
+  /** Every failure of the run by kind, listed or not; absent in outputs saved by older versions. */
+  errorsByKind?: FailureKindCounts;
   /** The whole dataset's state (every run of the checkpoint); absent in outputs saved by older versions. */
   dataset?: DatasetStatsDict;
   /** While the CSV is read before the first video: how far. */
@@ -119,6 +124,37 @@ export interface KeyframesVideo {
   id: string;
   video_path: string;
   frames: KeyframeThumb[];
+  /** A row that did not process shows its status, error and the error's kind instead of frames; absent for a processed one. */
+  status?: 'failed' | 'skipped';
+  error?: string;
+  kind?: FailureKind;
+}
+
+/** Which rows a keyframe grid shows: all, only those with keyframes, only failures. */
+export const GRID_STATUSES = ['all', 'processed', 'failed'] as const;
+export type GridStatus = (typeof GRID_STATUSES)[number];
+
+/** What a grid shows: rows of a status whose id or path holds `search` (case-insensitive; empty: every row). */
+export interface KeyframesQuery {
+  status: GridStatus;
+  search: string;
+}
+
+/** A grid opens on the videos with keyframes, as it always has. */
+export const DEFAULT_KEYFRAMES_QUERY: KeyframesQuery = { status: 'processed', search: '' };
+
+export function sameQuery(a: KeyframesQuery, b: KeyframesQuery): boolean {
+  return a.status === b.status && a.search === b.search;
+}
+
+/** The search as rows are tested against it: trimmed, lower case; '' matches every row. */
+export function searchNeedle(search: string): string {
+  return search.trim().toLowerCase();
+}
+
+/** Whether a row's id or path holds the needle (from searchNeedle): the grid's search, in the kernel and in a saved output alike. */
+export function searchMatches(needle: string, row: { id: string; video_path: string }): boolean {
+  return needle === '' || row.id.toLowerCase().includes(needle) || row.video_path.toLowerCase().includes(needle);
 }
 
 export interface KeyframesOutput {
@@ -129,6 +165,8 @@ export interface KeyframesOutput {
   totalVideos: number;
   /** Videos shown at once; a large run is paged, never shown whole. */
   pageSize: number;
+  /** The rows `videos` and `totalVideos` answer; DEFAULT_KEYFRAMES_QUERY when absent (older outputs). */
+  query?: KeyframesQuery;
 }
 
 /** Videos a keyframe grid shows a page: a screenful of 128 px thumbnail rows. */
@@ -140,6 +178,8 @@ export interface KeyframesPageRequest {
   outputId: string;
   offset: number;
   limit: number;
+  /** The rows asked for; DEFAULT_KEYFRAMES_QUERY when absent. */
+  query?: KeyframesQuery;
 }
 
 /** Kernel → renderer: the videos asked for. */
@@ -148,5 +188,7 @@ export interface KeyframesPageReply {
   outputId: string;
   offset: number;
   videos: KeyframesVideo[];
+  /** Rows that match `query`. */
   totalVideos: number;
+  query?: KeyframesQuery;
 }

@@ -1,4 +1,5 @@
 import type { MachineProgress, ProgressSnapshot } from '../processor/progressEvents';
+import { failureKind, type FailureKindCounts } from '../stats/failureKinds';
 import type { ProcessingError } from '../stats/processingStats';
 import { PROGRESS_ERRORS_LISTED, PROGRESS_MACHINES_LISTED, type DeviceInUse, type MachineNow, type ProgressOutput, type RunState } from './notebookOutputs';
 
@@ -13,6 +14,8 @@ export interface ProgressContext {
   errors: readonly ProcessingError[];
   /** Failures counted but already left out of `errors`. */
   errorsNotListed?: number;
+  /** Every failure so far by kind, the ones left out included. */
+  errorsByKind?: FailureKindCounts;
   /** Paths of the videos being decoded, by id (from videoStarted events). */
   videoPaths?: ReadonlyMap<string, string>;
   message?: string;
@@ -39,8 +42,9 @@ export function progressOutput(snapshot: ProgressSnapshot, context: ProgressCont
     }),
     device: context.device,
     framesPerSecond: { ...snapshot.framesPerSecond },
-    errors: listed.map(({ id, video_path, error }) => ({ id, video_path, error })),
+    errors: listed.map(({ id, video_path, error }) => ({ id, video_path, error, kind: failureKind(error) })),
     errorsNotListed: (context.errorsNotListed ?? 0) + context.errors.length - listed.length,
+    ...(context.errorsByKind ? { errorsByKind: { ...context.errorsByKind } } : {}),
     dataset: { ...snapshot.dataset },
     ...(context.reading ? { reading: { ...context.reading } } : {}),
     ...(snapshot.machines ? machinesNow(snapshot.machines) : {}),

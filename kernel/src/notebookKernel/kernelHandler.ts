@@ -5,7 +5,7 @@
  * runs (and is tested) in any process.
  */
 import { keyframeGridPage } from '../display/display';
-import type { PagedRecords } from '../display/keyframesOutput';
+import type { GridRecords } from '../display/gridRecords';
 import { errorText } from '../errorText';
 import type { CompletionResult, ErrorOutput, ExecutionStatus, HostMessage, HoverResult, KernelMessage } from './kernelProtocol';
 import { interruptedMessage, type InterruptedRun } from './interruptedMessage';
@@ -29,7 +29,7 @@ export interface KernelHandlerParts {
   /** The runs in progress now (the notebook's run environment). */
   activeRuns(): Iterable<ActiveRun>;
   /** Keyframe grids shown with paged records, by display id. */
-  pagedRecords(displayId: string): PagedRecords | undefined;
+  pagedRecords(displayId: string): GridRecords | undefined;
   /** How long an interrupt waits for its runs to stop and save their checkpoints. */
   runStopWaitMs: number;
 }
@@ -64,8 +64,8 @@ export class KernelHandler {
         break;
       case 'keyframesPage': {
         const records = this.parts.pagedRecords(message.displayId);
-        const page = records ? keyframeGridPage(records, { offset: message.offset, limit: message.limit }) : undefined;
-        send({ type: 'keyframesPage', requestId: message.requestId, page: page ? { offset: page.offset, videos: page.videos, totalVideos: page.totalVideos } : null });
+        const page = records ? keyframeGridPage(records, { offset: message.offset, limit: message.limit, query: message.query }) : undefined;
+        send({ type: 'keyframesPage', requestId: message.requestId, page: page ? { offset: page.offset, videos: page.videos, totalVideos: page.totalVideos, query: page.query } : null });
         break;
       }
       case 'shutdown':

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as library from '../index';
 import { setDisplaySink, type DisplayRequest } from '../display/display';
-import type { PagedRecords } from '../display/keyframesOutput';
+import type { GridRecords } from '../display/gridRecords';
 import { setRunEnvironment } from '../processor/runEnvironment';
 import { runStopWaitMs, type CellOutput, type HostMessage, type KernelMessage, type KernelStartOptions } from './kernelProtocol';
 import { KernelHandler } from './kernelHandler';
@@ -43,7 +43,7 @@ forwardLibraryTypes(notebookFolder, packageRoot());
 const cells = new TypeScriptCells(notebookFolder, (text) => streams.add('stdout', `${text}\n`));
 provideLibraryToCells(library);
 
-const pagedGrids = new Map<string, PagedRecords>();
+const pagedGrids = new Map<string, GridRecords>();
 
 /** Forgets the oldest grids beyond PAGED_GRIDS_KEPT or PAGED_GRID_INDEX_BYTES_KEPT. */
 function forgetOldGrids(): void {

@@ -4,7 +4,7 @@
  * (`serialization: 'advanced'`, so buffers stay binary). Interrupts are not messages but SIGINT:
  * a cell spinning in a synchronous loop never reads its IPC channel.
  */
-import type { KeyframesPageReply, ProgressOutput } from '../display/notebookOutputs';
+import type { KeyframesPageReply, KeyframesQuery, ProgressOutput } from '../display/notebookOutputs';
 import type { MimeBundle } from '../display/display';
 import type { BackendChoice, DeviceChoice } from '../config/decoderConfig';
 
@@ -114,7 +114,7 @@ export type HostMessage =
   | { type: 'execute'; requestId: number; code: string }
   | { type: 'complete'; requestId: number; code: string; offset: number }
   | { type: 'hover'; requestId: number; code: string; offset: number }
-  | { type: 'keyframesPage'; requestId: number; displayId: string; offset: number; limit: number }
+  | { type: 'keyframesPage'; requestId: number; displayId: string; offset: number; limit: number; query?: KeyframesQuery }
   | { type: 'shutdown' };
 
 export type KernelMessage =

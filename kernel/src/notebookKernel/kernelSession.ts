@@ -6,7 +6,7 @@ import {
   type CellOutput, type CompletionResult, type ExecutionResult, type HostMessage, type HoverResult, type JobReport, type KernelMessage,
   type KernelStartOptions,
 } from './kernelProtocol';
-import type { KeyframesPageReply } from '../display/notebookOutputs';
+import type { KeyframesPageReply, KeyframesQuery } from '../display/notebookOutputs';
 import { howProcessEnded } from '../processes';
 import { idCounter, PendingRequests } from '../pendingRequests';
 
@@ -171,9 +171,9 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> {
     return this.query({ type: 'hover', code, offset }).then((reply) => (reply.type === 'hovered' ? reply.hover : null));
   }
 
-  /** A page of a keyframe grid the kernel showed (for the renderer's page requests); null when it no longer has it. */
-  keyframesPage(displayId: string, offset: number, limit: number): Promise<Omit<KeyframesPageReply, 'type' | 'outputId'> | null> {
-    return this.query({ type: 'keyframesPage', displayId, offset, limit }).then((reply) =>
+  /** A page of a keyframe grid the kernel showed, of the rows `query` matches (for the renderer's page requests); null when it no longer has it. */
+  keyframesPage(displayId: string, offset: number, limit: number, query?: KeyframesQuery): Promise<Omit<KeyframesPageReply, 'type' | 'outputId'> | null> {
+    return this.query({ type: 'keyframesPage', displayId, offset, limit, ...(query ? { query } : {}) }).then((reply) =>
       reply.type === 'keyframesPage' ? reply.page : null);
   }
 

@@ -3,6 +3,7 @@ import type { Display } from '../display/display';
 import { PROGRESS_ERRORS_LISTED, type DeviceInUse, type ProgressOutput, type RunState } from '../display/notebookOutputs';
 import { progressOutput } from '../display/progressOutput';
 import type { ProcessorEventMap, ProgressSnapshot } from '../processor/progressEvents';
+import { failureKind, noFailures } from '../stats/failureKinds';
 import { datasetStats, type DatasetStatsDict, type ProcessingError } from '../stats/processingStats';
 import type { DeviceChoice } from '../config/decoderConfig';
 
@@ -17,6 +18,8 @@ export class LiveRunDisplay {
   private snapshot: ProgressSnapshot | undefined;
   private readonly errors: ProcessingError[] = [];
   private errorsNotListed = 0;
+  /** Every failure by kind, also beyond the ones listed. */
+  private readonly errorsByKind = noFailures();
   private readonly videoPaths = new Map<string, string>();
   private device: DeviceInUse;
   private lastSentAt = 0;
@@ -50,6 +53,7 @@ export class LiveRunDisplay {
       this.videoPaths.delete(record.id);
       if (device && !this.device.fallbackReason) this.device = { device };
       if (record.status !== 'failed') return;
+      this.errorsByKind[failureKind(record.error ?? '')]++;
       if (this.errors.length < PROGRESS_ERRORS_LISTED) this.errors.push({ id: record.id, video_path: record.video_path, error: record.error ?? '' });
       else this.errorsNotListed++;
     });
@@ -87,6 +91,7 @@ export class LiveRunDisplay {
       device: this.device,
       errors: this.errors,
       errorsNotListed: this.errorsNotListed,
+      errorsByKind: this.errorsByKind,
       videoPaths: this.videoPaths,
       ...(message === undefined ? {} : { message }),
       ...(this.reading && state === 'running' ? { reading: this.reading } : {}),

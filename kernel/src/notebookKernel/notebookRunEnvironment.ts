@@ -79,8 +79,8 @@ export class NotebookRunEnvironment implements RunEnvironment {
   /** The grid is a courtesy: a JPEG deleted meanwhile must not fail the run that wrote it. */
   private showKeyframeGrid(records: ResultRecords): void {
     try {
-      const processed = records.withStatus('processed');
-      if (holdsKeyframes(processed)) newDisplay().records(processed);
+      // The grid holds every row, so its status filter can show the failures beside the frames.
+      if (holdsKeyframes(records.withStatus('processed'))) newDisplay().records(records);
     } catch (error) {
       process.stderr.write(`The keyframe grid could not be shown: ${errorText(error)}\n`);
     }

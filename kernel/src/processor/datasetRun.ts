@@ -203,7 +203,7 @@ export class DatasetRun {
   private async finish(): Promise<ProcessingResults> {
     const { progress, job } = this;
     Object.assign(this.stats, { processed: progress.processed, failed: progress.failed, skipped: progress.skipped, totalTime: progress.elapsedSeconds });
-    const stats = { ...this.stats.toDict(), dataset: datasetStats(job.total, job.checkpoint.counts) };
+    const stats = { ...this.stats.toDict(), dataset: datasetStats(job.total, job.checkpoint.counts, job.checkpoint.failureKinds) };
     // A run whose checkpoint was taken over leaves the results to the run that took it.
     if (!job.checkpoint.leaseLost.aborted) await this.results?.writeFinal(job.checkpoint, stats);
     return { stats, records: job.checkpoint.records, checkpointPath: job.checkpointPath, outputDir: job.resultsDir, interrupted: this.interrupted };

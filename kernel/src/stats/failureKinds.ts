@@ -41,3 +41,18 @@ const RULES: readonly { kind: FailureKind; pattern: RegExp }[] = [
 export function failureKind(error: string): FailureKind {
   return RULES.find(({ pattern }) => pattern.test(error))?.kind ?? 'other';
 }
+
+/** How many failures of each kind, every kind present (0 when none), in FAILURE_KINDS order. */
+export type FailureKindCounts = Record<FailureKind, number>;
+
+export function noFailures(): FailureKindCounts {
+  return Object.fromEntries(FAILURE_KINDS.map((kind) => [kind, 0])) as FailureKindCounts;
+}
+
+/** "missing file 3, unreadable or corrupt 1": the kinds that occur, most frequent first. */
+export function failureKindsText(kinds: FailureKindCounts): string {
+  return FAILURE_KINDS.filter((kind) => kinds[kind] > 0)
+    .sort((a, b) => kinds[b] - kinds[a])
+    .map((kind) => `${FAILURE_KIND_LABELS[kind]} ${kinds[kind]}`)
+    .join(', ');
+}

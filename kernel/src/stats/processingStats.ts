@@ -1,9 +1,14 @@
+import { failureKind, noFailures, type FailureKind, type FailureKindCounts } from './failureKinds';
+
 /** One failed video, as the statistics list it. */
 export interface ProcessingError {
   id: string;
   video_path: string;
   error: string;
 }
+
+/** A listed failure with the kind its error text names (see failureKind). */
+export type KindedError = ProcessingError & { kind: FailureKind };
 
 /** The statistics dict, snake_case for the JSON files Python tooling reads. */
 export interface ProcessingStatsDict {
@@ -14,9 +19,11 @@ export interface ProcessingStatsDict {
   success_rate: number;
   total_time: number;
   avg_time_per_video: number;
-  errors: ProcessingError[];
+  errors: KindedError[];
   /** Failures beyond the first MAX_LISTED_ERRORS (1000), counted but not listed; 0 when all are listed. */
   errors_not_listed: number;
+  /** Every failure of the run by kind, the unlisted ones included. */
+  errors_by_kind: FailureKindCounts;
 }
 
 /** A million failures would make the stats file larger than the results: list the first thousand. */
@@ -39,8 +46,9 @@ export class ProcessingStats {
   failed: number;
   skipped: number;
   totalTime: number;
-  errors: ProcessingError[];
+  errors: KindedError[] = [];
   private errorsNotListed = 0;
+  private readonly errorsByKind = noFailures();
 
   constructor(init: ProcessingStatsInit = {}) {
     this.totalVideos = init.totalVideos ?? 0;
@@ -48,7 +56,7 @@ export class ProcessingStats {
     this.failed = init.failed ?? 0;
     this.skipped = init.skipped ?? 0;
     this.totalTime = init.totalTime ?? 0;
-    this.errors = init.errors ?? [];
+    for (const error of init.errors ?? []) this.addError(error);
   }
 
   /**
@@ -67,10 +75,17 @@ export class ProcessingStats {
     return this.processed > 0 ? this.totalTime / this.processed : 0;
   }
 
-  /** Records a failure; beyond the first MAX_LISTED_ERRORS only the count grows, so memory stays bounded. */
+  /** Records a failure and counts its kind; beyond the first MAX_LISTED_ERRORS only the counts grow, so memory stays bounded. */
   addError(error: ProcessingError): void {
-    if (this.errors.length < MAX_LISTED_ERRORS) this.errors.push(error);
+    const kind = failureKind(error.error);
+    this.errorsByKind[kind]++;
+    if (this.errors.length < MAX_LISTED_ERRORS) this.errors.push({ id: error.id, video_path: error.video_path, error: error.error, kind });
     else this.errorsNotListed++;
+  }
+
+  /** Every failure recorded so far, by kind. */
+  get failureKinds(): FailureKindCounts {
+    return { ...this.errorsByKind };
   }
 
   toDict(): ProcessingStatsDict {
@@ -84,6 +99,7 @@ export class ProcessingStats {
       avg_time_per_video: this.avgTimePerVideo,
       errors: this.errors.slice(0, MAX_LISTED_ERRORS),
       errors_not_listed: this.errorsNotListed + Math.max(0, this.errors.length - MAX_LISTED_ERRORS),
+      errors_by_kind: this.failureKinds,
     };
   }
 }
@@ -102,13 +118,15 @@ export interface DatasetStatsDict {
   pending: number;
   /** processed / total_videos; 0 for an empty dataset. */
   success_rate: number;
+  /** The failed rows by the kind of their latest error; in the stats of a finished run or a merge, absent from progress. */
+  errors_by_kind?: FailureKindCounts;
 }
 
 /** The statistics of a run (the spec's keys, for this run) with the dataset's state after it. */
 export type RunStatsDict = ProcessingStatsDict & { dataset: DatasetStatsDict };
 
-/** Dataset stats from the number of rows and the settled rows' counts by latest outcome. */
-export function datasetStats(totalRows: number, settled: { processed: number; failed: number; skipped: number }): DatasetStatsDict {
+/** Dataset stats from the number of rows and the settled rows' counts by latest outcome (and the failed ones' kinds, when known). */
+export function datasetStats(totalRows: number, settled: { processed: number; failed: number; skipped: number }, errorsByKind?: FailureKindCounts): DatasetStatsDict {
   const { processed, failed, skipped } = settled;
   return {
     total_videos: totalRows,
@@ -117,5 +135,6 @@ export function datasetStats(totalRows: number, settled: { processed: number; fa
     skipped,
     pending: Math.max(0, totalRows - processed - failed - skipped),
     success_rate: totalRows > 0 ? processed / totalRows : 0,
+    ...(errorsByKind ? { errors_by_kind: { ...errorsByKind } } : {}),
   };
 }

@@ -58,7 +58,8 @@ export interface VideoCheck {
 
 /** The frames to check: the keyframes built-in's, then `extra` others at random, all different. */
 export function chooseFrames(frameCount: number, uniform: number, extra: number, random: RandomSource): number[] {
-  const chosen = uniformIndices(frameCount, uniform);
+  // A video shorter than `uniform` frames repeats some in the built-in's choice: each is checked once.
+  const chosen = [...new Set(uniformIndices(frameCount, uniform))];
   const taken = new Set(chosen);
   const left = frameCount - taken.size;
   if (left <= extra) {

@@ -2,12 +2,12 @@ import type { VideoMetadata } from './videoTypes';
 
 /**
  * `n` indices spread evenly over `frameCount` frames, first and last included:
- * `floor(i * (F - 1) / (n - 1))`, i = 0..n-1. Fewer frames than asked gives every frame once.
+ * `floor(i * (F - 1) / (n - 1))`, i = 0..n-1 (`[0]` for n = 1). A video with fewer frames than asked
+ * repeats some, in order: a dataset gets the same number of frames from every video.
  */
 export function uniformIndices(frameCount: number, n: number): number[] {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`number of frames must be a whole number >= 1, got ${n}`);
   if (frameCount <= 0) return [];
-  if (n >= frameCount) return Array.from({ length: frameCount }, (_, i) => i);
   if (n === 1) return [0];
   return Array.from({ length: n }, (_, i) => Math.floor((i * (frameCount - 1)) / (n - 1)));
 }
@@ -43,5 +43,5 @@ export function adaptiveIndices(metadata: VideoMetadata, bounds: AdaptiveBounds)
   const motionScore = metadata.bits_per_pixel / (metadata.bits_per_pixel + DYNAMIC_BITS_PER_PIXEL);
   const score = (lengthScore + motionScore) / 2;
   const count = minFrames + Math.round(score * (maxFrames - minFrames));
-  return uniformIndices(metadata.num_frames, count);
+  return uniformIndices(metadata.num_frames, Math.min(count, metadata.num_frames));
 }

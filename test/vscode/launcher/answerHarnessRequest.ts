@@ -13,6 +13,21 @@ async function textsInFrames(page: Page, selector: string): Promise<string[]> {
   return texts;
 }
 
+/** Fills (or, for a select, picks a value in) the first element matching `selector` in any frame. */
+async function fillInFrame(page: Page, selector: string, value: string, key: string | undefined): Promise<void> {
+  for (const frame of page.frames()) {
+    const target = await frame.$(selector).catch(() => null);
+    if (!target) continue;
+    if ((await target.evaluate((element) => element.tagName)) === 'SELECT') await target.selectOption(value);
+    else {
+      await target.fill(value);
+      if (key) await target.press(key);
+    }
+    return;
+  }
+  throw new Error(`no frame shows ${selector}`);
+}
+
 /** Does what the request asks and writes the answer atomically, so the waiting test never reads half of it. */
 export async function answerHarnessRequest(page: Page, request: HarnessRequest): Promise<void> {
   let answer: HarnessAnswer;
@@ -27,6 +42,9 @@ export async function answerHarnessRequest(page: Page, request: HarnessRequest):
     } else if (request.type === 'keyboard') {
       await page.keyboard.type(request.text);
       await page.keyboard.press(request.key);
+      answer = { ok: true, texts: [] };
+    } else if (request.type === 'fillInFrame') {
+      await fillInFrame(page, request.selector, request.value, request.key);
       answer = { ok: true, texts: [] };
     } else {
       answer = { ok: true, texts: await textsInFrames(page, request.selector) };

@@ -12,6 +12,11 @@ export type HarnessRequest =
   /** The text of every element matching `selector` in every frame (notebook outputs live in iframes). */
   | { type: 'queryFrames'; selector: string; answerPath: string }
   /** Types `text` on the keyboard, then presses `key` (e.g. "Enter"): a person answering a quick pick. */
-  | { type: 'keyboard'; text: string; key: string; answerPath: string };
+  | { type: 'keyboard'; text: string; key: string; answerPath: string }
+  /**
+   * In the first frame holding an element matching `selector` (a notebook output's webview): picks
+   * `value` when it is a select, else fills it with `value` and presses `key` there, as a person would.
+   */
+  | { type: 'fillInFrame'; selector: string; value: string; key?: string; answerPath: string };
 
 export type HarnessAnswer = { ok: true; texts: string[] } | { ok: false; error: string };

@@ -37,6 +37,11 @@ export async function typeKeys(text: string, key = 'Enter'): Promise<void> {
   await ask({ type: 'keyboard', text, key });
 }
 
+/** Fills the first element matching `selector` in a webview frame with `value` and presses `key`; a select gets `value` picked. */
+export async function fillInFrame(selector: string, value: string, key?: string): Promise<void> {
+  await ask({ type: 'fillInFrame', selector, value, ...(key ? { key } : {}) });
+}
+
 /** Polls `probe` until it returns a value other than undefined. */
 export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const started = Date.now();

@@ -4,6 +4,7 @@ import type { Orientation } from '../../video/pictureOrientation';
 import type { DecodeDevice } from '../../video/videoTypes';
 import type { ConcatEntry, SeekPlan } from './seekPlan';
 import { isNetworkUrl, protocolArgs } from '../networkInput';
+import { selectByOutputNumber, selectByTime } from './frameWindows';
 
 /**
  * A path as an ffmpeg input or output: `file:` makes it a file whatever it looks like (a name
@@ -50,6 +51,8 @@ export function concatScript(file: string, entries: readonly ConcatEntry[]): str
 
 export interface ExtractionPlan {
   file: string;
+  /** The video stream's absolute index (see chooseVideoStream): the same stream the index read. */
+  streamIndex: number;
   seek: SeekPlan;
   geometry: FrameGeometry;
   pixels: boolean;
@@ -88,20 +91,21 @@ export function geometryFilters(geometry: FrameGeometry): string {
 /**
  * One ffmpeg run, one decoder: the input is either the whole file or, through the concat demuxer,
  * only the stretches from each needed keyframe to its wanted frames (script on stdin). Frames are
- * picked by exact presentation timestamp (`-copyts` keeps the stream's own), scaled with the same
- * bicubic scaler as the libav backend, and written as raw RGB and/or JPEGs.
+ * picked by presentation time (`-copyts` keeps the stream's own clock) or, in file order, by
+ * output number; scaled with the same bicubic scaler as the libav backend, and written as raw RGB
+ * and/or JPEGs.
  */
 export function extractionInvocation(plan: ExtractionPlan): ProgramRun {
-  const { entries, selectPts } = plan.seek;
+  const { entries, selectWindows, selectOutputNumbers } = plan.seek;
   // A script read from a pipe may open only what is whitelisted; its entries are files.
   const input = entries
     ? ['-protocol_whitelist', 'file,pipe', '-f', 'concat', '-safe', '0', '-i', 'pipe:0']
     : videoInput(plan.file, plan.networkTimeoutS);
   const outputs = (plan.pixels ? 1 : 0) + (plan.jpegPattern ? 1 : 0);
   const labels = ['[rgb]', '[jpeg]'].slice(plan.pixels ? 0 : 1, plan.pixels ? outputs : 2);
-  const select = `select='${selectPts.map((pts) => `eq(pts\\,${pts})`).join('+')}'`;
-  const graph = `[0:v:0]${select},${geometryFilters(plan.geometry)}${outputs > 1 ? `,split=2${labels.join('')}` : labels[0]}`;
-  const frameLimit = ['-frames:v', String(selectPts.length), '-fps_mode', 'passthrough'];
+  const select = selectOutputNumbers ? selectByOutputNumber(selectOutputNumbers) : selectByTime(selectWindows);
+  const graph = `[0:${plan.streamIndex}]${select},${geometryFilters(plan.geometry)}${outputs > 1 ? `,split=2${labels.join('')}` : labels[0]}`;
+  const frameLimit = ['-frames:v', String(selectOutputNumbers?.length ?? selectWindows.length), '-fps_mode', 'passthrough'];
   const args = [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     '-threads', String(plan.threads), ...decodeDeviceArgs(plan.device, plan.gpuId), '-copyts', '-noautorotate', ...input,
@@ -110,13 +114,4 @@ export function extractionInvocation(plan: ExtractionPlan): ProgramRun {
   if (plan.pixels) args.push('-map', '[rgb]', ...frameLimit, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
   if (plan.jpegPattern) args.push('-map', '[jpeg]', ...frameLimit, '-q:v', String(plan.jpegQscale), '-f', 'image2', '-y', fileUrl(plan.jpegPattern));
   return { args, stdin: entries ? concatScript(plan.file, entries) : undefined };
-}
-
-/** ffprobe's packet list of the first video stream: what the frame index is built from. */
-export function packetProbeArgs(file: string, networkTimeoutS: number): string[] {
-  return [
-    '-hide_banner', '-loglevel', 'error', '-select_streams', 'v:0',
-    '-show_entries', 'packet=pts,dts,duration,size,flags:stream=codec_name,width,height,pix_fmt,time_base,sample_aspect_ratio:stream_side_data=displaymatrix:format=bit_rate',
-    '-of', 'json', ...videoInput(file, networkTimeoutS),
-  ];
 }

@@ -1,7 +1,7 @@
 import type { DecodeDevice } from '../../video/videoTypes';
 import { networkTimeoutOf } from '../networkInput';
 import type { SourceOptions } from '../sourceOptions';
-import type { PacketSummary } from '../videoDescription';
+import type { IndexedStream } from '../videoDescription';
 import { ffmpegHardwareDecode } from './ffmpegHardwareCheck';
 
 /**
@@ -11,15 +11,15 @@ import { ffmpegHardwareDecode } from './ffmpegHardwareCheck';
 const verdicts = new Map<string, string | undefined>();
 
 /**
- * Where the ffmpeg program really decodes `file` when asked to decode it on the GPU: on the GPU when
+ * Where the ffmpeg program really decodes the chosen stream of `file` when asked to decode it on the GPU: on the GPU when
  * a one-frame decode of it on the hardware gives frames in device memory, else on the CPU (said
  * once per kind of stream), so that a video ffmpeg decodes in software is not labelled `gpu`.
  */
-export async function ffmpegDecodeDevice(ffmpeg: string, file: string, summary: PacketSummary, options: SourceOptions): Promise<DecodeDevice> {
+export async function ffmpegDecodeDevice(ffmpeg: string, file: string, { streamIndex, summary }: IndexedStream, options: SourceOptions): Promise<DecodeDevice> {
   const type = options.hardwareDeviceType ?? 'cuda';
   const kind = `${summary.codec} ${summary.pixFmt} ${summary.width}x${summary.height} on ${type.toUpperCase()} device ${options.gpuId}`;
   if (!verdicts.has(kind)) {
-    const check = await ffmpegHardwareDecode(ffmpeg, file, { gpuId: options.gpuId, type, networkTimeoutS: networkTimeoutOf(options.settings) }, 1);
+    const check = await ffmpegHardwareDecode(ffmpeg, file, { streamIndex, gpuId: options.gpuId, type, networkTimeoutS: networkTimeoutOf(options.settings) }, 1);
     verdicts.set(kind, check.reason);
     if (check.reason) options.log?.(`decoding on CPU: ${kind} does not decode on the GPU: ${check.reason}`);
   }

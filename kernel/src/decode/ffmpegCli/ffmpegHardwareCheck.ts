@@ -21,16 +21,16 @@ export interface FfmpegHardwareDecode {
 }
 
 /**
- * Decodes the first `frames` frames of `file` with `-hwaccel`, the frames kept in device memory and
+ * Decodes the first `frames` frames of stream `streamIndex` of `file` with `-hwaccel`, the frames kept in device memory and
  * downloaded there: ffmpeg falls back to software in silence when the hardware refuses a stream
  * (AV1 on a GPU without AV1 NVDEC), and only a download, which takes device frames alone, tells.
  */
-export async function ffmpegHardwareDecode(ffmpeg: string, file: string, place: { gpuId: number; type: HardwareDeviceType; networkTimeoutS: number }, frames: number): Promise<FfmpegHardwareDecode> {
+export async function ffmpegHardwareDecode(ffmpeg: string, file: string, place: { streamIndex: number; gpuId: number; type: HardwareDeviceType; networkTimeoutS: number }, frames: number): Promise<FfmpegHardwareDecode> {
   const args = [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     '-hwaccel', place.type, '-hwaccel_device', String(place.gpuId), '-hwaccel_output_format', place.type,
     ...videoInput(file, place.networkTimeoutS),
-    '-map', '0:v:0', '-frames:v', String(frames), '-vf', 'hwdownload', '-f', 'null', '-',
+    '-map', `0:${place.streamIndex}`, '-frames:v', String(frames), '-vf', 'hwdownload', '-f', 'null', '-',
   ];
   try {
     await runProgram(ffmpeg, { args }, `decoding ${file} with ${place.type}`);

@@ -1,5 +1,6 @@
 import { keyframeAtOrBefore } from '../libav/packetIndex';
 import { describeVideo, framePresentationTime, type PacketSummary } from '../videoDescription';
+import { frameWindow, type TimeWindow } from './frameWindows';
 
 /**
  * One entry of an ffconcat script: the video read from the keyframe before `inpointUs` up to the
@@ -16,8 +17,13 @@ export interface ConcatEntry {
 export interface SeekPlan {
   /** Stretches read through the concat demuxer; none: the file is read from its start. */
   entries?: ConcatEntry[];
-  /** Presentation timestamps (stream time base) of the wanted frames as the filter graph sees them, ascending. */
-  selectPts: number[];
+  /** Where each wanted frame lies on the timeline the filter graph sees, ascending (empty in file order). */
+  selectWindows: TimeWindow[];
+  /**
+   * For a video numbered in file order: the wanted frames' output numbers (the filter graph's `n`),
+   * ascending, by which they are picked instead.
+   */
+  selectOutputNumbers?: number[];
 }
 
 /**
@@ -38,17 +44,32 @@ function gapAfter(summary: PacketSummary, index: number): number {
   return index + 1 < summary.pts.length ? framePresentationTime(summary, index + 1) - framePresentationTime(summary, index) : 1;
 }
 
-/** av_rescale_q from µs to the stream time base, rounding halves away from zero as FFmpeg does. */
-function microsecondsToStreamTime(us: bigint, timeBase: { num: number; den: number }): bigint {
-  const numerator = us * BigInt(timeBase.den);
-  const denominator = BigInt(MICROSECONDS) * BigInt(timeBase.num);
-  const half = denominator / 2n;
-  return numerator >= 0n ? (numerator + half) / denominator : -((-numerator + half) / denominator);
+/** Frame `index`'s time in whole µs, rounded up: a seek there lands on the frame itself. */
+function microsecondsAtOrAfter(summary: PacketSummary, index: number): number {
+  const scaled = BigInt(summary.pts[index]) * BigInt(summary.timeBase.num) * BigInt(MICROSECONDS);
+  const den = BigInt(summary.timeBase.den);
+  const floor = scaled >= 0n ? scaled / den : -((-scaled + den - 1n) / den);
+  return Number(floor * den === scaled ? floor : floor + 1n);
 }
 
-/** Reads the whole file from its start; frames are picked by their own timestamps. */
+/**
+ * The first multiple of the video's first frame gap at or after `us`, in whole µs. The concat
+ * demuxer shifts an entry by (start - in-point) rounded to the program's time base, which may be
+ * as coarse as one frame (DV): with the in-point on a frame and the start on a whole number of
+ * frame gaps, the shift is a whole number of that time base's ticks and nothing rounds.
+ */
+function alignedStart(summary: PacketSummary, us: number): number {
+  const gapUs = summary.pts.length > 1 ? (framePresentationTime(summary, 1) - framePresentationTime(summary, 0)) * MICROSECONDS : 1;
+  return Math.round(Math.ceil(us / gapUs - 1e-9) * gapUs);
+}
+
+/**
+ * Reads the whole file from its start; frames are picked by their own timestamps, or in file order
+ * by their output number (timestamps there may repeat or be made up).
+ */
 export function wholeFilePlan(summary: PacketSummary, wanted: readonly number[]): SeekPlan {
-  return { selectPts: wanted.map((frame) => summary.pts[frame]) };
+  if (summary.order === 'file') return { selectWindows: [], selectOutputNumbers: [...wanted] };
+  return { selectWindows: wanted.map((frame) => frameWindow(summary, frame)) };
 }
 
 /**
@@ -72,29 +93,31 @@ export function decodeStretches(summary: PacketSummary, wanted: readonly number[
 
 /**
  * One concat entry per stretch, so one decoder reads only the stretches (the naive pass decodes
- * everything). The demuxer seeks each entry to the keyframe at or before its in-point (half a frame
- * past the keyframe, so rounding cannot land on the one before) and shifts its timestamps by
- * (entry start on the timeline - in-point). Each entry's room on the timeline exceeds twice the
- * video's length, so whatever a seek lands on, no two entries' shifted timestamps can meet and a
- * wanted timestamp names exactly one frame.
+ * everything). The demuxer seeks each entry to the keyframe at or before its in-point (the
+ * keyframe's own time) and shifts its timestamps by (entry start on the timeline - in-point). Each
+ * entry's room on the timeline exceeds twice the video's length, so whatever a seek lands on, no
+ * two entries' shifted frames can meet and each wanted frame's window holds exactly one frame.
  */
 export function concatSeekPlan(summary: PacketSummary, wanted: readonly number[]): SeekPlan {
   const spacingUs = Math.ceil(2 * describeVideo(summary).duration * MICROSECONDS) + MICROSECONDS;
   const entries: ConcatEntry[] = [];
-  const selectPts: number[] = [];
-  let startUs = 0n;
+  const selectWindows: TimeWindow[] = [];
+  let startUs = 0;
   for (const { keyframe, frames } of decodeStretches(summary, wanted)) {
     const last = frames[frames.length - 1];
-    const inpointUs = Math.round(toMicroseconds(summary, keyframe) + (gapAfter(summary, keyframe) * MICROSECONDS) / 2);
+    const inpointUs = microsecondsAtOrAfter(summary, keyframe);
     // The entry ends at the first packet decoded at or after this: every frame shown before it has come.
     const outpointUs = Math.max(Math.ceil(toMicroseconds(summary, last) + (gapAfter(summary, last) * MICROSECONDS) / 2), Math.floor(toMicroseconds(summary, last)) + 1);
-    const durationUs = outpointUs - inpointUs + spacingUs;
-    const shift = microsecondsToStreamTime(startUs - BigInt(inpointUs), summary.timeBase);
-    for (const frame of frames) selectPts.push(Number(BigInt(summary.pts[frame]) + shift));
-    entries.push({ inpointUs, outpointUs, durationUs });
-    startUs += BigInt(durationUs);
+    const previous = entries.at(-1);
+    if (previous) {
+      const nextStartUs = alignedStart(summary, startUs + previous.durationUs);
+      previous.durationUs = nextStartUs - startUs;
+      startUs = nextStartUs;
+    }
+    for (const frame of frames) selectWindows.push(frameWindow(summary, frame, (startUs - inpointUs) / MICROSECONDS));
+    entries.push({ inpointUs, outpointUs, durationUs: outpointUs - inpointUs + spacingUs });
   }
-  return { entries, selectPts };
+  return { entries, selectWindows };
 }
 
 /**
@@ -104,6 +127,8 @@ export function concatSeekPlan(summary: PacketSummary, wanted: readonly number[]
  * its entries.
  */
 export function cheapestSeekPlan(summary: PacketSummary, wanted: readonly number[]): SeekPlan {
+  // In file order a seek would lose the count of frames output: only reading from the start is exact.
+  if (summary.order === 'file') return wholeFilePlan(summary, wanted);
   const stretches = decodeStretches(summary, wanted);
   const seekingCost = stretches.reduce((sum, { keyframe, frames }) => sum + frames[frames.length - 1] - keyframe + 1 + FRAMES_PER_ENTRY, 0);
   const wholeCost = wanted[wanted.length - 1] + 1;

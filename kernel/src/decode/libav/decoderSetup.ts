@@ -4,6 +4,7 @@ import type { SourceOptions } from '../sourceOptions';
 import { errorText } from '../../errorText';
 import { avCheck } from './avCheck';
 import { sharedDeviceContext } from './deviceContexts';
+import { configureDecoder } from './outputOrderDecoder';
 import { attachHardwareDevice, findHardwareDecoder, hardwareDecoderSetup, hardwareRefusal, type HardwareDecoderSetup } from './hardwareDecoding';
 import { clearHardwareMessages, hardwareMessages, watchHardwareMessages } from './hardwareMessages';
 import { knownRefusal, rememberRefusal, streamKind } from './hardwareRefusals';
@@ -19,6 +20,7 @@ export interface DecoderTarget {
 
 /** A decoder opened for a stream, and where it decodes. */
 export interface OpenedDecoder {
+  target: DecoderTarget;
   context: CodecContext;
   device: DecodeDevice;
   /** Present when the decoder is set up for hardware (its first frame tells whether it decodes there). */
@@ -66,10 +68,7 @@ export function openDecoder(target: DecoderTarget, device: DecodeDevice): Opened
   if (!codec) throw new Error(`no decoder for codec '${codecName}' of ${file}`);
   const context = new CodecContext();
   try {
-    context.allocContext3(codec);
-    avCheck(context.parametersToContext(stream.codecpar), 'cannot configure the decoder for', file);
-    context.pktTimebase = stream.timeBase;
-    context.threadCount = hardware ? 1 : options.settings.threads;
+    configureDecoder(context, codec, stream, hardware ? 1 : options.settings.threads, file);
     if (hardware) {
       watchHardwareMessages();
       clearHardwareMessages();
@@ -80,13 +79,13 @@ export function openDecoder(target: DecoderTarget, device: DecodeDevice): Opened
     context.freeContext();
     throw error;
   }
-  return { context, device: hardware ? 'gpu' : 'cpu', ...(hardware ? { hardware } : {}) };
+  return { target, context, device: hardware ? 'gpu' : 'cpu', ...(hardware ? { hardware } : {}) };
 }
 
 /**
- * Whether the first frame out of a hardware decoder shows that FFmpeg fell back to software (its
- * get_format dropped the hardware format: NVDEC refused the stream). Only the first frame tells:
- * a decoder does not change its format within a stream.
+ * Whether a frame out of a hardware decoder shows that FFmpeg fell back to software (its
+ * get_format dropped the hardware format: NVDEC refused the stream). The first frame delivered
+ * tells: a decoder does not change its format within a stream.
  */
 export function fellBackToSoftware(opened: OpenedDecoder, frame: Frame): boolean {
   return opened.hardware !== undefined && !frame.isHwFrame();
@@ -96,7 +95,8 @@ export function fellBackToSoftware(opened: OpenedDecoder, frame: Frame): boolean
  * After a fallback: remembers the refusal (FFmpeg's reason logged the first time in this process)
  * and opens a CPU decoder in place of the hardware one, with the CPU's thread count.
  */
-async function reopenOnCpu(opened: OpenedDecoder, target: DecoderTarget): Promise<OpenedDecoder> {
+async function reopenOnCpu(opened: OpenedDecoder): Promise<OpenedDecoder> {
+  const { target } = opened;
   const { setup, kind } = opened.hardware!;
   const said = (await hardwareMessages()) || 'it gave frames in memory, not on the device';
   const reason = `${setup.deviceType.toUpperCase()} did not decode ${kind}; FFmpeg decoded it in software: ${said}`;
@@ -109,15 +109,15 @@ async function reopenOnCpu(opened: OpenedDecoder, target: DecoderTarget): Promis
 export class SoftwareFallback extends Error {}
 
 /**
- * Runs `decode` with the decoder `opened`; when its first frame shows the fallback, hands `onCpu`
- * the CPU decoder that replaces it and runs `decode` again (no frame was delivered yet).
+ * Runs `decode` with the decoder `opened`; when its first delivered frame shows the fallback, hands
+ * `onCpu` the CPU decoder that replaces it and runs `decode` again (no frame was delivered yet).
  */
-export async function decodeFallingBack<T>(opened: OpenedDecoder, target: DecoderTarget, onCpu: (replacement: OpenedDecoder) => void, decode: () => T): Promise<T> {
+export async function decodeFallingBack<T>(opened: OpenedDecoder, onCpu: (replacement: OpenedDecoder) => void, decode: () => T): Promise<T> {
   try {
     return decode();
   } catch (error) {
     if (!(error instanceof SoftwareFallback)) throw error;
-    onCpu(await reopenOnCpu(opened, target));
+    onCpu(await reopenOnCpu(opened));
     return decode();
   }
 }

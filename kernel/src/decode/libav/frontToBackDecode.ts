@@ -1,9 +1,11 @@
 import { Codec, CodecContext, FormatContext, Frame, Packet } from 'node-av/lib';
-import { AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA, AVMEDIA_TYPE_VIDEO } from 'node-av/constants';
+import { AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA } from 'node-av/constants';
 import { MAX_NETWORK_TIMEOUT_S } from '../networkInput';
 import { avCheck, avErrorText } from './avCheck';
 import type { StoredPicture } from '../videoDescription';
 import { openVideoInput, storedPictureOf } from './videoStream';
+import { chooseVideoStream } from '../videoStreamChoice';
+import { streamFactsOf } from './streamFacts';
 
 export interface FrontToBackOptions {
   /** Decoder threads (0: FFmpeg's choice). Frame threading changes the speed, never the pictures. */
@@ -40,8 +42,8 @@ export function decodeFrontToBack(file: string, onFrame: (picture: Frame, positi
   try {
     openVideoInput(input, file, options.networkTimeoutS ?? MAX_NETWORK_TIMEOUT_S);
     avCheck(input.findStreamInfoSync(null), 'cannot read the stream information of', file);
-    const streamIndex = input.findBestStream(AVMEDIA_TYPE_VIDEO);
-    if (streamIndex < 0) throw new Error(`no video stream in ${file}: ${avErrorText(streamIndex)}`);
+    // The stream the backends index and decode, so the truth is of the same pictures.
+    const streamIndex = chooseVideoStream(streamFactsOf(input), file);
     const stream = input.streams[streamIndex];
     options.onOpened?.(storedPictureOf(stream));
     const codec = Codec.findDecoder(stream.codecpar.codecId);

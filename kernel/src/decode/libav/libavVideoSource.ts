@@ -6,20 +6,15 @@ import type { FrameGeometry } from '../../video/resizeGeometry';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { avCheck, avErrorText } from './avCheck';
 import { FrameOutputs } from './frameOutputs';
-import { decodeFallingBack, fellBackToSoftware, openDecoder, SoftwareFallback, type DecoderTarget, type OpenedDecoder } from './decoderSetup';
-import { keyframeAtOrBefore, NO_PTS, seekFreeRuns, type KeepLimit, type PacketIndex } from './packetIndex';
+import { decodeFallingBack, fellBackToSoftware, openDecoder, SoftwareFallback, type OpenedDecoder } from './decoderSetup';
+import { DEFAULT_KEEP_LIMIT, keyframeAtOrBefore, NO_PTS, seekFreeRuns, type KeepLimit, type PacketIndex } from './packetIndex';
 import { DemuxerFeed, KeptPacketFeed, type PacketFeed, type StartPoint } from './packetFeed';
 import { openVideoStream } from './videoStream';
+import { OutputOrderDecoder } from './outputOrderDecoder';
 import { networkTimeoutOf } from '../networkInput';
 import { validateIndices } from '../frameIndices';
 import { writeJpegFile } from '../jpegFiles';
 import { describeVideo, frameTimestamp, frameTimestamps, requestGeometry, type PacketSummary } from '../videoDescription';
-
-/**
- * The packets a video's index may keep for decoding: a few hundred frames of a short clip cost
- * little memory and save a second pass through the demuxer; a longer video is read again.
- */
-export const DEFAULT_KEEP_LIMIT: KeepLimit = { bytes: 8 * 2 ** 20, packets: 10_000 };
 
 /**
  * One video decoded in process with FFmpeg's libraries: one demuxer and one decoder for its
@@ -31,7 +26,6 @@ export const DEFAULT_KEEP_LIMIT: KeepLimit = { bytes: 8 * 2 ** 20, packets: 10_0
 export class LibavVideoSource implements OpenedVideoSource {
   private readonly input = new FormatContext();
   private opened!: OpenedDecoder;
-  private readonly target: DecoderTarget;
   private get decoder(): CodecContext { return this.opened.context; }
   private readonly feed: PacketFeed;
   private readonly decoded = new Frame();
@@ -60,6 +54,7 @@ export class LibavVideoSource implements OpenedVideoSource {
   private skipping = false;
   private closed = false;
   private readonly outputs: FrameOutputs;
+  private outputOrder?: OutputOrderDecoder;
 
   private constructor(
     private readonly file: string,
@@ -76,8 +71,8 @@ export class LibavVideoSource implements OpenedVideoSource {
       this.index = opened.index;
       this.summary = opened.summary;
       this.feed = opened.kept ? new KeptPacketFeed(opened.kept, this.index.keyframes) : new DemuxerFeed(this.input, this.streamIndex, this.index, file);
-      this.target = { stream: this.input.streams[this.streamIndex], codecName: this.summary.codec, file, options };
-      this.opened = openDecoder(this.target, device);
+      this.opened = openDecoder({ stream: this.input.streams[this.streamIndex], codecName: this.summary.codec, file, options }, device);
+      if (this.index.order === 'file') this.outputOrder = new OutputOrderDecoder(this.decoder, this.feed, this.decoded, file);
     } catch (error) {
       this.release();
       throw error;
@@ -89,10 +84,7 @@ export class LibavVideoSource implements OpenedVideoSource {
     return new LibavVideoSource(file, options, device, keep);
   }
 
-  /** Where the frames are decoded: a hardware decoder that fell back to software decodes on the CPU. */
-  get device(): DecodeDevice {
-    return this.opened.device;
-  }
+  get device(): DecodeDevice { return this.opened.device; }
 
   /** Frames decoded so far, wanted or not (skipped non-reference frames are not decoded, so not counted). */
   get decodedFrameCount(): number {
@@ -112,21 +104,31 @@ export class LibavVideoSource implements OpenedVideoSource {
   }
 
   async frames(indices: readonly number[], request: FrameRequest = {}): Promise<VideoFrame[]> {
-    const onCpu = (opened: OpenedDecoder) => { this.opened = opened; this.skipping = false; };
-    return decodeFallingBack(this.opened, this.target, onCpu, () => this.decodeFrames(indices, request));
+    return decodeFallingBack(this.opened, (cpu) => this.replaceDecoder(cpu), () => this.decodeFrames(indices, request));
+  }
+
+  /** After a fallback: the CPU decoder starts the request over from a start point (or the first packet). */
+  private replaceDecoder(cpu: OpenedDecoder): void {
+    [this.opened, this.lastOutput] = [cpu, -1];
+    this.outputOrder &&= new OutputOrderDecoder(this.decoder, this.feed, this.decoded, this.file);
   }
 
   private decodeFrames(indices: readonly number[], request: FrameRequest): VideoFrame[] {
     if (this.closed) throw new Error(`${this.file} is closed`);
-    const count = this.index.pts.length;
-    validateIndices(indices, count, this.file);
+    validateIndices(indices, this.index.pts.length, this.file);
     const wanted = [...new Set(indices)].sort((a, b) => a - b);
-    const wantedPts = new Set(wanted.map((frame) => this.index.pts[frame]));
     const found = new Map<number, VideoFrame>();
     const size = requestGeometry(this.summary, this.options.settings.autorotate, request);
-    const jpegDir = request.jpegDir;
-    if (jpegDir) mkdirSync(jpegDir, { recursive: true });
-    const deliver = (frame: number) => this.deliver(frame, size, request, jpegDir);
+    if (request.jpegDir) mkdirSync(request.jpegDir, { recursive: true });
+    const deliver = (frame: number) => this.deliver(frame, size, request, request.jpegDir);
+    if (this.outputOrder) this.outputOrder.decodeFrames(wanted, (frame) => found.set(frame, deliver(frame)));
+    else this.decodeInRuns(wanted, found, deliver);
+    return indices.map((frame) => found.get(frame)!);
+  }
+
+  /** The wanted frames (ascending) of a stream in presentation order, seeking only between runs. */
+  private decodeInRuns(wanted: number[], found: Map<number, VideoFrame>, deliver: (frame: number) => VideoFrame): void {
+    const wantedPts = new Set(wanted.map((frame) => this.index.pts[frame]));
     const runs = seekFreeRuns(this.index.keyframes, wanted);
     runs.forEach((run, position) => {
       // A seek follows every run but the last: the decoder drains once it holds the run's frames,
@@ -136,7 +138,6 @@ export class LibavVideoSource implements OpenedVideoSource {
       for (const target of run) this.decodeTo(target, wantedPts, found, deliver);
     });
     this.runPts = this.unsentOfRun = undefined;
-    return indices.map((frame) => found.get(frame)!);
   }
 
   async close(): Promise<void> {
@@ -209,7 +210,6 @@ export class LibavVideoSource implements OpenedVideoSource {
     for (;;) {
       const received = this.decoder.receiveFrameSync(this.decoded);
       if (received >= 0) {
-        if (this.decodedFrames === 0 && fellBackToSoftware(this.opened, this.decoded)) throw new SoftwareFallback();
         const pts = this.decoded.pts !== NO_PTS ? this.decoded.pts : this.decoded.bestEffortTimestamp;
         const frame = this.index.frameOfPts.get(pts);
         if (frame === undefined) {
@@ -259,6 +259,7 @@ export class LibavVideoSource implements OpenedVideoSource {
 
   private deliver(frame: number, size: FrameGeometry, request: FrameRequest, jpegDir: string | undefined): VideoFrame {
     let picture = this.decoded;
+    if (fellBackToSoftware(this.opened, picture)) throw new SoftwareFallback();
     if (picture.isHwFrame()) {
       avCheck(picture.hwframeTransferDataSync(this.downloaded, 0), 'cannot download a frame from the GPU for', this.file);
       picture = this.downloaded;

@@ -1,7 +1,7 @@
 import { Packet, type FormatContext } from 'node-av/lib';
-import { AVERROR_EOF, AVSEEK_FLAG_BACKWARD } from 'node-av/constants';
+import { AVERROR_EOF, AVSEEK_FLAG_BACKWARD, AVSEEK_FLAG_BYTE } from 'node-av/constants';
 import { avCheck } from './avCheck';
-import type { KeptPackets, PacketIndex } from './packetIndex';
+import { NO_PTS, type KeptPackets, type PacketIndex } from './packetIndex';
 
 /** A place to start decoding from to reach frame `keyframe`'s GOP. */
 export interface StartPoint {
@@ -19,6 +19,8 @@ export interface PacketFeed {
   /** Places that lead to `keyframe`'s frame, best first; later ones start further back. */
   startPoints(keyframe: number): Iterator<StartPoint>;
   moveTo(point: StartPoint): void;
+  /** Back to the stream's first packet, by position, not by timestamp (which may repeat or be missing). */
+  rewind(): void;
   /** Decoding from `point` missed its keyframe and `next` is tried instead. */
   missed(point: StartPoint, next: StartPoint | undefined): void;
   /** The next packet, valid until the next call; undefined at the end of the stream. */
@@ -38,11 +40,13 @@ export class DemuxerFeed implements PacketFeed {
   /** Set once seeking to a keyframe's pts landed after it and its dts did not (MPEG-TS). */
   private seeksByDts = false;
   private readonly packet = new Packet();
+  /** Whether `packet` holds one read ahead (to check where a rewind landed), for `next` to give first. */
+  private readAhead = false;
 
   constructor(
     private readonly input: FormatContext,
     private readonly streamIndex: number,
-    private readonly index: PacketIndex,
+    private readonly index: Pick<PacketIndex, 'pts' | 'dts' | 'keyframes' | 'firstPacket'>,
     private readonly file: string,
   ) {
     this.packet.alloc();
@@ -63,7 +67,27 @@ export class DemuxerFeed implements PacketFeed {
 
   moveTo(point: StartPoint): void {
     this.packet.unref();
+    this.readAhead = false;
     avCheck(this.input.seekFrameSync(this.streamIndex, BigInt(point.at), AVSEEK_FLAG_BACKWARD), `cannot seek to frame ${point.keyframe} in`, this.file);
+  }
+
+  /**
+   * By byte where timestamps may jump back or be missing (MPEG-TS, AVI, raw streams); by time where a
+   * byte seek to 0 leaves the demuxer reading nothing (Matroska). The first packet read tells which
+   * one landed on the stream's first packet.
+   */
+  rewind(): void {
+    const { pos, dts } = this.index.firstPacket;
+    const seeks = [() => this.input.seekFrameSync(this.streamIndex, 0n, AVSEEK_FLAG_BYTE), () => this.input.seekFrameSync(this.streamIndex, dts === NO_PTS ? 0n : dts, AVSEEK_FLAG_BACKWARD)];
+    for (const seek of seeks) {
+      this.packet.unref();
+      this.readAhead = false;
+      if (seek() >= 0 && this.next()?.pos === pos) {
+        this.readAhead = true;
+        return;
+      }
+    }
+    throw new Error(`cannot go back to the start of ${this.file}: its demuxer lands elsewhere, by byte and by time`);
   }
 
   missed(point: StartPoint, next: StartPoint | undefined): void {
@@ -71,6 +95,10 @@ export class DemuxerFeed implements PacketFeed {
   }
 
   next(): Packet | undefined {
+    if (this.readAhead) {
+      this.readAhead = false;
+      return this.packet;
+    }
     for (;;) {
       this.packet.unref();
       const read = this.input.readFrameSync(this.packet);
@@ -107,6 +135,10 @@ export class KeptPacketFeed implements PacketFeed {
 
   moveTo(point: StartPoint): void {
     this.position = Number(point.at);
+  }
+
+  rewind(): void {
+    this.position = 0;
   }
 
   missed(): void {

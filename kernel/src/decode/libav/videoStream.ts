@@ -1,9 +1,12 @@
 import { avGetCodecName, avGetPixFmtName, Dictionary, FormatContext, type Stream } from 'node-av/lib';
-import { AV_PKT_DATA_DISPLAYMATRIX, AVMEDIA_TYPE_VIDEO, type AVPixelFormat } from 'node-av/constants';
-import type { PacketSummary, StoredPicture } from '../videoDescription';
-import { avCheck, avErrorText } from './avCheck';
+import { AV_PKT_DATA_DISPLAYMATRIX, type AVPixelFormat } from 'node-av/constants';
+import type { IndexedStream, PacketSummary, StoredPicture } from '../videoDescription';
+import { avCheck } from './avCheck';
+import { chooseVideoStream } from '../videoStreamChoice';
+import { streamFactsOf } from './streamFacts';
 import { isNetworkUrl, MAX_NETWORK_TIMEOUT_S, protocolOptions } from '../networkInput';
 import { readPacketIndex, type KeepLimit, type KeptPackets, type PacketIndex } from './packetIndex';
+import { indexInOutputOrder, leadingDecoder } from './outputOrderIndex';
 
 export interface VideoStream {
   streamIndex: number;
@@ -47,16 +50,21 @@ export function storedPictureOf(stream: Stream): StoredPicture {
 export function openVideoStream(input: FormatContext, file: string, keep?: KeepLimit, networkTimeoutS = MAX_NETWORK_TIMEOUT_S): VideoStream {
   openVideoInput(input, file, networkTimeoutS);
   avCheck(input.findStreamInfoSync(null), 'cannot read the stream information of', file);
-  const streamIndex = input.findBestStream(AVMEDIA_TYPE_VIDEO);
-  if (streamIndex < 0) throw new Error(`no video stream in ${file}: ${avErrorText(streamIndex)}`);
+  const streamIndex = chooseVideoStream(streamFactsOf(input), file);
   const stream = input.streams[streamIndex];
   const parameters = stream.codecpar;
-  const { index, kept } = readPacketIndex(input, streamIndex, file, keep);
-  if (index.pts.length === 0) {
+  const read = readPacketIndex(input, streamIndex, file, leadingDecoder(input, streamIndex, file), keep);
+  const { kept } = read;
+  let index = read.index;
+  try {
+    if (index.order === 'file') index = indexInOutputOrder(input, streamIndex, index, kept, file);
+    if (index.pts.length === 0) throw new Error(`no video frames in ${file}`);
+  } catch (error) {
     for (const packet of kept?.packets ?? []) packet.free();
-    throw new Error(`no video frames in ${file}`);
+    throw error;
   }
   const summary: PacketSummary = {
+    order: index.order,
     pts: index.pts.map(Number),
     lastDuration: Number(index.lastDuration),
     timeBase: { num: stream.timeBase.num, den: stream.timeBase.den },
@@ -70,11 +78,12 @@ export function openVideoStream(input: FormatContext, file: string, keep?: KeepL
   return { streamIndex, index, summary, kept };
 }
 
-/** The packet summary of a file, read in process without decoding; the demuxer is closed again. */
-export function readPacketSummary(file: string, networkTimeoutS?: number): PacketSummary {
+/** The chosen video stream and its packet summary, read in process without decoding; the demuxer is closed again. */
+export function readPacketSummary(file: string, networkTimeoutS?: number): IndexedStream {
   const input = new FormatContext();
   try {
-    return openVideoStream(input, file, undefined, networkTimeoutS).summary;
+    const { streamIndex, summary } = openVideoStream(input, file, undefined, networkTimeoutS);
+    return { streamIndex, summary };
   } finally {
     input.closeInputSync();
   }

@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KEYFRAMES_MIME, PROGRESS_MIME, type KeyframesOutput, type ProgressOutput } from '../../../../kernel/src/display/notebookOutputs';
-import { queryFrames, screenshot, waitFor } from '../harness';
+import { fillInFrame, queryFrames, screenshot, waitFor } from '../harness';
 import { cellsEnded, cellText, extensionApi, openWithController, outputJson, runCells, WORKSPACE } from '../notebookHelpers';
 
 /** Screenshots go to out/screenshots; `VBK_SCREENSHOTS_DIR=docs` refreshes the README's. */
@@ -42,5 +42,23 @@ describe('the sample notebook in VS Code', () => {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     await screenshot(path.join(SCREENSHOTS, 'vscode-notebook-dark.png'));
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+
+    // The grid's controls, used as a person would in the output webview: each answer comes from the kernel.
+    const shownIds = () => queryFrames('.vbk-keyframes .vbk-video-id');
+    const shownAfter = (what: string, expected: (ids: string[]) => boolean) => waitFor(what, async () => {
+      const ids = await shownIds();
+      return ids.length > 0 && expected(ids) ? ids : undefined;
+    });
+    const firstPage = await shownIds();
+    const wanted = grids[0]!.videos[1]!.id;
+    await fillInFrame('.vbk-keyframes .vbk-search', wanted, 'Enter');
+    assert.deepEqual(await shownAfter(`the grid searched for ${wanted}`, (ids) => ids.length < firstPage.length), [wanted]);
+    await fillInFrame('.vbk-keyframes .vbk-search', '', 'Enter');
+    await fillInFrame('.vbk-keyframes .vbk-status', 'failed');
+    const failedIds = await shownAfter('the failed rows', (ids) => !ids.includes(firstPage[0]!));
+    assert.equal(failedIds.length, Math.min(progress[0]!.failed, grids[0]!.pageSize));
+    const errors = await queryFrames('.vbk-keyframes .vbk-video-error');
+    assert.equal(errors.length, failedIds.length);
+    assert.ok(errors.every((error) => error.length > 0), 'each failed row shows its error');
   });
 });
