@@ -22,19 +22,20 @@ import { generateVideo } from '../../samples/videoGenerator';
  */
 describe('hardware decoding that falls back to the CPU (a Vulkan device without video decode)', function () {
   let dir: string;
-  const clips: Record<'first' | 'second' | 'otherSize' | 'threads' | 'prores' | 'probe', string> = { first: '', second: '', otherSize: '', threads: '', prores: '', probe: '' };
+  const clips: Record<'first' | 'second' | 'otherSize' | 'threads' | 'rawSource' | 'prores' | 'probe', string> = { first: '', second: '', otherSize: '', threads: '', rawSource: '', prores: '', probe: '' };
   const settings = { ...new DecoderConfig({ backend: 'libav', threads: 3 }).toSettings(), device: 'gpu' as const };
   const onVulkan = (log: string[]): SourceOptions => ({ settings, gpuId: 0, hardwareDeviceType: 'vulkan', log: (line) => log.push(line) });
   const stamps = (frames: { data?: Uint8Array; width: number; height: number }[]) => frames.map((frame) => readFrameStamp(frame.data!, frame.width, frame.height));
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vbk-hw-fallback-'));
-    for (const name of ['first', 'second', 'otherSize', 'threads', 'probe'] as const) clips[name] = path.join(dir, `${name}.mp4`);
+    for (const name of ['first', 'second', 'otherSize', 'threads', 'rawSource', 'probe'] as const) clips[name] = path.join(dir, `${name}.mp4`);
     const spec = { codec: 'h264' as const, fps: 25, frameCount: 24, gop: 8, bFrames: 2 };
     await generateVideo({ path: clips.first, width: 256, height: 144, ...spec });
     await generateVideo({ path: clips.second, width: 256, height: 144, ...spec });
     await generateVideo({ path: clips.otherSize, width: 288, height: 160, ...spec });
     await generateVideo({ path: clips.threads, width: 320, height: 180, ...spec });
+    await generateVideo({ path: clips.rawSource, width: 224, height: 128, ...spec });
     await generateVideo({ path: clips.probe, ...PROBE_CLIP });
     clips.prores = path.join(dir, 'clip.mov');
     execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', clips.first, '-c:v', 'prores_ks', clips.prores]);
@@ -59,6 +60,19 @@ describe('hardware decoding that falls back to the CPU (a Vulkan device without 
     await source.close();
     assert.equal(log.length, 1, log.join('\n'));
     assert.match(log[0]!, /^decoding on CPU: VULKAN did not decode h264 profile \d+, 8-bit, 256x144 on VULKAN device 0; FFmpeg decoded it in software: .*Failed setup for format vulkan/);
+  });
+
+  it('falls back on a stream numbered in file order too (raw H.264: no timestamps), every frame where it belongs', async () => {
+    const raw = path.join(dir, 'raw.h264');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', clips.rawSource, '-c:v', 'libx264', '-bf', '3', '-g', '8', '-f', 'h264', raw]);
+    const log: string[] = [];
+    const source = await openVideoSource(raw, onVulkan(log));
+    assert.equal(source.device, 'gpu');
+    assert.deepEqual(stamps(await source.frames([2, 9, 21], { size: 64 })), [2, 9, 21]);
+    assert.equal(source.device, 'cpu');
+    assert.deepEqual(stamps(await source.frames([0, 23], { size: 64 })), [0, 23]);
+    await source.close();
+    assert.equal(log.length, 1, log.join('\n'));
   });
 
   it('sends the next video of a refused kind straight to the CPU, silently, with no new device context', async () => {
