@@ -109,8 +109,7 @@ export class LibavVideoSource implements OpenedVideoSource {
 
   /** After a fallback: the CPU decoder starts the request over from a start point (or the first packet). */
   private replaceDecoder(cpu: OpenedDecoder): void {
-    [this.opened, this.lastOutput] = [cpu, -1];
-    this.outputOrder &&= new OutputOrderDecoder(this.decoder, this.feed, this.decoded, this.file);
+    [this.opened, this.lastOutput, this.outputOrder] = [cpu, -1, this.outputOrder && new OutputOrderDecoder(cpu.context, this.feed, this.decoded, this.file)];
   }
 
   private decodeFrames(indices: readonly number[], request: FrameRequest): VideoFrame[] {
