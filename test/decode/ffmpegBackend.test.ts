@@ -137,7 +137,9 @@ describe('ffmpeg backend', function () {
       const graph = invocation.args[invocation.args.indexOf('-filter_complex') + 1];
       const windows = ['0.060000000', '0.100000000', '9.500000000', '9.540000000', '9.700000000', '9.740000000', '19.100000000', '19.140000000'];
       const select = [0, 2, 4, 6].map((at) => `between(t\\,${windows[at]}\\,${windows[at + 1]})`).join('+');
-      assert.equal(graph, `[0:0]select='${select}',scale=64:48:flags=bicubic[jpeg]`);
+      const jpegCoding = 'scale=flags=bicubic:out_color_matrix=bt601:out_range=full,format=pix_fmts=yuvj420p';
+      const planarFirst = 'noformat=pix_fmts=nv12|nv21|nv16|nv24|nv42|p010le|p010be|p016le|p016be';
+      assert.equal(graph, `[0:0]select='${select}',${planarFirst},scale=64:48:flags=bicubic,format=pix_fmts=rgb24,${jpegCoding}[jpeg]`);
       assert.deepEqual(invocation.args.slice(invocation.args.indexOf('-map')), ['-map', '[jpeg]', '-frames:v', '4', '-fps_mode', 'passthrough', '-q:v', '5', '-f', 'image2', '-y', 'file:/o/%06d.jpg']);
     });
 

@@ -96,7 +96,8 @@ describe('picture orientation', () => {
     const geometry = requestGeometry(portrait, true, { resize: { width: 400, height: 400, fit: 'contain' } });
     assert.deepEqual([geometry.scaleWidth, geometry.scaleHeight, geometry.placement], [226, 400, { kind: 'pad', x: 86, y: 0 }]);
     assert.deepEqual(storedScaleSize(geometry), { width: 400, height: 226 });
-    assert.equal(geometryFilters(geometry), 'scale=400:226:flags=bicubic,transpose=clock,pad=400:400:86:0:color=black');
-    assert.equal(geometryFilters(requestGeometry(portrait, false, { size: 108 })), 'scale=192:108:flags=bicubic');
+    const planarFirst = 'noformat=pix_fmts=nv12|nv21|nv16|nv24|nv42|p010le|p010be|p016le|p016be';
+    assert.equal(geometryFilters(geometry), `${planarFirst},scale=400:226:flags=bicubic,format=pix_fmts=rgb24,transpose=clock,pad=400:400:86:0:color=black`);
+    assert.equal(geometryFilters(requestGeometry(portrait, false, { size: 108 })), `${planarFirst},scale=192:108:flags=bicubic,format=pix_fmts=rgb24`);
   });
 });

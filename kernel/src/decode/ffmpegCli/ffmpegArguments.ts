@@ -5,6 +5,7 @@ import type { DecodeDevice } from '../../video/videoTypes';
 import type { ConcatEntry, SeekPlan } from './seekPlan';
 import { isNetworkUrl, protocolArgs } from '../networkInput';
 import { selectByOutputNumber, selectByTime } from './frameWindows';
+import { filterChain, formatStep, JPEG_CODING, PLANAR_FIRST, scaleStep } from '../conversionFilters';
 
 /**
  * A path as an ffmpeg input or output: `file:` makes it a file whatever it looks like (a name
@@ -76,24 +77,33 @@ export function orientationFilters(orientation: Orientation): string[] {
 
 /**
  * The filters that give a frame the geometry's size, in the libav backend's order: the same
- * bicubic scaler to the stored picture's scale size, the turn upright (ffmpeg's own autorotation
- * is off: it would turn before scaling), then the crop (cover) or black pad (contain) at the
- * offsets both backends share.
+ * conversion to RGB at the stored picture's scale size (pinned there: with a JPEG output beside the
+ * RGB one, format negotiation would otherwise convert to the JPEG's YUV first), the turn upright
+ * (ffmpeg's own autorotation is off: it would turn before scaling), then the crop (cover) or black
+ * pad (contain) at the offsets both backends share.
  */
 export function geometryFilters(geometry: FrameGeometry): string {
   const stored = storedScaleSize(geometry);
-  const filters = [`scale=${stored.width}:${stored.height}:flags=bicubic`, ...(geometry.orientation ? orientationFilters(geometry.orientation) : [])];
+  const toRgb = filterChain([PLANAR_FIRST, scaleStep(stored.width, stored.height), formatStep('rgb24')]);
+  const filters = [toRgb, ...(geometry.orientation ? orientationFilters(geometry.orientation) : [])];
   const { placement, width, height } = geometry;
   if (placement) filters.push(`${placement.kind}=${width}:${height}:${placement.x}:${placement.y}${placement.kind === 'pad' ? ':color=black' : ''}`);
   return filters.join(',');
+}
+
+/** After the geometry: the RGB picture to the raw output `[rgb]` and/or, coded as a JPEG's YUV, to `[jpeg]`. */
+export function outputBranches(pixels: boolean, jpeg: boolean): string {
+  const jpegCoding = filterChain(JPEG_CODING);
+  if (pixels && jpeg) return `,split=2[rgb][coded];[coded]${jpegCoding}[jpeg]`;
+  return pixels ? '[rgb]' : `,${jpegCoding}[jpeg]`;
 }
 
 /**
  * One ffmpeg run, one decoder: the input is either the whole file or, through the concat demuxer,
  * only the stretches from each needed keyframe to its wanted frames (script on stdin). Frames are
  * picked by presentation time (`-copyts` keeps the stream's own clock) or, in file order, by
- * output number; scaled with the same bicubic scaler as the libav backend, and written as raw RGB
- * and/or JPEGs.
+ * output number; converted the same way as in the libav backend, and written as raw RGB and/or
+ * JPEGs.
  */
 export function extractionInvocation(plan: ExtractionPlan): ProgramRun {
   const { entries, selectWindows, selectOutputNumbers } = plan.seek;
@@ -101,10 +111,8 @@ export function extractionInvocation(plan: ExtractionPlan): ProgramRun {
   const input = entries
     ? ['-protocol_whitelist', 'file,pipe', '-f', 'concat', '-safe', '0', '-i', 'pipe:0']
     : videoInput(plan.file, plan.networkTimeoutS);
-  const outputs = (plan.pixels ? 1 : 0) + (plan.jpegPattern ? 1 : 0);
-  const labels = ['[rgb]', '[jpeg]'].slice(plan.pixels ? 0 : 1, plan.pixels ? outputs : 2);
   const select = selectOutputNumbers ? selectByOutputNumber(selectOutputNumbers) : selectByTime(selectWindows);
-  const graph = `[0:${plan.streamIndex}]${select},${geometryFilters(plan.geometry)}${outputs > 1 ? `,split=2${labels.join('')}` : labels[0]}`;
+  const graph = `[0:${plan.streamIndex}]${select},${geometryFilters(plan.geometry)}${outputBranches(plan.pixels, plan.jpegPattern !== undefined)}`;
   const frameLimit = ['-frames:v', String(selectOutputNumbers?.length ?? selectWindows.length), '-fps_mode', 'passthrough'];
   const args = [
     '-hide_banner', '-nostdin', '-loglevel', 'error',

@@ -28,7 +28,7 @@ export class FrameOutputs {
     const stored = storedScaleSize(geometry);
     const key = `${stored.width}x${stored.height}`;
     let converter = this.converters.get(key);
-    if (!converter) this.converters.set(key, (converter = new FrameConverter(AV_PIX_FMT_RGB24, stored.width, stored.height)));
+    if (!converter) this.converters.set(key, (converter = new FrameConverter(AV_PIX_FMT_RGB24, stored.width, stored.height, { file: this.file })));
     const rgb = converter.convertToBuffer(picture);
     const scaled = new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.byteLength);
     const upright = geometry.orientation ? orientRgb(scaled, stored.width, stored.height, geometry.orientation) : scaled;

@@ -30,7 +30,8 @@ export class JpegEncoder {
     this.lambda = jpegQscale(quality) * FF_QP2LAMBDA;
     this.encoder.globalQuality = this.lambda;
     avCheck(this.encoder.open2Sync(codec, null), 'cannot open the JPEG encoder for', file);
-    this.converter = new FrameConverter(AV_PIX_FMT_YUVJ420P, width, height);
+    // Straight from the decoded YUV: cheaper than through RGB, and no second chroma subsampling.
+    this.converter = new FrameConverter(AV_PIX_FMT_YUVJ420P, width, height, { file, jpegYuv: true });
     this.packet.alloc();
   }
 
