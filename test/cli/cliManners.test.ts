@@ -69,6 +69,8 @@ describe('CLI help, version and doctor', function () {
       assert.equal(report.autoDevice.reason, report.cuda.devices[0]!.reason);
     }
     assert.equal(report.ffmpegBackend.works, true, JSON.stringify(report.ffmpegBackend));
+    // The program's own hardware decoding (Debian's lists cuda), which `auto` asks about with that backend.
+    assert.ok(report.ffmpegBackend.works && report.ffmpegBackend.hwaccels.includes('cuda'), JSON.stringify(report.ffmpegBackend));
   });
 
   it('doctor still exits 0 without an ffmpeg program, and says what it looked for', async () => {

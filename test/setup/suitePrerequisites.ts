@@ -4,7 +4,7 @@
  * harness adds its own build prerequisites when it installs code-server.
  */
 import * as path from 'node:path';
-import { chromiumRequirements, installDebianPackages, programRequirement } from './debianPackages';
+import { chromiumRequirements, fileRequirement, installDebianPackages, programRequirement } from './debianPackages';
 
 /** This file compiles to out/test/setup/; the log sits beside the other test logs. */
 const SETUP_LOG = path.resolve(__dirname, '..', '..', '..', '.vscode-test', 'test-setup.log');
@@ -17,6 +17,8 @@ export const mochaHooks = {
         programRequirement('ffmpeg', 'ffmpeg', 'the ffmpeg-program backend tests run it'),
         programRequirement('ffprobe', 'ffmpeg', 'the ffmpeg-program backend tests run it'),
         programRequirement('redis-server', 'redis-server', 'the queue tests start their own Redis'),
+        // Mesa's software Vulkan device (lavapipe) has no video decode: FFmpeg falls back on it as it does when NVDEC refuses a stream.
+        fileRequirement(`/usr/share/vulkan/icd.d/lvp_icd.${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}.json`, 'mesa-vulkan-drivers', 'the hardware fallback tests decode on its Vulkan device'),
         ...chromiumRequirements(),
       ],
       SETUP_LOG,

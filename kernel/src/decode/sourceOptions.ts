@@ -1,5 +1,6 @@
 import type { DecoderSettings } from '../config/decoderConfig';
 import type { DecodeDevice, VideoSource } from '../video/videoTypes';
+import type { HardwareDeviceType } from './libav/hardwareTypes';
 
 /** Decoder settings once the run has chosen its device (see device/runDevice.ts): workers never choose it. */
 export type SourceSettings = Omit<DecoderSettings, 'device'> & {
@@ -13,6 +14,11 @@ export interface SourceOptions {
   settings: SourceSettings;
   /** The CUDA device this video was assigned to (round-robin over settings.gpuIds), for GPU decoding. */
   gpuId: number;
+  /**
+   * The hardware `gpu` decodes on with the libav backend: CUDA (the default, NVDEC) or another type
+   * FFmpeg drives the same way (Vulkan).
+   */
+  hardwareDeviceType?: HardwareDeviceType;
   /** Diagnostic lines (fallback reasons, ...), shown in the log. */
   log?: (message: string) => void;
 }

@@ -1,6 +1,5 @@
-import { DecoderConfig } from '../config/decoderConfig';
-import { openLibavSource } from '../decode/libav/libavVideoSource';
 import { errorText } from '../errorText';
+import { decodeWholeClip, probeSourceOptions } from './clipDecode';
 import type { CpuDecodeProbe } from './deviceProbeProtocol';
 
 /** Decodes every frame of `clip` on the CPU with the libav backend, exactly as a run would. */
@@ -8,15 +7,10 @@ export async function probeCpuDecode(clip: string, frameCount: number): Promise<
   const started = performance.now();
   const milliseconds = () => Math.round(performance.now() - started);
   try {
-    const source = await openLibavSource(clip, { settings: { ...new DecoderConfig({ backend: 'libav', threads: 1 }).toSettings(), device: 'cpu' }, gpuId: 0 }, 'cpu');
-    try {
-      const frames = await source.frames(Array.from({ length: frameCount }, (_, index) => index), { size: 64 });
-      const works = frames.length === frameCount;
-      const reason = works ? undefined : `${frames.length} of the clip's ${frameCount} frames decoded`;
-      return { works, ...(reason ? { reason } : {}), framesDecoded: frames.length, milliseconds: milliseconds() };
-    } finally {
-      await source.close();
-    }
+    const { framesDecoded } = await decodeWholeClip(clip, frameCount, probeSourceOptions('cpu', { gpuId: 0 }), 'cpu');
+    const works = framesDecoded === frameCount;
+    const reason = works ? undefined : `${framesDecoded} of the clip's ${frameCount} frames decoded`;
+    return { works, ...(reason ? { reason } : {}), framesDecoded, milliseconds: milliseconds() };
   } catch (error) {
     return { works: false, reason: errorText(error), milliseconds: milliseconds() };
   }

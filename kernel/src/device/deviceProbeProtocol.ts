@@ -1,5 +1,6 @@
 import type { GeneratedVideoSpec } from '../../../samples/videoGenerator';
 import type { CudaDeviceProbe } from './cudaDecodeProbe';
+import type { HardwareDeviceType } from '../decode/libav/hardwareTypes';
 
 /**
  * The probe clip: H.264 (every NVDEC decodes it) at a size well above NVDEC's minimum, with
@@ -14,6 +15,10 @@ export interface DeviceProbeRequest {
   cpu: boolean;
   /** Also list what the FFmpeg libraries can decode (the doctor's inventory). */
   inventory: boolean;
+  /** The hardware the GPUs are asked about as: CUDA unless said (see HardwareDeviceType). */
+  hardwareDeviceType?: HardwareDeviceType;
+  /** Ask the GPUs about this ffmpeg program (the ffmpeg backend's) instead of the FFmpeg libraries. */
+  ffmpeg?: string;
 }
 
 /** The FFmpeg libraries node-av loaded: versions, decoders, hardware device types. */

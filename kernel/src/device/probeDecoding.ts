@@ -26,6 +26,8 @@ export interface DecodingProbeOptions {
   cpu?: boolean;
   inventory?: boolean;
   timeoutMs?: number;
+  /** The ffmpeg program to ask about the GPUs (the ffmpeg backend's); absent: the FFmpeg libraries. */
+  ffmpeg?: string;
   /** Already read by the caller (to choose which devices to ask about); read here otherwise. */
   prerequisites?: CudaPrerequisites;
 }
@@ -46,7 +48,12 @@ export async function probeDecoding(options: DecodingProbeOptions): Promise<Deco
   const toDecode = options.gpuIds.filter((gpuId) => !answered.has(gpuId));
   const extra: Pick<DecodingProbe, 'cpu' | 'inventory' | 'probeFailure'> = {};
   if (toDecode.length || options.cpu || options.inventory) {
-    const request: DeviceProbeRequest = { gpuIds: [...new Set(toDecode)], cpu: options.cpu ?? false, inventory: options.inventory ?? false };
+    const request: DeviceProbeRequest = {
+      gpuIds: [...new Set(toDecode)],
+      cpu: options.cpu ?? false,
+      inventory: options.inventory ?? false,
+      ...(options.ffmpeg ? { ffmpeg: options.ffmpeg } : {}),
+    };
     const outcome = await runProbeProcess(request, options.timeoutMs ?? PROBE_TIMEOUT_MS);
     if ('failure' in outcome) {
       for (const gpuId of toDecode) answered.set(gpuId, { gpuId, works: false, reason: outcome.failure, milliseconds: 0 });

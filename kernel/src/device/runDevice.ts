@@ -1,7 +1,15 @@
-import type { DeviceChoice } from '../config/decoderConfig';
+import type { BackendChoice, DeviceChoice } from '../config/decoderConfig';
+import { resolveFfmpegBinary } from '../decode/ffmpegCli/ffmpegBinary';
+import { errorText } from '../errorText';
 import type { DecodeDevice } from '../video/videoTypes';
 import type { CudaDeviceProbe } from './cudaDecodeProbe';
 import { probeDecoding } from './probeDecoding';
+
+/** What decodes a run's videos: the libav backend, or the ffmpeg backend's program (its own build, its own hardware support). */
+export interface RunDecoder {
+  backend: BackendChoice;
+  ffmpegPath?: string;
+}
 
 /** Where a run decodes, decided once when it starts. */
 export interface RunDevice {
@@ -18,13 +26,20 @@ export interface RunDevice {
 
 /**
  * Decides a run's device from a real decode: `cpu` as asked; `auto` and `gpu` decode a probe clip on
- * each requested CUDA device and keep those that really decoded on NVDEC; with none left the run
- * decodes on the CPU, and `reason` says why (once per run, instead of once per video or worker).
+ * each requested CUDA device with the run's own decoder (the ffmpeg backend's program, when the run
+ * uses it) and keep those that really decoded on NVDEC; with none left the run decodes on the CPU,
+ * and `reason` says why (once per run, instead of once per video or worker).
  * A `gpu` run still retries on the CPU a single video NVDEC fails on.
  */
-export async function chooseRunDevice(requested: DeviceChoice, gpuIds: readonly number[]): Promise<RunDevice> {
+export async function chooseRunDevice(requested: DeviceChoice, gpuIds: readonly number[], decoder: RunDecoder = { backend: 'libav' }): Promise<RunDevice> {
   if (requested === 'cpu') return { requested, device: 'cpu', gpuIds: [...gpuIds] };
-  const { cuda } = await probeDecoding({ gpuIds });
+  let ffmpeg: string | undefined;
+  try {
+    if (decoder.backend === 'ffmpeg') ffmpeg = resolveFfmpegBinary(decoder.ffmpegPath).ffmpeg;
+  } catch (error) {
+    return { requested, device: 'cpu', gpuIds: [...gpuIds], reason: errorText(error) };
+  }
+  const { cuda } = await probeDecoding({ gpuIds, ...(ffmpeg ? { ffmpeg } : {}) });
   return decideRunDevice(requested, gpuIds, cuda);
 }
 

@@ -1,4 +1,5 @@
 import { resolveFfmpegBinary, type FfmpegSource } from '../decode/ffmpegCli/ffmpegBinary';
+import { ffmpegHwaccels } from '../decode/ffmpegCli/ffmpegHardwareCheck';
 import type { CudaDeviceProbe } from '../device/cudaDecodeProbe';
 import { readCudaPrerequisites, type CudaPrerequisites } from '../device/cudaPrerequisites';
 import type { CpuDecodeProbe, LibavInventory } from '../device/deviceProbeProtocol';
@@ -9,7 +10,7 @@ import { installedVersion, packageVersion } from '../packageInfo';
 import { runProgram } from '../runProgram';
 
 export type FfmpegBackendReport =
-  | { works: true; ffmpeg: string; ffprobe: string | null; source: FfmpegSource; version: string }
+  | { works: true; ffmpeg: string; ffprobe: string | null; source: FfmpegSource; version: string; hwaccels: string[] }
   | { works: false; problem: string };
 
 /** What this machine can decode with: `video-batch-kernel doctor` prints it, `--json` as is. */
@@ -31,7 +32,9 @@ async function ffmpegBackendReport(ffmpegPath: string | undefined): Promise<Ffmp
   try {
     const binary = resolveFfmpegBinary(ffmpegPath);
     const output = await runProgram(binary.ffmpeg, { args: ['-hide_banner', '-version'] }, 'ffmpeg -version');
-    return { works: true, ...binary, version: output.toString('utf8').split('\n')[0]!.trim() };
+    // Its own build's hardware decoding (what `--backend ffmpeg --device auto` asks about), not node-av's.
+    const hwaccels = await ffmpegHwaccels(binary.ffmpeg);
+    return { works: true, ...binary, version: output.toString('utf8').split('\n')[0]!.trim(), hwaccels };
   } catch (error) {
     return { works: false, problem: errorText(error) };
   }

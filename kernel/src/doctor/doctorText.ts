@@ -47,7 +47,7 @@ export function doctorText(report: DoctorReport): string {
     line(
       'ffmpeg backend',
       ffmpegBackend.works
-        ? `${ffmpegBackend.ffmpeg} (from ${ffmpegBackend.source}), ffprobe ${ffmpegBackend.ffprobe ?? 'none'}; ${ffmpegBackend.version}`
+        ? `${ffmpegBackend.ffmpeg} (from ${ffmpegBackend.source}), ffprobe ${ffmpegBackend.ffprobe ?? 'none'}; ${ffmpegBackend.version}; hardware decoding: ${ffmpegBackend.hwaccels.join(', ') || 'none'}`
         : `not usable: ${ffmpegBackend.problem} (the default libav backend does not need it)`,
     ),
   );

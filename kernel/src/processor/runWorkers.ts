@@ -49,7 +49,7 @@ export class RunWorkers {
 
   private async start(): Promise<WorkerPool> {
     const { config } = this.options;
-    const choice = await chooseRunDevice(config.device, config.gpuIds);
+    const choice = await chooseRunDevice(config.device, config.gpuIds, config);
     this.options.onDevice(choice);
     if (choice.requested !== 'cpu') this.options.log(describeRunDevice(choice));
     this.pool = new WorkerPool({

@@ -73,7 +73,7 @@ export async function verifyDataset(options: VerifyOptions): Promise<VerifyRepor
     seededRandom(options.seed),
   );
   const requested = config.device;
-  const runDevice = await chooseRunDevice(requested, config.gpuIds);
+  const runDevice = await chooseRunDevice(requested, config.gpuIds, config);
   if (requested !== 'cpu') options.log?.(describeRunDevice(runDevice));
   const videos: VideoCheck[] = [];
   for (const [position, row] of rows.entries()) {

@@ -8,6 +8,7 @@ import { Log } from 'node-av/lib';
 import { AV_LOG_ERROR } from 'node-av/constants';
 import { runBuiltinTask } from '../builtins/builtinTasks';
 import { openVideoSource } from '../decode/openVideoSource';
+import { freeDeviceContexts } from '../decode/libav/deviceContexts';
 import type { OpenedVideoSource } from '../decode/sourceOptions';
 import { VideoLoader } from '../video/videoLoader';
 import { errorText } from '../errorText';
@@ -51,7 +52,10 @@ function openJob(message: OpenVideoMessage): OpenJob {
 /** Wraps a source to count decoded frames, for frames/s per device in progress events. */
 function countingSource(job: OpenJob, source: OpenedVideoSource): OpenedVideoSource {
   return {
-    device: source.device,
+    // The source's device changes when a hardware decoder falls back to the CPU on its first frame.
+    get device() {
+      return source.device;
+    },
     metadata: () => source.metadata(),
     frameTimestamps: () => source.frameTimestamps(),
     frames: async (indices, request) => {
@@ -121,6 +125,7 @@ process.on('message', (message: ToWorker) => {
 });
 // The parent going away (killed, crashed) must not leave decoders running, nor the ffmpeg programs
 // they started: the worker leads its own process group (see WorkerProcess), so ending the group ends them.
+process.once('exit', freeDeviceContexts);
 process.on('disconnect', () => {
   try {
     process.kill(-process.pid, 'SIGKILL');

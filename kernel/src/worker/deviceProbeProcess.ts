@@ -9,11 +9,23 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Log } from 'node-av/lib';
 import { AV_LOG_QUIET } from 'node-av/constants';
-import { probeCudaDecode } from '../device/cudaDecodeProbe';
+import { probeCudaDecode, type CudaDeviceProbe } from '../device/cudaDecodeProbe';
 import { probeCpuDecode } from '../device/cpuDecodeProbe';
+import { probeFfmpegDecode } from '../device/ffmpegDecodeProbe';
 import { readLibavInventory } from '../device/libavInventory';
 import { PROBE_CLIP, type DeviceProbeReport, type DeviceProbeRequest } from '../device/deviceProbeProtocol';
 import { generateVideo } from '../../../samples/videoGenerator';
+
+/** One device after another: they share the process's FFmpeg log, which says why one refused. */
+async function probeEachDevice(clip: string, request: DeviceProbeRequest): Promise<CudaDeviceProbe[]> {
+  const probes: CudaDeviceProbe[] = [];
+  for (const gpuId of request.gpuIds) {
+    const { frameCount } = PROBE_CLIP;
+    const type = request.hardwareDeviceType;
+    probes.push(await (request.ffmpeg ? probeFfmpegDecode(request.ffmpeg, clip, frameCount, gpuId, type) : probeCudaDecode(clip, frameCount, gpuId, type)));
+  }
+  return probes;
+}
 
 async function main(request: DeviceProbeRequest): Promise<DeviceProbeReport> {
   // FFmpeg's own lines ("Failed setup for format cuda", …) would reach the parent's terminal; the
@@ -26,7 +38,7 @@ async function main(request: DeviceProbeRequest): Promise<DeviceProbeReport> {
     return {
       inventory: request.inventory ? readLibavInventory() : undefined,
       cpu: request.cpu ? await probeCpuDecode(clip, PROBE_CLIP.frameCount) : undefined,
-      cuda: request.gpuIds.map((gpuId) => probeCudaDecode(clip, gpuId)),
+      cuda: await probeEachDevice(clip, request),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import { extractionInvocation, fitsConcatScript } from './ffmpegArguments';
 import { probePackets } from './ffprobeIndex';
 import { shortfallError } from './missingFrames';
 import { resolveFfmpegBinary, type FfmpegBinary } from './ffmpegBinary';
+import { ffmpegDecodeDevice } from './ffmpegDecodeDevice';
 import { isNetworkUrl, networkFailure, networkTimeoutOf } from '../networkInput';
 import { cheapestSeekPlan, wholeFilePlan, type SeekPlan } from './seekPlan';
 
@@ -94,7 +95,8 @@ class FfmpegVideoSource implements OpenedVideoSource {
       pixels,
       jpegPattern: jpegDir ? path.join(jpegDir.replace(/%/g, '%%'), `${batch}%06d.jpg`) : undefined,
       jpegQscale: jpegQscale(request.jpegQuality ?? DEFAULT_JPEG_QUALITY),
-      threads: this.options.settings.threads,
+      // Frame threads on NVDEC cost surfaces per thread, past its pool of 32: one on the GPU.
+      threads: this.device === 'gpu' ? 1 : this.options.settings.threads,
       device: this.device,
       gpuId: this.options.gpuId,
       networkTimeoutS: networkTimeoutOf(this.options.settings),
@@ -136,6 +138,8 @@ class FfmpegVideoSource implements OpenedVideoSource {
       if (seeking.delivered >= wanted.length) return seeking;
       this.options.log?.(`seeking in ${this.file} missed frames; decoding it in one pass from now on`);
     } catch (error) {
+      // A failure on the GPU is the GPU's, not the seek's: the video is retried on the CPU, once.
+      if (this.device === 'gpu') throw error;
       this.options.log?.(`seeking in ${this.file} failed (${errorText(error)}); decoding it in one pass from now on`);
     }
     this.seekable = false;
@@ -174,5 +178,7 @@ async function packetSummary(binary: FfmpegBinary, file: string, networkTimeoutS
 /** Opens a video with the ffmpeg program (`backend: 'ffmpeg'`). */
 export async function openFfmpegSource(file: string, options: SourceOptions, device: DecodeDevice): Promise<OpenedVideoSource> {
   const binary = resolveFfmpegBinary(options.settings.ffmpegPath);
-  return new FfmpegVideoSource(file, binary, await packetSummary(binary, file, networkTimeoutOf(options.settings)), options, device);
+  const indexed = await packetSummary(binary, file, networkTimeoutOf(options.settings));
+  const decodesOn = device === 'gpu' ? await ffmpegDecodeDevice(binary.ffmpeg, file, indexed, options) : device;
+  return new FfmpegVideoSource(file, binary, indexed, options, decodesOn);
 }

@@ -1,16 +1,16 @@
 import { mkdirSync } from 'node:fs';
-import { Codec, CodecContext, FormatContext, Frame, Option, type HardwareDeviceContext } from 'node-av/lib';
+import { FormatContext, Frame, Option, type CodecContext } from 'node-av/lib';
 import { AVDISCARD_DEFAULT, AVDISCARD_NONREF, AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA } from 'node-av/constants';
 import type { FrameRequest, VideoFrame, VideoMetadata, DecodeDevice } from '../../video/videoTypes';
 import type { FrameGeometry } from '../../video/resizeGeometry';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { avCheck, avErrorText } from './avCheck';
 import { FrameOutputs } from './frameOutputs';
-import { attachCudaDevice, cudaDecoderSetup, findCudaDecoder } from './hardwareDecoding';
+import { decodeFallingBack, fellBackToSoftware, openDecoder, SoftwareFallback, type OpenedDecoder } from './decoderSetup';
 import { DEFAULT_KEEP_LIMIT, keyframeAtOrBefore, NO_PTS, seekFreeRuns, type KeepLimit, type PacketIndex } from './packetIndex';
 import { DemuxerFeed, KeptPacketFeed, type PacketFeed, type StartPoint } from './packetFeed';
 import { openVideoStream } from './videoStream';
-import { configureDecoder, OutputOrderDecoder } from './outputOrderDecoder';
+import { OutputOrderDecoder } from './outputOrderDecoder';
 import { networkTimeoutOf } from '../networkInput';
 import { validateIndices } from '../frameIndices';
 import { writeJpegFile } from '../jpegFiles';
@@ -25,11 +25,11 @@ import { describeVideo, frameTimestamp, frameTimestamps, requestGeometry, type P
  */
 export class LibavVideoSource implements OpenedVideoSource {
   private readonly input = new FormatContext();
-  private readonly decoder = new CodecContext();
+  private opened!: OpenedDecoder;
+  private get decoder(): CodecContext { return this.opened.context; }
   private readonly feed: PacketFeed;
   private readonly decoded = new Frame();
   private readonly downloaded = new Frame();
-  private hardwareDevice?: HardwareDeviceContext;
   private readonly streamIndex: number;
   private readonly index: PacketIndex;
   private readonly summary: PacketSummary;
@@ -59,7 +59,7 @@ export class LibavVideoSource implements OpenedVideoSource {
   private constructor(
     private readonly file: string,
     private readonly options: SourceOptions,
-    readonly device: DecodeDevice,
+    device: DecodeDevice,
     keep: KeepLimit,
   ) {
     this.outputs = new FrameOutputs(file);
@@ -71,14 +71,7 @@ export class LibavVideoSource implements OpenedVideoSource {
       this.index = opened.index;
       this.summary = opened.summary;
       this.feed = opened.kept ? new KeptPacketFeed(opened.kept, this.index.keyframes) : new DemuxerFeed(this.input, this.streamIndex, this.index, file);
-      const stream = this.input.streams[this.streamIndex];
-      const codecName = this.summary.codec;
-      const cuda = device === 'gpu' ? cudaDecoderSetup(options.gpuId, codecName) : undefined;
-      const codec = cuda ? findCudaDecoder(cuda) : Codec.findDecoder(stream.codecpar.codecId);
-      if (!codec) throw new Error(`no decoder for codec '${codecName}' of ${file}`);
-      configureDecoder(this.decoder, codec, stream, options.settings.threads, file);
-      if (cuda) this.hardwareDevice = attachCudaDevice(this.decoder, cuda);
-      avCheck(this.decoder.open2Sync(codec, null), `cannot open the ${codecName} decoder for`, file);
+      this.opened = openDecoder({ stream: this.input.streams[this.streamIndex], codecName: this.summary.codec, file, options }, device);
       if (this.index.order === 'file') this.outputOrder = new OutputOrderDecoder(this.decoder, this.feed, this.decoded, file);
     } catch (error) {
       this.release();
@@ -90,6 +83,8 @@ export class LibavVideoSource implements OpenedVideoSource {
   static open(file: string, options: SourceOptions, device: DecodeDevice, keep = DEFAULT_KEEP_LIMIT): LibavVideoSource {
     return new LibavVideoSource(file, options, device, keep);
   }
+
+  get device(): DecodeDevice { return this.opened.device; }
 
   /** Frames decoded so far, wanted or not (skipped non-reference frames are not decoded, so not counted). */
   get decodedFrameCount(): number {
@@ -109,6 +104,15 @@ export class LibavVideoSource implements OpenedVideoSource {
   }
 
   async frames(indices: readonly number[], request: FrameRequest = {}): Promise<VideoFrame[]> {
+    return decodeFallingBack(this.opened, (cpu) => this.replaceDecoder(cpu), () => this.decodeFrames(indices, request));
+  }
+
+  /** After a fallback: the CPU decoder starts the request over from a start point (or the first packet). */
+  private replaceDecoder(cpu: OpenedDecoder): void {
+    [this.opened, this.lastOutput, this.outputOrder] = [cpu, -1, this.outputOrder && new OutputOrderDecoder(cpu.context, this.feed, this.decoded, this.file)];
+  }
+
+  private decodeFrames(indices: readonly number[], request: FrameRequest): VideoFrame[] {
     if (this.closed) throw new Error(`${this.file} is closed`);
     validateIndices(indices, this.index.pts.length, this.file);
     const wanted = [...new Set(indices)].sort((a, b) => a - b);
@@ -254,6 +258,7 @@ export class LibavVideoSource implements OpenedVideoSource {
 
   private deliver(frame: number, size: FrameGeometry, request: FrameRequest, jpegDir: string | undefined): VideoFrame {
     let picture = this.decoded;
+    if (fellBackToSoftware(this.opened, picture)) throw new SoftwareFallback();
     if (picture.isHwFrame()) {
       avCheck(picture.hwframeTransferDataSync(this.downloaded, 0), 'cannot download a frame from the GPU for', this.file);
       picture = this.downloaded;
@@ -279,8 +284,7 @@ export class LibavVideoSource implements OpenedVideoSource {
     if (this.closed) return;
     this.closed = true;
     this.outputs.free();
-    this.decoder.freeContext();
-    this.hardwareDevice?.free();
+    (this.opened as OpenedDecoder | undefined)?.context.freeContext();
     // Absent when opening failed before the stream was read.
     (this.feed as PacketFeed | undefined)?.free();
     this.input.closeInputSync();
