@@ -1,5 +1,6 @@
-import { Codec, CodecContext } from 'node-av/lib';
+import { Codec, CodecContext, type Frame } from 'node-av/lib';
 import type { AVPixelFormat, FFDecoderCodec } from 'node-av/constants';
+import { avCheck } from './avCheck';
 import { sharedDeviceContext } from './deviceContexts';
 import { hardwarePixelFormat, hardwareTypeCode, type HardwareDeviceType } from './hardwareTypes';
 
@@ -47,4 +48,15 @@ export function findHardwareDecoder(setup: HardwareDecoderSetup): Codec {
 export function attachHardwareDevice(decoder: CodecContext, setup: HardwareDecoderSetup): void {
   decoder.hwDeviceCtx = sharedDeviceContext(setup.deviceType, setup.device);
   decoder.setHardwarePixelFormat(setup.hardwarePixelFormat);
+}
+
+/**
+ * A hardware frame's pixels in memory, in `target`, with the frame's properties: the transfer copies
+ * the planes only, and without the colour matrix and range the conversion would read a BT.709 or
+ * full-range GPU frame as limited-range BT.601 (the CPU decoder's frame of the same samples keeps them).
+ */
+export function downloadHardwareFrame(picture: Frame, target: Frame, file: string): Frame {
+  avCheck(picture.hwframeTransferDataSync(target, 0), 'cannot download a frame from the GPU for', file);
+  avCheck(target.copyProps(picture), 'cannot copy the properties of a GPU frame of', file);
+  return target;
 }

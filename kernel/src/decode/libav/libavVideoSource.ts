@@ -6,6 +6,7 @@ import type { FrameGeometry } from '../../video/resizeGeometry';
 import type { OpenedVideoSource, SourceOptions } from '../sourceOptions';
 import { avCheck, avErrorText } from './avCheck';
 import { FrameOutputs } from './frameOutputs';
+import { downloadHardwareFrame } from './hardwareDecoding';
 import { decodeFallingBack, fellBackToSoftware, openDecoder, SoftwareFallback, type OpenedDecoder } from './decoderSetup';
 import { DEFAULT_KEEP_LIMIT, keyframeAtOrBefore, NO_PTS, seekFreeRuns, type KeepLimit, type PacketIndex } from './packetIndex';
 import { DemuxerFeed, KeptPacketFeed, type PacketFeed, type StartPoint } from './packetFeed';
@@ -259,10 +260,7 @@ export class LibavVideoSource implements OpenedVideoSource {
   private deliver(frame: number, size: FrameGeometry, request: FrameRequest, jpegDir: string | undefined): VideoFrame {
     let picture = this.decoded;
     if (fellBackToSoftware(this.opened, picture)) throw new SoftwareFallback();
-    if (picture.isHwFrame()) {
-      avCheck(picture.hwframeTransferDataSync(this.downloaded, 0), 'cannot download a frame from the GPU for', this.file);
-      picture = this.downloaded;
-    }
+    if (picture.isHwFrame()) picture = downloadHardwareFrame(picture, this.downloaded, this.file);
     const result: VideoFrame = {
       index: frame,
       timestamp: frameTimestamp(this.summary, frame),
