@@ -10,7 +10,7 @@ export const DEFAULT_BACKEND: BackendChoice = 'libav';
 export interface DecoderConfigOptions {
   device?: DeviceChoice;
   backend?: BackendChoice;
-  /** CUDA device ordinals that GPU decoding round-robins over (default [0]). */
+  /** CUDA device ordinals the decoding workers take in turn, one GPU per worker (default [0]). */
   gpuIds?: number[];
   /** Decoder threads per video. 1 is fastest when several workers decode at once (default 1). */
   threads?: number;

@@ -12,7 +12,7 @@ export type SourceSettings = Omit<DecoderSettings, 'device'> & {
 /** What a backend needs to open one video. */
 export interface SourceOptions {
   settings: SourceSettings;
-  /** The CUDA device this video was assigned to (round-robin over settings.gpuIds), for GPU decoding. */
+  /** The CUDA device of the worker decoding this video (workers take settings.gpuIds in turn), for GPU decoding. */
   gpuId: number;
   /**
    * The hardware `gpu` decodes on with the libav backend: CUDA (the default, NVDEC) or another type

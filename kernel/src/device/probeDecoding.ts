@@ -45,26 +45,30 @@ export async function probeDecoding(options: DecodingProbeOptions): Promise<Deco
     const reason = prerequisites.blocker ?? ordinalProblem(gpuId, prerequisites);
     if (reason) answered.set(gpuId, { gpuId, works: false, reason, milliseconds: 0 });
   }
-  const toDecode = options.gpuIds.filter((gpuId) => !answered.has(gpuId));
+  const toDecode = [...new Set(options.gpuIds.filter((gpuId) => !answered.has(gpuId)))];
   const extra: Pick<DecodingProbe, 'cpu' | 'inventory' | 'probeFailure'> = {};
-  if (toDecode.length || options.cpu || options.inventory) {
-    const request: DeviceProbeRequest = {
-      gpuIds: [...new Set(toDecode)],
-      cpu: options.cpu ?? false,
-      inventory: options.inventory ?? false,
-      ...(options.ffmpeg ? { ffmpeg: options.ffmpeg } : {}),
-    };
-    const outcome = await runProbeProcess(request, options.timeoutMs ?? PROBE_TIMEOUT_MS);
+  const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS;
+  // One process per GPU: a process can open one device only (see decode/libav/deviceContexts.ts).
+  // The first one also answers for the CPU and the inventory.
+  const requests: DeviceProbeRequest[] = (toDecode.length ? toDecode : options.cpu || options.inventory ? [undefined] : []).map((gpuId, at) => ({
+    gpuIds: gpuId === undefined ? [] : [gpuId],
+    cpu: at === 0 && (options.cpu ?? false),
+    inventory: at === 0 && (options.inventory ?? false),
+    ...(options.ffmpeg ? { ffmpeg: options.ffmpeg } : {}),
+  }));
+  const outcomes = await Promise.all(requests.map((request) => runProbeProcess(request, timeoutMs)));
+  outcomes.forEach((outcome, at) => {
+    const { gpuIds, cpu } = requests[at]!;
     if ('failure' in outcome) {
-      for (const gpuId of toDecode) answered.set(gpuId, { gpuId, works: false, reason: outcome.failure, milliseconds: 0 });
-      if (options.cpu) extra.cpu = { works: false, reason: outcome.failure, milliseconds: 0 };
-      extra.probeFailure = outcome.failure;
-    } else {
-      for (const probe of outcome.report.cuda) answered.set(probe.gpuId, probe);
-      if (outcome.report.cpu) extra.cpu = outcome.report.cpu;
-      if (outcome.report.inventory) extra.inventory = outcome.report.inventory;
+      for (const gpuId of gpuIds) answered.set(gpuId, { gpuId, works: false, reason: outcome.failure, milliseconds: 0 });
+      if (cpu) extra.cpu = { works: false, reason: outcome.failure, milliseconds: 0 };
+      extra.probeFailure ??= outcome.failure;
+      return;
     }
-  }
+    for (const probe of outcome.report.cuda) answered.set(probe.gpuId, probe);
+    if (outcome.report.cpu) extra.cpu = outcome.report.cpu;
+    if (outcome.report.inventory) extra.inventory = outcome.report.inventory;
+  });
   return { prerequisites, cuda: options.gpuIds.map((gpuId) => answered.get(gpuId)!), ...extra };
 }
 

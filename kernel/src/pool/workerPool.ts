@@ -56,6 +56,9 @@ class Slot {
   process!: WorkerProcess;
   job?: ActiveJob;
 
+  /** The GPU this slot's worker decodes on, whatever process fills the slot: one device per process (see deviceContexts.ts). */
+  constructor(readonly gpuId: number) {}
+
   get workerId(): number {
     return this.process.workerId;
   }
@@ -82,8 +85,10 @@ export class WorkerPool {
   private cancelled = false;
 
   constructor(private readonly options: PoolOptions) {
+    const { gpuIds } = options.settings;
     for (let i = 0; i < options.size; i++) {
-      const slot = this.spawnInto(new Slot());
+      // Workers take the GPUs in turn: with more workers than GPUs each GPU gets its share.
+      const slot = this.spawnInto(new Slot(gpuIds[i % gpuIds.length] ?? 0));
       this.slots.push(slot);
       this.idle.push(slot);
     }
@@ -140,8 +145,7 @@ export class WorkerPool {
     if (!slot.process.alive) this.spawnInto(slot);
     const workerId = slot.workerId;
     const jobId = this.nextJobId++;
-    const gpuIds = this.options.settings.gpuIds;
-    const gpuId = gpuIds[jobId % gpuIds.length] ?? 0;
+    const { gpuId } = slot;
 
     let finish!: ActiveJob['finish'];
     const finished = new Promise<Parameters<ActiveJob['finish']>[0]>((resolve) => (finish = resolve));

@@ -16,7 +16,7 @@ import { readLibavInventory } from '../device/libavInventory';
 import { PROBE_CLIP, type DeviceProbeReport, type DeviceProbeRequest } from '../device/deviceProbeProtocol';
 import { generateVideo } from '../../../samples/videoGenerator';
 
-/** One device after another: they share the process's FFmpeg log, which says why one refused. */
+/** The GPU asked about (a process opens one device: see decode/libav/deviceContexts.ts), its refusal in FFmpeg's words from the process's log. */
 async function probeEachDevice(clip: string, request: DeviceProbeRequest): Promise<CudaDeviceProbe[]> {
   const probes: CudaDeviceProbe[] = [];
   for (const gpuId of request.gpuIds) {

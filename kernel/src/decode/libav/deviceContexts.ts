@@ -10,6 +10,22 @@ import { hardwareTypeCode, type HardwareDeviceType } from './hardwareTypes';
  */
 const contexts = new Map<string, HardwareDeviceContext>();
 let creations = 0;
+/**
+ * The first device name this process gave node-av. Its binding keeps that name for every later
+ * `create` of the process, whatever name is passed (seen with node-av 6.1: CUDA "97" failing, then
+ * Vulkan "0" fails with "Unable to find device with index 97"; Vulkan "0" then "5" opens device 0
+ * twice). A second GPU would silently be the first one again, so a process keeps to one device:
+ * the worker pool gives each decoding worker one GPU, and the probe asks each GPU in its own process.
+ */
+let firstDeviceName: string | undefined;
+
+/** Refuses a device other than the one this process opened first (see firstDeviceName). */
+function checkOneDevicePerProcess(type: HardwareDeviceType, device: string): void {
+  firstDeviceName ??= device;
+  if (device !== firstDeviceName) {
+    throw new Error(`cannot open ${type.toUpperCase()} device ${device} in a process that opened device ${firstDeviceName} (one GPU per decoding process)`);
+  }
+}
 
 /** The options a device of `type` is created with. */
 export function deviceCreationOptions(type: HardwareDeviceType, primaryContext = true): Record<string, string> {
@@ -21,6 +37,7 @@ export function deviceCreationOptions(type: HardwareDeviceType, primaryContext =
  * cannot open.
  */
 export function createDeviceContext(type: HardwareDeviceType, device: string, options: Record<string, string>): HardwareDeviceContext {
+  checkOneDevicePerProcess(type, device);
   const context = new HardwareDeviceContext();
   const dictionary = Object.keys(options).length ? Dictionary.fromObject(options) : null;
   const code = context.create(hardwareTypeCode(type), device, dictionary);
