@@ -67,7 +67,7 @@ export async function checkpointOverview(checkpointPath: string): Promise<RunOve
 }
 
 /** The failures of the parts that have any, counted by kind from their journals; none read when nothing failed. */
-function failureKindsOf(parts: readonly { failed: number; checkpointPath?: string }[]): Pick<RunOverview, 'failureKinds'> {
+export function failureKindsOf(parts: readonly { failed: number; checkpointPath?: string }[]): Pick<RunOverview, 'failureKinds'> {
   const failing = parts.filter((part) => part.failed > 0 && part.checkpointPath);
   if (!failing.length) return {};
   const total = noFailures();

@@ -7,6 +7,8 @@ import type { ProcessDatasetOptions, ProcessingResults } from '../../processor/p
 import type { ProcessorEventMap, ProgressSnapshot } from '../../processor/progressEvents';
 import { datasetStats, ProcessingStats } from '../../stats/processingStats';
 import { findJobParts } from '../jobParts';
+import { jobStatus } from '../jobStatus';
+import { failureKindsOf } from '../runOverview';
 import { mergeJob } from '../jobMerge';
 import { jobFilePath } from './queueJob';
 import { DEFAULT_QUEUE } from './queueDefaults';
@@ -21,14 +23,20 @@ export interface ClusterRunHost {
   timeoutSeconds: number;
 }
 
-/** A job stopped watching before its merge: the stats of what its workers had settled by then. */
-function stoppedResults(snapshot: ProgressSnapshot | undefined, checkpointPath: string, outputDir: string): ProcessingResults {
+/**
+ * A job stopped watching before its merge: the stats of what its workers had settled by then. The
+ * failures are not listed (the merge lists them), but counted by kind from the parts' journals in
+ * the shared folder, one pass over each part that has failures.
+ */
+export async function stoppedResults(snapshot: ProgressSnapshot | undefined, checkpointPath: string, outputDir: string): Promise<ProcessingResults> {
   const counts = { processed: snapshot?.processed ?? 0, failed: snapshot?.failed ?? 0, skipped: snapshot?.skipped ?? 0 };
   const total = snapshot?.total ?? 0;
   const stats = new ProcessingStats({ totalVideos: total, ...counts, totalTime: snapshot?.elapsedSeconds ?? 0 });
-  // The failures are counted on their machines, not listed here: the merge lists them.
-  const dict = { ...stats.toDict(), errors_not_listed: counts.failed };
-  return { stats: { ...dict, dataset: datasetStats(total, counts) }, records: ResultRecords.empty(), checkpointPath, outputDir, interrupted: true };
+  const parts = await findJobParts(outputDir);
+  const status = await jobStatus(outputDir, parts);
+  const kinds = failureKindsOf(status.parts.map((part, at) => ({ failed: part.failed, checkpointPath: parts[at]!.checkpointPath }))).failureKinds;
+  const dict = { ...stats.toDict(), errors_not_listed: counts.failed, ...(kinds ? { errors_by_kind: kinds } : {}) };
+  return { stats: { ...dict, dataset: datasetStats(total, counts, kinds) }, records: ResultRecords.empty(), checkpointPath, outputDir, interrupted: true };
 }
 
 /**
@@ -57,7 +65,7 @@ export async function processOnCluster(host: ClusterRunHost, options: ProcessDat
       last = snapshot;
       host.events.emit('progress', snapshot);
     }, signal);
-    if (!finished) return stoppedResults(last, checkpointPath, outputDir);
+    if (!finished) return await stoppedResults(last, checkpointPath, outputDir);
     const merged = await mergeJob(outputDir, await findJobParts(outputDir));
     return { stats: merged.stats, records: merged.records, checkpointPath, outputDir, interrupted: false };
   } finally {
