@@ -51,7 +51,7 @@ export async function runEngine(csvPath: string, outDir: string, settings: RunSe
  * the lightest part: a split by position could give one process all the large videos, and the
  * script's time would then be its slowest part's.
  */
-export function balancedParts(videos: readonly BenchVideo[], count: number): BenchVideo[][] {
+function balancedParts(videos: readonly BenchVideo[], count: number): BenchVideo[][] {
   const work = (video: BenchVideo) => video.frameCount * video.width * video.height;
   const parts = Array.from({ length: count }, () => ({ videos: [] as BenchVideo[], work: 0 }));
   for (const video of [...videos].sort((a, b) => work(b) - work(a))) {

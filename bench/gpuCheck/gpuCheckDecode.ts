@@ -1,3 +1,4 @@
+import { pixelDifference } from '../../kernel/src/verify/frameComparison';
 import { DecoderConfig } from '../../kernel/src/config/decoderConfig';
 import { openVideoSource } from '../../kernel/src/decode/openVideoSource';
 import { errorText } from '../../kernel/src/errorText';
@@ -52,20 +53,10 @@ export async function decodeOn(file: string, device: DecodeDevice, threads: numb
 
 /** How the GPU's frames compare with the CPU's, frame by frame over the frames both gave. */
 export function compareFrames(gpu: readonly VideoFrame[], cpu: readonly VideoFrame[]): FrameAgreement {
-  let total = 0;
-  let count = 0;
-  let max = 0;
-  for (let index = 0; index < Math.min(gpu.length, cpu.length); index++) {
-    const a = gpu[index]!.data!;
-    const b = cpu[index]!.data!;
-    for (let byte = 0; byte < Math.min(a.length, b.length); byte++) {
-      const difference = Math.abs(a[byte]! - b[byte]!);
-      total += difference;
-      if (difference > max) max = difference;
-    }
-    count += Math.min(a.length, b.length);
-  }
+  // Frames of one clip share a size: the mean over all of them is the mean of the frames' means.
+  const differences = gpu.slice(0, cpu.length).map((frame, index) => pixelDifference(frame.data!, cpu[index]!.data!));
+  const max = Math.max(0, ...differences.map((difference) => difference.max));
+  const mean = differences.length ? differences.reduce((sum, difference) => sum + difference.mean, 0) / differences.length : 0;
   const sameTimestamps = gpu.length === cpu.length && gpu.every((frame, index) => frame.timestamp === cpu[index]!.timestamp);
-  const mean = count ? total / count : 0;
   return { sameTimestamps, sameCount: gpu.length === cpu.length, meanAbsoluteDifference: Number(mean.toFixed(3)), maxAbsoluteDifference: max, identical: max === 0 && sameTimestamps };
 }

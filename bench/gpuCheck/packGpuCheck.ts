@@ -17,7 +17,7 @@ import { splitIntoPieces } from './packPieces';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const PACKAGE = 'vbk-gpu-check';
-export const RUN_SCRIPT = 'run-gpu-check.sh';
+const RUN_SCRIPT = 'run-gpu-check.sh';
 
 /** The run script: joins the pieces, unpacks them beside itself, runs the check on the packed Node. Fixed text, no data in it. */
 const RUN_SCRIPT_TEXT = `#!/bin/sh

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 
 /** Under the 64 MiB a piece may have, with room to spare for whatever copies it. */
-export const PIECE_BYTES = 60 * 2 ** 20;
+const PIECE_BYTES = 60 * 2 ** 20;
 const CHUNK_BYTES = 4 * 2 ** 20;
 
 /** Cuts `file` into pieces of at most `pieceBytes` named `<prefix>00`, `<prefix>01`, … (they join in name order); their paths. */

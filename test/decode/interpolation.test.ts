@@ -8,6 +8,7 @@ import type { SourceOptions } from '../../kernel/src/decode/sourceOptions';
 import { INTERPOLATIONS, scalerFlag, type Interpolation } from '../../kernel/src/video/interpolation';
 import { pixelDifference } from '../../kernel/src/verify/frameComparison';
 import { parseProcessArguments, processFnOf, type ProcessCommand } from '../../kernel/src/cli/cliArguments';
+import { parseSubmitArguments } from '../../kernel/src/cli/queueCommands';
 import { debianFfmpeg } from './oddFiles';
 
 const FRAME = 5;
@@ -77,5 +78,14 @@ describe('named interpolation', function () {
     const task = processFnOf(command).builtinTask;
     assert.ok(task.name === 'keyframes' && task.options.interpolation === 'area', JSON.stringify(task));
     assert.throws(() => parseProcessArguments(['videos.csv', '--video-col', 'path', '--interpolation', 'cubic']), /interpolation/);
+  });
+
+  it('reaches a queue job too: submit takes the flags that shape the frames', () => {
+    const shape = ['--width', '64', '--height', '48', '--fit', 'cover', '--interpolation', 'lanczos', '--no-autorotate'];
+    const submit = parseSubmitArguments(['videos.csv', '--video-col', 'path', '--redis', 'redis://127.0.0.1:6379', '--out', 'out', ...shape]);
+    assert.ok(submit !== 'help');
+    assert.equal(submit.job.autorotate, false);
+    const task = processFnOf(submit.job).builtinTask;
+    assert.ok(task.name === 'keyframes' && task.options.interpolation === 'lanczos' && task.options.resize?.fit === 'cover', JSON.stringify(task));
   });
 });

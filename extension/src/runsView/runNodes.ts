@@ -46,7 +46,7 @@ function stateIcon(state: PartState, failed: number): vscode.ThemeIcon {
 const baseName = (file: string) => file.split(/[\\/]/).pop() ?? file;
 
 /** `3/8`: rows with an outcome of the rows covered. */
-export function doneOfTotal(counts: { processed: number; failed: number; skipped: number }, total: number): string {
+function doneOfTotal(counts: { processed: number; failed: number; skipped: number }, total: number): string {
   return `${counts.processed + counts.failed + counts.skipped}/${total}`;
 }
 

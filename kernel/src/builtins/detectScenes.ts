@@ -24,7 +24,7 @@ export interface ScenesRecord extends KeyframesRecord {
 const MEASURE_CHUNK = 100;
 
 /** Every frame's luma difference to its previous one, decoding each frame once at SCENE_FRAME_SIZE. */
-export async function frameDifferences(loader: VideoLoader): Promise<number[]> {
+async function frameDifferences(loader: VideoLoader): Promise<number[]> {
   const { num_frames: frameCount } = await loader.getMetadata();
   const differences: number[] = [];
   let previous: Uint8Array | undefined;

@@ -8,7 +8,7 @@ import { EXIT_BAD_INPUT, EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_OK } from './e
 const REDIS_FLAG: FlagSpec = { name: 'redis', value: 'URL', description: 'The Redis the queue lives on, e.g. redis://127.0.0.1:6379 (required)' };
 const QUEUE_FLAG: FlagSpec = { name: 'queue', value: 'NAME', description: 'The queue\'s name', defaultText: DEFAULT_QUEUE };
 /** `process`'s flags that describe the job itself, not one machine's run of it. */
-const JOB_FLAG_NAMES = ['video-col', 'id-col', 'fn', 'num-frames', 'min-frames', 'max-frames', 'fps', 'threshold', 'max-scenes', 'size', 'out', 'format', 'tar-max-mb', 'tar-max-samples', 'device', 'gpus', 'backend', 'ffmpeg', 'save-interval', 'timeout'];
+const JOB_FLAG_NAMES = ['video-col', 'id-col', 'fn', 'num-frames', 'min-frames', 'max-frames', 'fps', 'threshold', 'max-scenes', 'size', 'width', 'height', 'fit', 'interpolation', 'no-autorotate', 'out', 'format', 'tar-max-mb', 'tar-max-samples', 'device', 'gpus', 'backend', 'ffmpeg', 'save-interval', 'timeout'];
 
 export const SUBMIT_COMMAND: CommandSpec = {
   name: 'submit',

@@ -23,7 +23,7 @@ export const VERIFY_COMMAND: CommandSpec = {
     NO_AUTOROTATE_FLAG,
     { name: 'backend', value: BACKEND_CHOICES.join('|'), description: 'The engine backend to check', defaultText: DEFAULT_BACKEND },
     { name: 'device', value: DEVICE_CHOICES.join('|'), description: 'Where the engine decodes (the reference always decodes on the CPU)', defaultText: DEFAULT_DEVICE },
-    { name: 'gpus', value: 'LIST', description: 'CUDA device ordinals to spread videos over, e.g. 0,1', defaultText: '0' },
+    { name: 'gpus', value: 'LIST', description: 'CUDA device ordinals to try, e.g. 0,1: the check decodes on the first that works', defaultText: '0' },
     { name: 'ffmpeg', value: 'PATH', description: 'The ffmpeg program of the ffmpeg backend', defaultText: '$FFMPEG_PATH, then ffmpeg on PATH' },
     { name: 'json', description: 'Print one JSON object instead of a line per video and a summary', defaultText: 'off' },
   ],

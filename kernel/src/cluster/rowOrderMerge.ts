@@ -40,19 +40,24 @@ export function* mergeInRowOrder(streams: readonly Iterable<RowRecordBytes>[], t
     return top;
   };
   let expected = 1;
+  /** The stream whose record is out (popped, not pushed back yet): stopping there must let it go too. */
+  let current: Iterator<RowRecordBytes> | undefined;
   try {
     for (const stream of streams) push(stream[Symbol.iterator]());
     while (heap.length) {
       const head = popSmallest();
+      current = head.source;
       if (head.record.row !== expected) {
         throw new Error(head.record.row < expected ? `row ${head.record.row} is in two parts of the job` : `row ${expected} is in no part of the job`);
       }
       expected++;
       yield head.record;
       push(head.source);
+      current = undefined;
     }
   } finally {
     // A merge stopped early (a write failed) lets go of the streams it still holds, and their files.
+    current?.return?.();
     for (const { source } of heap) source.return?.();
   }
   if (expected !== totalRows + 1) throw new Error(`the job's parts hold rows 1-${expected - 1} of ${totalRows}`);

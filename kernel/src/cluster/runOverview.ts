@@ -27,8 +27,8 @@ export interface RunOverview {
   /** A job's parts, in order. */
   parts?: PartOverview[];
   /**
-   * The failed rows by the kind of their latest error, over every part with failures (read from
-   * their journals, one pass each); absent when nothing failed.
+   * The failed rows by the kind of their latest error, over every stopped part with failures (read
+   * from their journals, one pass each); absent when none failed.
    */
   failureKinds?: FailureKindCounts;
   /** Where the results files were last written whole (a checkpoint), or the merged job's folder. */
@@ -62,7 +62,7 @@ export async function checkpointOverview(checkpointPath: string): Promise<RunOve
   const status = await jobStatus(part.folder, [part]);
   const [only] = status.parts;
   const resultsDir = manifest.results_written?.output_dir;
-  const kinds = failureKindsOf([{ failed: only.failed, checkpointPath }]);
+  const kinds = failureKindsOf(settledParts([{ ...only, checkpointPath }]));
   return { kind: 'checkpoint', path: checkpointPath, ...described(manifest), state: only.state, dataset: status.dataset, ...kinds, ...(resultsDir ? { resultsDir } : {}) };
 }
 
@@ -76,6 +76,14 @@ export function failureKindsOf(parts: readonly { failed: number; checkpointPath?
     for (const [kind, count] of Object.entries(kinds) as [keyof FailureKindCounts, number][]) total[kind] += count;
   }
   return { failureKinds: total };
+}
+
+/**
+ * The parts whose failures are worth a journal pass for the view: a running part's journal grows with
+ * every video and the view refreshes as it does, so its kinds are read once it has stopped.
+ */
+function settledParts<T extends { state: PartState }>(parts: readonly T[]): T[] {
+  return parts.filter((part) => part.state !== 'running');
 }
 
 /** A job is running while any part runs, complete once all are, not started while none is. */
@@ -93,5 +101,5 @@ export async function jobOverview(outputDir: string): Promise<RunOverview> {
   const description = started?.checkpointPath ? described(await readManifest(started.checkpointPath)) : {};
   const merged = status.complete ? { resultsDir: outputDir } : {};
   const partOverviews = status.parts.map((part, at): PartOverview => ({ ...part, ...(parts[at].checkpointPath ? { checkpointPath: parts[at].checkpointPath } : {}) }));
-  return { kind: 'job', path: outputDir, ...description, state: jobState(status.parts), dataset: status.dataset, ...failureKindsOf(partOverviews), parts: partOverviews, ...merged };
+  return { kind: 'job', path: outputDir, ...description, state: jobState(status.parts), dataset: status.dataset, ...failureKindsOf(settledParts(partOverviews)), parts: partOverviews, ...merged };
 }

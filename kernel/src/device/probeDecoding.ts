@@ -48,21 +48,15 @@ export async function probeDecoding(options: DecodingProbeOptions): Promise<Deco
   const toDecode = [...new Set(options.gpuIds.filter((gpuId) => !answered.has(gpuId)))];
   const extra: Pick<DecodingProbe, 'cpu' | 'inventory' | 'probeFailure'> = {};
   const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS;
-  // One process per GPU: a process can open one device only (see decode/libav/deviceContexts.ts).
-  // The first one also answers for the CPU and the inventory.
-  const requests: DeviceProbeRequest[] = (toDecode.length ? toDecode : options.cpu || options.inventory ? [undefined] : []).map((gpuId, at) => ({
-    gpuIds: gpuId === undefined ? [] : [gpuId],
-    cpu: at === 0 && (options.cpu ?? false),
-    inventory: at === 0 && (options.inventory ?? false),
-    ...(options.ffmpeg ? { ffmpeg: options.ffmpeg } : {}),
-  }));
+  const requests = probeRequests(toDecode, options);
   const outcomes = await Promise.all(requests.map((request) => runProbeProcess(request, timeoutMs)));
   outcomes.forEach((outcome, at) => {
-    const { gpuIds, cpu } = requests[at]!;
+    const { gpuIds, cpu, inventory } = requests[at]!;
     if ('failure' in outcome) {
       for (const gpuId of gpuIds) answered.set(gpuId, { gpuId, works: false, reason: outcome.failure, milliseconds: 0 });
       if (cpu) extra.cpu = { works: false, reason: outcome.failure, milliseconds: 0 };
-      extra.probeFailure ??= outcome.failure;
+      // Only the process that loads FFmpeg's libraries for the CPU and the inventory says whether they load.
+      if (cpu || inventory) extra.probeFailure = outcome.failure;
       return;
     }
     for (const probe of outcome.report.cuda) answered.set(probe.gpuId, probe);
@@ -70,6 +64,20 @@ export async function probeDecoding(options: DecodingProbeOptions): Promise<Deco
     if (outcome.report.inventory) extra.inventory = outcome.report.inventory;
   });
   return { prerequisites, cuda: options.gpuIds.map((gpuId) => answered.get(gpuId)!), ...extra };
+}
+
+/**
+ * The probe processes: the CPU and the inventory in one of their own, so a GPU whose driver crashes
+ * or hangs its process takes nothing else down; each GPU in its own when the FFmpeg libraries decode
+ * (node-av opens one device per process, see decode/libav/deviceContexts.ts); every GPU in one when
+ * the ffmpeg program does (each decode is a program run of its own).
+ */
+function probeRequests(gpuIds: readonly number[], options: DecodingProbeOptions): DeviceProbeRequest[] {
+  const program = options.ffmpeg ? { ffmpeg: options.ffmpeg } : {};
+  const gpuGroups = options.ffmpeg ? (gpuIds.length ? [gpuIds] : []) : gpuIds.map((gpuId) => [gpuId]);
+  const requests: DeviceProbeRequest[] = gpuGroups.map((group) => ({ gpuIds: [...group], cpu: false, inventory: false, ...program }));
+  if (options.cpu || options.inventory) requests.push({ gpuIds: [], cpu: options.cpu ?? false, inventory: options.inventory ?? false, ...program });
+  return requests;
 }
 
 function ordinalProblem(gpuId: number, prerequisites: CudaPrerequisites): string | undefined {

@@ -76,11 +76,12 @@ export async function verifyDataset(options: VerifyOptions): Promise<VerifyRepor
   const runDevice = await chooseRunDevice(requested, config.gpuIds, config);
   if (requested !== 'cpu') options.log?.(describeRunDevice(runDevice));
   const videos: VideoCheck[] = [];
-  for (const [position, row] of rows.entries()) {
+  for (const row of rows) {
     const check = await checkVideo(row, {
       backend,
       device: runDevice.device,
-      gpuId: runDevice.gpuIds[position % runDevice.gpuIds.length],
+      // One GPU: this process decodes every video, and a process opens one device (decode/libav/deviceContexts.ts).
+      gpuId: runDevice.gpuIds[0] ?? 0,
       ffmpegPath: config.ffmpegPath,
       uniformFrames: options.uniformFrames ?? DEFAULT_NUM_FRAMES,
       randomFrames: options.randomFrames ?? DEFAULT_RANDOM_FRAMES,

@@ -2,6 +2,7 @@ import type { ProgramRun } from '../../runProgram';
 import { storedScaleSize, type FrameGeometry } from '../../video/resizeGeometry';
 import type { Orientation } from '../../video/pictureOrientation';
 import type { DecodeDevice } from '../../video/videoTypes';
+import type { HardwareDeviceType } from '../libav/hardwareTypes';
 import type { ConcatEntry, SeekPlan } from './seekPlan';
 import { isNetworkUrl, protocolArgs } from '../networkInput';
 import { selectByOutputNumber, selectByTime } from './frameWindows';
@@ -20,9 +21,9 @@ export function videoInput(file: string, networkTimeoutS: number): string[] {
   return isNetworkUrl(file) ? [...protocolArgs(file, networkTimeoutS), '-i', file] : ['-i', fileUrl(file)];
 }
 
-/** Input options that choose the decoding device. */
-export function decodeDeviceArgs(device: DecodeDevice, gpuId: number): string[] {
-  return device === 'gpu' ? ['-hwaccel', 'cuda', '-hwaccel_device', String(gpuId)] : [];
+/** Input options that choose the decoding device: the hardware of `type` (CUDA unless asked otherwise) on `gpu`. */
+export function decodeDeviceArgs(device: DecodeDevice, gpuId: number, type: HardwareDeviceType = 'cuda'): string[] {
+  return device === 'gpu' ? ['-hwaccel', type, '-hwaccel_device', String(gpuId)] : [];
 }
 
 /** Microseconds as the seconds an ffconcat directive reads (av_parse_time keeps all six decimals). */
@@ -63,6 +64,8 @@ export interface ExtractionPlan {
   threads: number;
   device: DecodeDevice;
   gpuId: number;
+  /** The hardware `gpu` decodes on (default CUDA). */
+  hardwareDeviceType?: HardwareDeviceType;
   /** For a URL: seconds without data before a read fails. */
   networkTimeoutS: number;
 }
@@ -92,7 +95,7 @@ export function geometryFilters(geometry: FrameGeometry): string {
 }
 
 /** After the geometry: the RGB picture to the raw output `[rgb]` and/or, coded as a JPEG's YUV, to `[jpeg]`. */
-export function outputBranches(pixels: boolean, jpeg: boolean): string {
+function outputBranches(pixels: boolean, jpeg: boolean): string {
   const jpegCoding = filterChain(JPEG_CODING);
   if (pixels && jpeg) return `,split=2[rgb][coded];[coded]${jpegCoding}[jpeg]`;
   return pixels ? '[rgb]' : `,${jpegCoding}[jpeg]`;
@@ -116,7 +119,7 @@ export function extractionInvocation(plan: ExtractionPlan): ProgramRun {
   const frameLimit = ['-frames:v', String(selectOutputNumbers?.length ?? selectWindows.length), '-fps_mode', 'passthrough'];
   const args = [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
-    '-threads', String(plan.threads), ...decodeDeviceArgs(plan.device, plan.gpuId), '-copyts', '-noautorotate', ...input,
+    '-threads', String(plan.threads), ...decodeDeviceArgs(plan.device, plan.gpuId, plan.hardwareDeviceType), '-copyts', '-noautorotate', ...input,
     '-filter_complex', graph,
   ];
   if (plan.pixels) args.push('-map', '[rgb]', ...frameLimit, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');

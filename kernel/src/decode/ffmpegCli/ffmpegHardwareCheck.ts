@@ -1,7 +1,7 @@
 import { errorText } from '../../errorText';
 import { runProgram } from '../../runProgram';
 import type { HardwareDeviceType } from '../libav/hardwareTypes';
-import { videoInput } from './ffmpegArguments';
+import { decodeDeviceArgs, videoInput } from './ffmpegArguments';
 
 /** The hardware decoding methods an ffmpeg program was built with (`ffmpeg -hwaccels`). */
 export async function ffmpegHwaccels(ffmpeg: string): Promise<string[]> {
@@ -28,7 +28,7 @@ export interface FfmpegHardwareDecode {
 export async function ffmpegHardwareDecode(ffmpeg: string, file: string, place: { streamIndex: number; gpuId: number; type: HardwareDeviceType; networkTimeoutS: number }, frames: number): Promise<FfmpegHardwareDecode> {
   const args = [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
-    '-hwaccel', place.type, '-hwaccel_device', String(place.gpuId), '-hwaccel_output_format', place.type,
+    ...decodeDeviceArgs('gpu', place.gpuId, place.type), '-hwaccel_output_format', place.type,
     ...videoInput(file, place.networkTimeoutS),
     '-map', `0:${place.streamIndex}`, '-frames:v', String(frames), '-vf', 'hwdownload', '-f', 'null', '-',
   ];

@@ -16,7 +16,7 @@ import { probePackets } from './ffprobeIndex';
 import { shortfallError } from './missingFrames';
 import { resolveFfmpegBinary, type FfmpegBinary } from './ffmpegBinary';
 import { ffmpegDecodeDevice } from './ffmpegDecodeDevice';
-import { isNetworkUrl, networkFailure, networkTimeoutOf } from '../networkInput';
+import { isNetworkUrl, NetworkInputError, networkTimeoutOf, readingUrl } from '../networkInput';
 import { cheapestSeekPlan, wholeFilePlan, type SeekPlan } from './seekPlan';
 
 
@@ -99,6 +99,7 @@ class FfmpegVideoSource implements OpenedVideoSource {
       threads: this.device === 'gpu' ? 1 : this.options.settings.threads,
       device: this.device,
       gpuId: this.options.gpuId,
+      hardwareDeviceType: this.options.hardwareDeviceType,
       networkTimeoutS: networkTimeoutOf(this.options.settings),
     };
     const decodeWith = async (seek: SeekPlan) => {
@@ -161,15 +162,12 @@ class FfmpegVideoSource implements OpenedVideoSource {
  * Only demuxing happens here: decoding stays with the configured ffmpeg.
  */
 async function packetSummary(binary: FfmpegBinary, file: string, networkTimeoutS: number): Promise<IndexedStream> {
-  const started = performance.now();
   try {
-    return readPacketSummary(file, networkTimeoutS);
+    return await readingUrl(file, networkTimeoutS, true, async () => readPacketSummary(file, networkTimeoutS));
   } catch (error) {
     // ffprobe would wait on the same unreachable or stalled server again (a stall shows as a cut
     // file, "moov atom not found", after the whole timeout), or find no more frames.
-    const slow = performance.now() - started >= networkTimeoutS * 1000;
-    if (isNetworkUrl(file) && networkFailure(errorText(error), file, networkTimeoutS, slow)) throw error;
-    if (error instanceof UnindexableVideoError) throw error;
+    if (error instanceof NetworkInputError || error instanceof UnindexableVideoError) throw error;
     if (binary.ffprobe) return probePackets(binary.ffprobe, file, networkTimeoutS);
     throw new Error(`${errorText(error)} (and there is no ffprobe beside ${binary.ffmpeg} or on PATH to try instead)`, { cause: error });
   }

@@ -31,7 +31,7 @@ interface ProbedPacket {
 }
 
 /** ffprobe's list of a file's streams: what the video stream is chosen from. */
-export function streamProbeArgs(file: string, networkTimeoutS: number): string[] {
+function streamProbeArgs(file: string, networkTimeoutS: number): string[] {
   return [
     '-hide_banner', '-loglevel', 'error',
     '-show_entries', 'stream=index,codec_type,codec_name,width,height,pix_fmt,time_base,bit_rate,has_b_frames,sample_aspect_ratio:stream_side_data=displaymatrix:stream_disposition=default,attached_pic:format=bit_rate',

@@ -13,7 +13,7 @@ const STDERR_LINES_QUOTED = 6;
  * stream's own clock (`settb` makes it µs whatever the program's time base, the metadata filter
  * prints only frames that carry an entry, hence the one added).
  */
-export function decodedTimesInvocation(file: string, streamIndex: number, networkTimeoutS: number): ProgramRun {
+function decodedTimesInvocation(file: string, streamIndex: number, networkTimeoutS: number): ProgramRun {
   const graph = `[0:${streamIndex}]settb=1/1000000,metadata=mode=add:key=decoded:value=1,metadata=mode=print:file='pipe\\:1'`;
   return { args: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-copyts', ...videoInput(file, networkTimeoutS), '-filter_complex', graph, '-f', 'null', '-'] };
 }

@@ -37,12 +37,15 @@ function hardwareFor(target: DecoderTarget): OpenedDecoder['hardware'] {
   const setup = hardwareDecoderSetup(options.hardwareDeviceType ?? 'cuda', options.gpuId, codecName);
   const kind = streamKind(setup, stream.codecpar);
   const device = `${setup.deviceType.toUpperCase()} device ${setup.device}`;
+  const refuse = (key: string, refusal: string): undefined => {
+    if (rememberRefusal(key, refusal)) options.log?.(`decoding on CPU: ${refusal}`);
+    return undefined;
+  };
   const streamRefusal = hardwareRefusal(setup) ?? knownRefusal(kind);
-  const deviceFailure = streamRefusal === undefined ? (knownRefusal(device) ?? openFailure(setup)) : undefined;
-  const [key, refusal] = deviceFailure === undefined ? [kind, streamRefusal] : [device, deviceFailure];
-  if (refusal === undefined) return { setup, kind };
-  if (rememberRefusal(key, refusal)) options.log?.(`decoding on CPU: ${refusal}`);
-  return undefined;
+  if (streamRefusal !== undefined) return refuse(kind, streamRefusal);
+  const deviceFailure = knownRefusal(device) ?? openFailure(setup);
+  if (deviceFailure !== undefined) return refuse(device, deviceFailure);
+  return { setup, kind };
 }
 
 /** Why the set-up's device does not open, when it does not (the process's context is created here). */

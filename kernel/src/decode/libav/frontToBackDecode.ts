@@ -1,6 +1,7 @@
 import { Codec, CodecContext, FormatContext, Frame, Packet } from 'node-av/lib';
 import { AVERROR_EAGAIN, AVERROR_EOF, AVERROR_INVALIDDATA } from 'node-av/constants';
 import { MAX_NETWORK_TIMEOUT_S } from '../networkInput';
+import { configureDecoder } from './outputOrderDecoder';
 import { avCheck, avErrorText } from './avCheck';
 import type { StoredPicture } from '../videoDescription';
 import { openVideoInput, storedPictureOf } from './videoStream';
@@ -48,10 +49,7 @@ export function decodeFrontToBack(file: string, onFrame: (picture: Frame, positi
     options.onOpened?.(storedPictureOf(stream));
     const codec = Codec.findDecoder(stream.codecpar.codecId);
     if (!codec) throw new Error(`no decoder for the video stream of ${file}`);
-    decoder.allocContext3(codec);
-    avCheck(decoder.parametersToContext(stream.codecpar), 'cannot configure the decoder for', file);
-    decoder.pktTimebase = stream.timeBase;
-    decoder.threadCount = options.threads ?? 1;
+    configureDecoder(decoder, codec, stream, options.threads ?? 1, file);
     avCheck(decoder.open2Sync(codec, null), 'cannot open the decoder for', file);
     const drain = () => {
       for (;;) {

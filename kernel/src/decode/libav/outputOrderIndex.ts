@@ -8,7 +8,7 @@ import { NO_PTS, UnindexableVideoError, type KeptPackets, type LeadingDecode, ty
 const FALLBACK_FPS = 25;
 
 /** One frame's duration in the stream's time base, from its stated frame rate. */
-export function frameDurationOf(stream: Pick<Stream, 'avgFrameRate' | 'rFrameRate' | 'timeBase'>): bigint {
+function frameDurationOf(stream: Pick<Stream, 'avgFrameRate' | 'rFrameRate' | 'timeBase'>): bigint {
   const rate = [stream.avgFrameRate, stream.rFrameRate].find((candidate) => candidate.num > 0 && candidate.den > 0) ?? { num: FALLBACK_FPS, den: 1 };
   const { num, den } = stream.timeBase;
   return BigInt(Math.max(1, Math.round((den * rate.den) / (num * rate.num))));
@@ -19,7 +19,7 @@ export function frameDurationOf(stream: Pick<Stream, 'avgFrameRate' | 'rFrameRat
  * discontinuity handling does: a missing one follows the previous frame by one frame duration, and
  * one at or before the previous (a joined segment starting over) shifts its segment to follow on.
  */
-export function monotonicTimestamps(decoded: readonly bigint[], frameDuration: bigint): bigint[] {
+function monotonicTimestamps(decoded: readonly bigint[], frameDuration: bigint): bigint[] {
   const stamps: bigint[] = [];
   let shift = 0n;
   for (const value of decoded) {
